@@ -62,13 +62,13 @@ def _check_within(part: Tally, whole: Tally, field: str, what: str, whole_path: 
     if part.heads > whole.heads:
         raise RulesInputError(
             field if what else f"{field}.heads",
-            f"{label}人数 {part.heads} 超过 {whole_path}.heads（{whole.heads}）/ "
+            f"{label}人数 {part.heads} 超过 {whole_path}.heads（{whole.heads}） / "
             f"{label}heads ({part.heads}) exceed {whole_path}.heads ({whole.heads})",
         )
     if part.weight > whole.weight:
         raise RulesInputError(
             field if what else f"{field}.weight",
-            f"{label}权重 {part.weight} 超过 {whole_path}.weight（{whole.weight}，单位 0.01）/ "
+            f"{label}权重 {part.weight} 超过 {whole_path}.weight（{whole.weight}，单位 0.01） / "
             f"{label}weight ({part.weight}) exceeds {whole_path}.weight ({whole.weight}), "
             "in hundredths",
         )
@@ -241,14 +241,14 @@ def validate_election(election: Election) -> Rule:
         raise RulesInputError(
             "candidates",
             f"各候选人得票人数合计 {sum_heads} 超过 max_choices × participation.heads"
-            f"（{k} × {participation.heads}）/ votes for candidates ({sum_heads}) exceed "
+            f"（{k} × {participation.heads}） / votes for candidates ({sum_heads}) exceed "
             f"max_choices x participation.heads ({k} x {participation.heads})",
         )
     if sum_weight > k * participation.weight:
         raise RulesInputError(
             "candidates",
             f"各候选人得票权重合计 {sum_weight} 超过 max_choices × participation.weight"
-            f"（{k} × {participation.weight}）/ candidate weights ({sum_weight}) exceed "
+            f"（{k} × {participation.weight}） / candidate weights ({sum_weight}) exceed "
             f"max_choices x participation.weight ({k} x {participation.weight})",
         )
     return rule
