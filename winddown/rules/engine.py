@@ -17,7 +17,7 @@ from .model import (
     Tally,
     compare,
 )
-from .registry import Rule, _plan, get_rule
+from .registry import Rule, get_rule, resolve_plan
 
 _Indexed = tuple[tuple[CriterionSpec, int, int], ...]
 
@@ -43,6 +43,10 @@ def _check_int(value: object, path: str, minimum: int = 0) -> None:
 
 
 def _check_tally(tally: object, path: str) -> Tally:
+    if type(tally) is Tally:  # fast path for the common, valid case
+        h, w = tally.heads, tally.weight
+        if type(h) is int and type(w) is int and h >= 0 and (w == 0 or (w > 0 and h > 0)):
+            return tally
     if not isinstance(tally, Tally):
         raise RulesInputError(path, "须为 Tally(heads, weight) / must be a Tally")
     _check_int(tally.heads, f"{path}.heads")
@@ -52,24 +56,26 @@ def _check_tally(tally: object, path: str) -> Tally:
     return tally
 
 
-def _check_within(part: Tally, whole: Tally, field: str, what: str, whole_path: str) -> None:
-    """``part`` must not exceed ``whole`` in heads nor in weight.
+def _check_within(
+    heads: int, weight: int, whole: Tally, field: str, what: str, whole_path: str
+) -> None:
+    """``heads`` / ``weight`` must not exceed ``whole``.
 
     ``field`` is the reported path: with ``what`` empty the offending
     ``field.heads`` / ``field.weight`` is named, else ``field`` itself (a sum).
     """
     label = f"{what} " if what else ""
-    if part.heads > whole.heads:
+    if heads > whole.heads:
         raise RulesInputError(
             field if what else f"{field}.heads",
-            f"{label}人数 {part.heads} 超过 {whole_path}.heads（{whole.heads}） / "
-            f"{label}heads ({part.heads}) exceed {whole_path}.heads ({whole.heads})",
+            f"{label}人数 {heads} 超过 {whole_path}.heads（{whole.heads}） / "
+            f"{label}heads ({heads}) exceed {whole_path}.heads ({whole.heads})",
         )
-    if part.weight > whole.weight:
+    if weight > whole.weight:
         raise RulesInputError(
             field if what else f"{field}.weight",
-            f"{label}权重 {part.weight} 超过 {whole_path}.weight（{whole.weight}，单位 0.01） / "
-            f"{label}weight ({part.weight}) exceeds {whole_path}.weight ({whole.weight}), "
+            f"{label}权重 {weight} 超过 {whole_path}.weight（{whole.weight}，单位 0.01） / "
+            f"{label}weight ({weight}) exceeds {whole_path}.weight ({whole.weight}), "
             "in hundredths",
         )
 
@@ -81,16 +87,19 @@ def validate_ballots(electorate: Tally, options: Options, prefix: str = "") -> N
     tally with no heads must have no weight, and yes + no + abstain must not
     exceed the electorate in heads or in weight.
     """
-    e_path = _join(prefix, "electorate")
     o_path = _join(prefix, "options")
-    _check_tally(electorate, e_path)
+    _check_tally(electorate, _join(prefix, "electorate"))
     if not isinstance(options, Options):
         raise RulesInputError(o_path, "须为 Options(yes, no, abstain) / must be Options")
     yes = _check_tally(options.yes, f"{o_path}.yes")
     no = _check_tally(options.no, f"{o_path}.no")
     abstain = _check_tally(options.abstain, f"{o_path}.abstain")
-    total = Tally(yes.heads + no.heads + abstain.heads, yes.weight + no.weight + abstain.weight)
-    _check_within(total, electorate, o_path, "yes+no+abstain", e_path)
+    heads = yes.heads + no.heads + abstain.heads
+    weight = yes.weight + no.weight + abstain.weight
+    if heads > electorate.heads or weight > electorate.weight:
+        _check_within(
+            heads, weight, electorate, o_path, "yes+no+abstain", _join(prefix, "electorate")
+        )
 
 
 def _reason(rule: Rule, electorate: Tally, attending_heads: int, uses_weight: bool):
@@ -124,13 +133,14 @@ def _decide(
         yes.heads + no.heads,
         yes.weight + no.weight,
     )
-    criteria = tuple(
-        Criterion(spec, values[q], values[b], compare(spec, values[q], values[b]))
-        for spec, q, b in indexed
-    )
+    criteria = []
+    passed = True
+    for spec, q, b in indexed:
+        holds = compare(spec, values[q], values[b])
+        passed = passed and holds
+        criteria.append(Criterion(spec, values[q], values[b], holds))
     code = _reason(rule, electorate, attending_heads, uses_weight)
-    passed = code is None and all(c.holds for c in criteria)
-    return passed, criteria, code
+    return passed and code is None, tuple(criteria), code
 
 
 def evaluate(motion: Motion) -> Decision:
@@ -148,8 +158,7 @@ def evaluate(motion: Motion) -> Decision:
     if not isinstance(motion, Motion):
         raise RulesInputError("", "须为 Motion / must be a Motion")
     rule = get_rule(motion.rule)
-    params = rule.normalize_params(motion.params)
-    _specs, indexed, uses_weight = _plan(rule, params, "motion")
+    _specs, indexed, uses_weight = resolve_plan(rule, motion.params, "motion")
     if rule.grouped:
         if motion.electorate is not None or motion.options is not None:
             raise RulesInputError(
@@ -218,7 +227,9 @@ def validate_election(election: Election) -> Rule:
     _check_int(election.max_choices, "max_choices", 1)
     electorate = _check_tally(election.electorate, "electorate")
     participation = _check_tally(election.participation, "participation")
-    _check_within(participation, electorate, "participation", "", "electorate")
+    _check_within(
+        participation.heads, participation.weight, electorate, "participation", "", "electorate"
+    )
     seen: set[str] = set()
     sum_heads = sum_weight = 0
     for cand in election.candidates:
@@ -233,7 +244,7 @@ def validate_election(election: Election) -> Rule:
         seen.add(cand.name)
         path = f"candidates.{cand.name}"
         votes = _check_tally(cand.votes, path)
-        _check_within(votes, participation, path, "", "participation")
+        _check_within(votes.heads, votes.weight, participation, path, "", "participation")
         sum_heads += votes.heads
         sum_weight += votes.weight
     k = election.max_choices
@@ -266,8 +277,7 @@ def evaluate_election(election: Election) -> ElectionResult:
     them is elected (the seat stays vacant until resolved by other means).
     """
     rule = validate_election(election)
-    params = rule.normalize_params(election.params)
-    _specs, indexed, uses_weight = _plan(rule, params, "election")
+    _specs, indexed, uses_weight = resolve_plan(rule, election.params, "election")
     electorate, participation = election.electorate, election.participation
     code = _reason(rule, electorate, participation.heads, uses_weight)
     if code is None and not election.candidates:

@@ -225,14 +225,20 @@ def _amount(measure: str, value: int) -> int | str:
     return format_hundredths(value) if measure == "weight" else value
 
 
-def criterion_to_json(c: Criterion) -> dict[str, Any]:
+def criterion_to_json(c: Criterion, _memo: dict | None = None) -> dict[str, Any]:
     """One condition: the two quantities compared, threshold, comparison, verdict, sentence.
 
     Heads are JSON integers, weights decimal strings. ``holds`` is true iff
     ``quantity * denominator  <comparison>  numerator * base`` (and base > 0).
+    ``_memo`` (internal) shares identical renderings within one result, e.g.
+    the participation condition that every candidate of an election repeats.
     """
     s = c.spec
-    return {
+    key = (id(s), c.quantity, c.base)
+    if _memo is not None and key in _memo:
+        return dict(_memo[key])
+    percentage, explanation = c.render()
+    out = {
         "id": s.id,
         "title": s.title,
         "measure": s.measure,
@@ -242,16 +248,19 @@ def criterion_to_json(c: Criterion) -> dict[str, Any]:
         "threshold": s.threshold,
         "comparison": s.comparison,
         "holds": c.holds,
-        "percentage": c.percentage,
-        "explanation": c.explanation,
+        "percentage": percentage,
+        "explanation": explanation,
     }
+    if _memo is not None:
+        _memo[key] = out
+    return out
 
 
 def _rule_head(rule: Rule) -> dict[str, Any]:
     return {"rule": rule.id, "rule_name": rule.name, "citation": rule.citation}
 
 
-def _candidate_to_json(c: CandidateResult) -> dict[str, Any]:
+def _candidate_to_json(c: CandidateResult, memo: dict) -> dict[str, Any]:
     return {
         "name": c.name,
         "heads": c.votes.heads,
@@ -260,7 +269,7 @@ def _candidate_to_json(c: CandidateResult) -> dict[str, Any]:
         "status": c.status,
         "rank": c.rank,
         "summary": c.summary,
-        "criteria": [criterion_to_json(x) for x in c.criteria],
+        "criteria": [criterion_to_json(x, memo) for x in c.criteria],
     }
 
 
@@ -287,6 +296,7 @@ def to_json(result: Decision | ElectionResult) -> dict[str, Any]:
             ]
         return out
     if isinstance(result, ElectionResult):
+        memo: dict = {}  # specs stay alive during the call, so id() keys are safe
         return {
             "kind": "election",
             **_rule_head(result.rule),
@@ -298,7 +308,7 @@ def to_json(result: Decision | ElectionResult) -> dict[str, Any]:
             "summary": result.summary,
             "reason_code": result.reason_code,
             "reason": result.reason,
-            "candidates": [_candidate_to_json(c) for c in result.candidates],
+            "candidates": [_candidate_to_json(c, memo) for c in result.candidates],
         }
     raise TypeError(f"cannot serialize {type(result).__name__}")
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from .text import format_hundredths, fraction_name, threshold_percent
+from .text import fraction_name, threshold_percent
 
 if TYPE_CHECKING:  # pragma: no cover
     from .registry import Rule
@@ -136,18 +136,22 @@ class CriterionSpec:
     quantity_label: str
     base_label: str
     unit: str
+    # derived once, for rendering speed
+    threshold: str = field(init=False, repr=False, compare=False)
+    fraction_cn: str = field(init=False, repr=False, compare=False)
+    requirement: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def threshold(self) -> str:
-        """The threshold as a fraction string, e.g. ``"2/3"``."""
-        return f"{self.numerator}/{self.denominator}"
-
-    def requirement(self) -> str:
-        """The requirement in Chinese legal wording, e.g. ``不低于三分之二（含本数）``."""
+    def __post_init__(self) -> None:
         name = fraction_name(self.numerator, self.denominator)
         if self.comparison == ">=":
-            return f"不低于{name}（含本数）"
-        return f"超过{name}（不含本数）"
+            requirement = f"不低于{name}（含本数）"
+        else:
+            requirement = f"超过{name}（不含本数）"
+        # threshold: the fraction as a string, e.g. "2/3"; requirement: the Chinese
+        # legal wording, e.g. "不低于三分之二（含本数）"
+        object.__setattr__(self, "threshold", f"{self.numerator}/{self.denominator}")
+        object.__setattr__(self, "fraction_cn", name)
+        object.__setattr__(self, "requirement", requirement)
 
 
 def compare(spec: CriterionSpec, quantity: int, base: int) -> bool:
@@ -186,19 +190,24 @@ class Criterion:
 
     def _show(self, value: int) -> str:
         s = self.spec
-        shown = format_hundredths(value) if s.measure == "weight" else str(value)
-        return f"{shown} {s.unit}"
+        if s.measure == "weight":
+            return f"{value // 100}.{value % 100:02d} {s.unit}"
+        return f"{value} {s.unit}"
 
     @property
     def explanation(self) -> str:
         """One Chinese sentence stating the comparison and ``满足`` / ``不满足``."""
+        return self.render()[1]
+
+    def render(self) -> tuple[str | None, str]:
+        """``(percentage, explanation)`` computed together (the JSON layer needs both)."""
         s = self.spec
         verdict = "满足" if self.holds else "不满足"
         head = f"{s.quantity_label} {self._show(self.quantity)}"
         if self.base <= 0:
-            return (
+            return None, (
                 f"{head}，{s.base_label}为 {self._show(0)}，无法计算比例；"
-                f"规则要求{s.requirement()}，{verdict}。"
+                f"规则要求{s.requirement}，{verdict}。"
             )
         pct, places = threshold_percent(self.quantity, self.base, s.numerator, s.denominator)
         left = self.quantity * s.denominator
@@ -206,10 +215,9 @@ class Criterion:
         relation = "高于" if left > right else "恰好等于" if left == right else "低于"
         if places > 2:
             relation = "略" + relation
-        return (
+        return pct, (
             f"{head}，占{s.base_label} {self._show(self.base)}的 {pct}%，"
-            f"{relation}{fraction_name(s.numerator, s.denominator)}；"
-            f"规则要求{s.requirement()}，{verdict}。"
+            f"{relation}{s.fraction_cn}；规则要求{s.requirement}，{verdict}。"
         )
 
 

@@ -79,6 +79,8 @@ class Rule:
 
     def normalize_params(self, params: Mapping[str, str], path: str = "params") -> dict[str, str]:
         """Validate ``params`` and fill in defaults. Raises :class:`RulesInputError`."""
+        if not isinstance(params, Mapping):
+            raise RulesInputError(path, "须为 JSON 对象 / must be a mapping")
         known = {p.name: p for p in self.params}
         for key in params:
             if key not in known:
@@ -130,6 +132,25 @@ def _plan(
         indexed = tuple((s, _INDEX[s.quantity], _INDEX[s.base]) for s in specs)
         plan = (specs, indexed, any(s.measure == "weight" for s in specs))
         _PLANS[key] = plan
+    return plan
+
+
+_RAW_PLANS: dict[tuple, tuple] = {}
+
+
+def resolve_plan(
+    rule: Rule, params: Mapping[str, str], context: Context
+) -> tuple[tuple[CriterionSpec, ...], tuple[tuple[CriterionSpec, int, int], ...], bool]:
+    """Like :func:`_plan` but takes raw ``params``, validating them (cached when valid)."""
+    try:
+        key = (rule.id, context, tuple(params.items()))
+        plan = _RAW_PLANS.get(key)
+    except (AttributeError, TypeError):  # not a mapping, or unhashable values
+        key, plan = None, None
+    if plan is None:
+        plan = _plan(rule, rule.normalize_params(params), context)
+        if key is not None and len(_RAW_PLANS) < 4096:
+            _RAW_PLANS[key] = plan
     return plan
 
 
