@@ -1,0 +1,164 @@
+"""Staff accounts, sign-in with password + TOTP, and API tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from winddown.accounts.errors import AccountsErrorCode as E
+from winddown.accounts.models import ApiToken, User
+from winddown.accounts.roles import STAFF_ROLES, Role
+from winddown.audit.actions import AuditAction
+from winddown.audit.services import Actor, record
+from winddown.core.errors import DomainError
+
+API_TOKEN_LIFETIME = timedelta(hours=12)
+LOGIN_FAILURES_BEFORE_LOCK = 10
+LOGIN_LOCK = timedelta(minutes=15)
+
+
+def check_staff_password(*, username: str, password: str, actor: Actor) -> User:
+    """First factor. Ten failures for one username within 15 minutes lock it out."""
+    since = timezone.now() - LOGIN_LOCK
+    from winddown.audit.models import AuditEntry
+
+    failures = AuditEntry.objects.filter(
+        action=AuditAction.STAFF_LOGIN_FAILED, object_id=username[:64], created_at__gte=since
+    ).count()
+    if failures >= LOGIN_FAILURES_BEFORE_LOCK:
+        raise DomainError(E.LOGIN_RATE_LIMITED)
+    user = authenticate(username=username, password=password)
+    if user is None or user.role not in STAFF_ROLES:
+        record(
+            actor=actor,
+            action=AuditAction.STAFF_LOGIN_FAILED,
+            object_type="username",
+            object_id=username[:64],
+        )
+        raise DomainError(E.BAD_CREDENTIALS)
+    return user
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def verify_totp(*, user: User, code: str, actor: Actor) -> TOTPDevice:
+    """Second factor: the current TOTP code of the user's confirmed device."""
+    device = confirmed_totp_device(user)
+    if device is None:
+        raise DomainError(E.TOTP_NOT_ENROLLED)
+    code = "".join((code or "").split())
+    if not (code.isdigit() and len(code) == 6) or not device.verify_token(code):
+        record(
+            actor=actor,
+            action=AuditAction.STAFF_LOGIN_FAILED,
+            object_type="username",
+            object_id=user.username[:64],
+            after={"factor": "totp"},
+        )
+        raise DomainError(E.TOTP_INVALID, field="otp")
+    record(
+        actor=Actor(user.pk, user.audit_label, actor.source_ip),
+        action=AuditAction.STAFF_LOGIN,
+        obj=user,
+    )
+    return device
+
+
+def start_totp_enrollment(user: User) -> TOTPDevice:
+    """An unconfirmed device whose secret the user scans; replaced on each new start."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp_enrollment(*, user: User, code: str, actor: Actor) -> TOTPDevice:
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    code = "".join((code or "").split())
+    if device is None or not code.isdigit() or not device.verify_token(code):
+        raise DomainError(E.TOTP_INVALID, field="otp")
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(actor=actor, action=AuditAction.STAFF_TOTP_ENROLLED, obj=user)
+    record(
+        actor=Actor(user.pk, user.audit_label, actor.source_ip),
+        action=AuditAction.STAFF_LOGIN,
+        obj=user,
+    )
+    return device
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    institution=None,
+) -> User:
+    username = username.strip()
+    if role not in STAFF_ROLES:
+        raise DomainError(E.INVALID_ROLE, field="role")
+    if User.objects.filter(username=username).exists():
+        raise DomainError(E.USERNAME_TAKEN, field="username", username=username)
+    if role == Role.OPERATOR and institution is None:
+        raise DomainError(E.INSTITUTION_REQUIRED, field="institution")
+    candidate = User(username=username, role=role, display_name=display_name)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        raise DomainError(
+            E.PASSWORD_WEAK, field="password", detail="；".join(exc.messages)
+        ) from None
+    user = User.objects.create_user(username, password, role=role, display_name=display_name)
+    record(
+        actor=actor,
+        action=AuditAction.STAFF_CREATED,
+        obj=user,
+        after={"username": username, "role": role},
+    )
+    if institution is not None:
+        from winddown.institutions.services import membership_set
+
+        membership_set(actor=actor, user=user, institution=institution)
+    return user
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def issue_api_token(*, user: User, actor: Actor) -> tuple[str, ApiToken]:
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(
+        user=user, key_hash=ApiToken.hash_key(key), expires_at=timezone.now() + API_TOKEN_LIFETIME
+    )
+    record(actor=actor, action=AuditAction.API_TOKEN_ISSUED, obj=user)
+    return key, token
+
+
+def user_for_api_token(key: str) -> User | None:
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def revoke_api_token(key: str) -> None:
+    ApiToken.objects.filter(key_hash=ApiToken.hash_key(key)).update(revoked_at=timezone.now())

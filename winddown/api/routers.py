@@ -1,0 +1,60 @@
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from winddown.core.errors import DomainError
+
+api = NinjaAPI(
+    title="网贷机构退出平台 API",
+    version="1",
+    description=(
+        "出借人身份认证、债权确认与异议、债权登记表管理。金额字段以分为单位的整数（*_fen）"
+        "和两位小数的字符串（元）同时给出。认证：`Authorization: Bearer <token>`"
+        "（出借人用短信验证码换取，工作人员用密码和动态口令换取），或浏览器会话（需 CSRF）。"
+    ),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.http_status)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "不存在"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "请先登录（缺少或无效的令牌）"}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    return api.create_response(
+        request, {"detail": "请求格式不正确", "errors": exc.errors}, status=422
+    )
+
+
+def _mount() -> None:
+    from winddown.accounts.api import router as accounts_router
+    from winddown.claims.api import lender_router as claims_lender_router
+    from winddown.claims.api import staff_router as claims_staff_router
+    from winddown.identity.api import router as identity_router
+    from winddown.institutions.api import router as institutions_router
+
+    api.add_router("/auth", accounts_router)
+    api.add_router("/me", identity_router)
+    api.add_router("/me/claims", claims_lender_router)
+    api.add_router("/institutions", institutions_router)
+    api.add_router("/", claims_staff_router)
+
+
+_mount()

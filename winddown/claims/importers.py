@@ -1,0 +1,367 @@
+"""Reading claims-register files (CSV in UTF-8 with or without BOM, UTF-16 or GBK/GB18030,
+and XLSX) into validated rows or row errors.
+
+Plain Python: no database access. `read_register` takes a callable that opens a fresh
+binary stream, because CSV needs two passes (encoding detection, then parsing) and large
+files are never held in memory whole.
+
+Row numbers are the ones a spreadsheet shows: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import BinaryIO
+
+from winddown.money import AmountError, parse_yuan
+from winddown.pii.idnumbers import IdNumberError, IdType, parse_id_document, parse_id_type
+from winddown.pii.normalize import clean_text
+from winddown.pii.phones import PhoneError, normalize_mobile
+
+Opener = Callable[[], BinaryIO]
+
+NAME, ID_TYPE, ID_NUMBER, PHONE = "姓名", "证件类型", "证件号码", "手机号"
+PRINCIPAL, INTEREST, LOAN_COUNT = "待收本金(元)", "待收利息(元)", "出借笔数"
+REQUIRED_COLUMNS = (NAME, ID_TYPE, ID_NUMBER, PHONE, PRINCIPAL)
+OPTIONAL_COLUMNS = (INTEREST, LOAN_COUNT)
+# Header spellings seen in real files, after NFKC folding and space removal.
+HEADER_ALIASES = {
+    "待收本金": PRINCIPAL,
+    "待收利息": INTEREST,
+    "手机号码": PHONE,
+    "证件号": ID_NUMBER,
+    "出借人姓名": NAME,
+}
+MAX_NAME_CHARS = 50
+MAX_LOAN_COUNT = 1_000_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # 0 for file-level problems
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row else "文件"
+        column = f"「{self.column}」" if self.column else ""
+        return f"{where}{column}：{self.message}"
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterRow:
+    row: int
+    name: str
+    id_type: IdType
+    id_number: str
+    phone: str
+    principal_fen: int
+    interest_fen: int
+    loan_count: int | None
+
+
+class RegisterFileError(Exception):
+    """The file as a whole cannot be read (not a register, wrong header ...)."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("; ".join(map(str, errors)))
+        self.errors = errors
+
+
+@dataclass
+class Header:
+    columns: list[str]  # canonical names in file order ("" for blank trailing columns)
+    has_interest: bool = field(init=False)
+    has_loan_count: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.has_interest = INTEREST in self.columns
+        self.has_loan_count = LOAN_COUNT in self.columns
+
+
+# --- Format and encoding --------------------------------------------------------------------
+
+_SNIFF_BYTES = 64 * 1024
+
+
+def sniff_format(head: bytes) -> str:
+    """'csv' or 'xlsx', or raise RegisterFileError naming what the file really is."""
+    if not head:
+        raise RegisterFileError([RowError(0, "", "文件为空，请选择填好数据的登记表")])
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise RegisterFileError(
+            [RowError(0, "", "这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后上传")]
+        )
+    if head.startswith(b"%PDF"):
+        raise RegisterFileError([RowError(0, "", "这是 PDF 文件，请上传 CSV 或 XLSX 格式的登记表")])
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "csv"
+    if b"\x00" in head:
+        raise RegisterFileError([RowError(0, "", "文件不是文本格式的 CSV，也不是 XLSX，无法读取")])
+    return "csv"
+
+
+def detect_encoding(open_source: Opener) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 by BOM; otherwise GB18030, which is a superset
+    of GBK and GB2312 (what Excel in China saves as "CSV")."""
+    with open_source() as stream:
+        head = stream.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        with open_source() as stream:
+            try:
+                while chunk := stream.read(1024 * 1024):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+                return encoding
+            except UnicodeDecodeError:
+                continue
+    raise RegisterFileError(
+        [RowError(0, "", "无法识别文件编码，请在 Excel 中另存为“CSV UTF-8”或 CSV 后上传")]
+    )
+
+
+# --- Raw rows -------------------------------------------------------------------------------
+
+
+def _csv_records(open_source: Opener, encoding: str) -> Iterator[list[str]]:
+    with open_source() as raw:
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        first = text.readline()
+        delimiter = "\t" if first.count("\t") > first.count(",") else ","
+        reader = csv.reader(_chain_first(first, text), delimiter=delimiter, strict=False)
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise RegisterFileError(
+                [RowError(reader.line_num, "", f"CSV 格式错误（{exc}），请检查引号是否成对")]
+            ) from None
+
+
+def _chain_first(first: str, rest: io.TextIOBase) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _xlsx_records(open_source: Opener) -> Iterator[list[str]]:
+    from python_calamine import CalamineWorkbook
+
+    with open_source() as raw:
+        data = raw.read()
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+    except Exception:
+        raise RegisterFileError(
+            [RowError(0, "", "XLSX 文件已损坏或不是 Excel 工作簿，请重新导出")]
+        ) from None
+    del data
+    for values in sheet.iter_rows():
+        yield [_cell_text(value) for value in values]
+
+
+def _cell_text(value: object) -> str:
+    """Cells as the text a person sees. Whole floats lose their ".0"; long numbers that
+    Excel stored as floats are marked so the ID-number check can explain the damage."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) >= 1e15:
+            return f"#EXCELNUM:{value:.0f}"
+        return str(Decimal(repr(value)).normalize()) if not value.is_integer() else str(int(value))
+    return str(value)
+
+
+def raw_records(open_source: Opener) -> Iterator[list[str]]:
+    with open_source() as stream:
+        kind = sniff_format(stream.read(_SNIFF_BYTES))
+    if kind == "xlsx":
+        return _xlsx_records(open_source)
+    return _csv_records(open_source, detect_encoding(open_source))
+
+
+# --- Header ---------------------------------------------------------------------------------
+
+
+def canonical_header(raw: str) -> str:
+    name = "".join(unicodedata.normalize("NFKC", raw).split()).replace("\ufeff", "")
+    return HEADER_ALIASES.get(name, name)
+
+
+def parse_header(record: list[str], row: int = 1) -> Header:
+    columns = [canonical_header(cell) for cell in record]
+    while columns and not columns[-1]:
+        columns.pop()
+    errors: list[RowError] = []
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    expected = "、".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+    for position, column in enumerate(columns, start=1):
+        if not column:
+            errors.append(RowError(row, f"第{position}列", "表头为空，请删除该列或填写列名"))
+        elif column not in known:
+            errors.append(
+                RowError(row, column, f"未知的列名，请删除该列或改为以下之一：{expected}")
+            )
+        elif columns.index(column) != position - 1:
+            errors.append(RowError(row, column, "列名重复，请只保留一列"))
+    for column in REQUIRED_COLUMNS:
+        if column not in columns:
+            errors.append(RowError(row, column, "缺少必填列，请按模板添加该列"))
+    if errors:
+        raise RegisterFileError(errors)
+    return Header(columns)
+
+
+# --- Rows -----------------------------------------------------------------------------------
+
+
+class RowValidator:
+    """Validates rows one by one and remembers ID numbers to catch repeats across rows."""
+
+    def __init__(self, header: Header, index_of: Callable[[IdType, str], object] | None = None):
+        self.header = header
+        self._positions = {name: i for i, name in enumerate(header.columns) if name}
+        # id key -> (row, name); `index_of` lets the caller key by blind index to save memory.
+        self._key = index_of or (lambda id_type, number: (id_type, number))
+        self._seen: dict[object, tuple[int, str]] = {}
+
+    def _cell(self, record: list[str], column: str) -> str:
+        position = self._positions.get(column)
+        if position is None or position >= len(record):
+            return ""
+        return record[position]
+
+    def validate(self, row: int, record: list[str]) -> RegisterRow | list[RowError]:
+        errors: list[RowError] = []
+        extra = [c for c in record[len(self.header.columns) :] if c.strip()]
+        if extra:
+            errors.append(RowError(row, "", "该行的列数多于表头，请检查是否多了逗号或单元格"))
+
+        name = clean_text(self._cell(record, NAME))
+        if not name:
+            errors.append(RowError(row, NAME, "姓名为空，请填写出借人姓名"))
+        elif len(name) > MAX_NAME_CHARS:
+            errors.append(RowError(row, NAME, f"姓名超过{MAX_NAME_CHARS}个字，请核对"))
+
+        id_type = None
+        try:
+            id_type = parse_id_type(self._cell(record, ID_TYPE))
+        except IdNumberError as exc:
+            errors.append(RowError(row, ID_TYPE, str(exc)))
+        id_number = None
+        raw_number = self._cell(record, ID_NUMBER)
+        if raw_number.startswith("#EXCELNUM:"):
+            errors.append(
+                RowError(
+                    row,
+                    ID_NUMBER,
+                    "证件号码被 Excel 存成了数字，末几位已丢失；请将该列设为“文本”格式后重新填写",
+                )
+            )
+        elif id_type is not None:
+            try:
+                id_number = parse_id_document(id_type, raw_number).number
+            except IdNumberError as exc:
+                errors.append(RowError(row, ID_NUMBER, str(exc)))
+
+        phone = None
+        try:
+            phone = normalize_mobile(self._cell(record, PHONE))
+        except PhoneError as exc:
+            errors.append(RowError(row, PHONE, f"{exc}，请填写出借人在平台注册的手机号"))
+
+        principal = self._amount(row, record, PRINCIPAL, errors, required=True)
+        interest = self._amount(row, record, INTEREST, errors, required=False)
+        loan_count = self._loan_count(row, record, errors)
+
+        if id_type is not None and id_number is not None and name:
+            key = self._key(id_type, id_number)
+            seen = self._seen.get(key)
+            if seen is None:
+                self._seen[key] = (row, name)
+            elif seen[1] != name:
+                errors.append(
+                    RowError(
+                        row,
+                        ID_NUMBER,
+                        f"与第{seen[0]}行证件号码相同但姓名不同，请核对是哪一位出借人",
+                    )
+                )
+            else:
+                errors.append(
+                    RowError(
+                        row, ID_NUMBER, f"与第{seen[0]}行是同一出借人，请合并为一行（金额相加）"
+                    )
+                )
+        if errors:
+            return errors
+        return RegisterRow(
+            row, name, id_type, id_number, phone, principal, interest or 0, loan_count
+        )
+
+    def _amount(self, row, record, column, errors, *, required: bool) -> int | None:
+        raw = self._cell(record, column)
+        if not raw.strip():
+            if required:
+                errors.append(RowError(row, column, "金额为空，请填写（没有请填 0）"))
+            return None
+        try:
+            return parse_yuan(raw)
+        except AmountError as exc:
+            errors.append(RowError(row, column, str(exc)))
+            return None
+
+    def _loan_count(self, row, record, errors) -> int | None:
+        raw = clean_text(self._cell(record, LOAN_COUNT)).replace(",", "")
+        if not raw:
+            return None
+        if raw.endswith(".0"):
+            raw = raw[:-2]
+        if not raw.isdigit() or int(raw) > MAX_LOAN_COUNT:
+            errors.append(RowError(row, LOAN_COUNT, "出借笔数应为不小于0的整数"))
+            return None
+        return int(raw)
+
+
+def is_blank(record: list[str]) -> bool:
+    return not any(cell.strip() for cell in record)
+
+
+def read_register(
+    open_source: Opener, index_of: Callable[[IdType, str], object] | None = None
+) -> tuple[Header, Iterator[RegisterRow | list[RowError]]]:
+    """Parse the header (raising RegisterFileError if it is wrong) and return a lazy stream of
+    rows, each either a RegisterRow or the list of that row's errors."""
+    records = enumerate(raw_records(open_source), start=1)
+    header_row, header_record = 0, []
+    for header_row, header_record in records:  # noqa: B007 - both are used after the loop
+        if not is_blank(header_record):
+            break
+    if is_blank(header_record):
+        raise RegisterFileError([RowError(0, "", "文件中没有表头和数据，请使用登记表模板")])
+    header = parse_header(header_record, header_row)
+    validator = RowValidator(header, index_of)
+
+    def rows() -> Iterator[RegisterRow | list[RowError]]:
+        for number, record in records:
+            if not is_blank(record):
+                yield validator.validate(number, record)
+
+    return header, rows()

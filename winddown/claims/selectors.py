@@ -1,0 +1,129 @@
+"""Reads of claims registers, confirmations and disputes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from winddown.claims.models import (
+    ClaimEntry,
+    Confirmation,
+    Dispute,
+    DisputeStatus,
+    RegisterImport,
+    RegisterVersion,
+    VersionStatus,
+)
+from winddown.claims.services import diff_querysets
+from winddown.identity.models import Lender
+from winddown.institutions.models import Institution
+
+
+@dataclass(frozen=True)
+class LenderClaim:
+    """What a lender sees for one institution under 我的."""
+
+    entry: ClaimEntry
+    institution: Institution
+    confirmation: Confirmation | None  # live confirmation, if any
+    voided_confirmation: Confirmation | None  # the latest voided one, to explain why
+    open_dispute: Dispute | None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmation is not None
+
+
+def lender_claims(lender: Lender) -> list[LenderClaim]:
+    """Every institution where the verified lender has a row in the active register.
+    Three indexed queries whatever the size of the registers."""
+    if not lender.is_verified or not lender.id_index:
+        return []
+    entries = list(
+        ClaimEntry.objects.select_related("version__institution")
+        .filter(id_index=lender.id_index, version__status=VersionStatus.ACTIVE)
+        .order_by("version__institution__short_name")
+    )
+    institution_ids = [entry.version.institution_id for entry in entries]
+    confirmations: dict[int, Confirmation] = {}
+    voided: dict[int, Confirmation] = {}
+    for confirmation in Confirmation.objects.filter(
+        lender=lender, institution_id__in=institution_ids
+    ).order_by("confirmed_at"):
+        target = voided if confirmation.voided_at else confirmations
+        target[confirmation.institution_id] = confirmation
+    disputes = {
+        dispute.institution_id: dispute
+        for dispute in Dispute.objects.filter(
+            lender=lender, institution_id__in=institution_ids, status=DisputeStatus.OPEN
+        )
+    }
+    return [
+        LenderClaim(
+            entry=entry,
+            institution=entry.version.institution,
+            confirmation=confirmations.get(entry.version.institution_id),
+            voided_confirmation=None
+            if entry.version.institution_id in confirmations
+            else voided.get(entry.version.institution_id),
+            open_dispute=disputes.get(entry.version.institution_id),
+        )
+        for entry in entries
+    ]
+
+
+def lender_claim(lender: Lender, institution_id: int) -> LenderClaim | None:
+    for claim in lender_claims(lender):
+        if claim.institution.pk == institution_id:
+            return claim
+    return None
+
+
+def lender_disputes(lender: Lender) -> QuerySet[Dispute]:
+    return Dispute.objects.filter(lender=lender).select_related("institution", "corrected_version")
+
+
+def institution_versions(institution: Institution) -> QuerySet[RegisterVersion]:
+    return RegisterVersion.objects.filter(institution=institution).select_related(
+        "created_by", "activated_by"
+    )
+
+
+def institution_imports(institution: Institution, limit: int = 20) -> QuerySet[RegisterImport]:
+    return RegisterImport.objects.filter(institution=institution).select_related("version")[:limit]
+
+
+def version_entries(version: RegisterVersion) -> QuerySet[ClaimEntry]:
+    return ClaimEntry.objects.filter(version=version).order_by("row_number")
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    entry: ClaimEntry | None  # row in the new version (None when removed)
+    base: ClaimEntry | None  # row in the base version (None when added)
+
+
+def version_diff(
+    version: RegisterVersion, kind: str, *, limit: int = 50, offset: int = 0
+) -> list[DiffRow]:
+    """One page of the diff of `version` against its base: added, removed or changed."""
+    base = version.diff_base  # kept current for pending versions by refresh_pending_diff
+    querysets = diff_querysets(version, base)
+    page = list(querysets[kind].order_by("row_number")[offset : offset + limit])
+    if kind == "added":
+        return [DiffRow(entry=e, base=None) for e in page]
+    if kind == "removed":
+        return [DiffRow(entry=None, base=e) for e in page]
+    olds = {
+        e.id_index: e
+        for e in ClaimEntry.objects.filter(version=base, id_index__in=[e.id_index for e in page])
+    }
+    return [DiffRow(entry=e, base=olds.get(e.id_index)) for e in page]
+
+
+def dispute_queue(
+    institution: Institution, status: str | None = DisputeStatus.OPEN
+) -> QuerySet[Dispute]:
+    disputes = Dispute.objects.filter(institution=institution).select_related("lender", "version")
+    return disputes.filter(status=status) if status else disputes

@@ -1,0 +1,541 @@
+"""Writes for claims registers: importing, activating and discarding versions, lenders'
+confirmations and disputes, the institution's answers. One transaction each, audited."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from winddown.accounts.models import User
+from winddown.audit.actions import AuditAction
+from winddown.audit.services import Actor, record
+from winddown.claims import importers
+from winddown.claims.bulk import EntryWriter
+from winddown.claims.errors import ClaimsErrorCode as E
+from winddown.claims.importers import Header, RegisterFileError, RegisterRow, RowError
+from winddown.claims.models import (
+    ClaimEntry,
+    Confirmation,
+    Dispute,
+    DisputeStatus,
+    RegisterImport,
+    RegisterVersion,
+    VersionStatus,
+)
+from winddown.core import private_files
+from winddown.core.errors import DomainError
+from winddown.identity.models import Lender
+from winddown.identity.providers import ProviderError, sms_sender
+from winddown.institutions.models import Institution
+from winddown.pii import keys
+from winddown.pii.keys import keyring
+from winddown.pii.normalize import clean_text
+
+IMPORT_ERRORS_KEPT = 1000
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    version: RegisterVersion | None
+    header: Header | None = None
+    errors: list[RowError] = field(default_factory=list)  # the first IMPORT_ERRORS_KEPT
+    error_count: int = 0
+    rows_read: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.version is not None
+
+
+class _RejectImport(Exception):
+    """Raised inside the import transaction to roll every written row back."""
+
+
+def _fingerprint(open_source: importers.Opener) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open_source() as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def import_register(
+    *,
+    institution: Institution,
+    open_source: importers.Opener,
+    source_name: str,
+    user: User,
+    actor: Actor,
+    on_error: Callable[[RowError], None] | None = None,
+) -> ImportResult:
+    """Validate and store a register as a new pending version, all or nothing.
+
+    Every row is validated even after the first error, so the operator gets the complete
+    list; `on_error` sees each one as it is found (the management command prints them).
+    Rows are written while validating (memory stays flat for millions of rows) and the
+    transaction is rolled back if any error turned up, so a rejected file stores nothing,
+    and neither does a process that dies half-way.
+    """
+    ring = keyring()
+    sha256, size = _fingerprint(open_source)
+    result = ImportResult(version=None)
+
+    def note(error: RowError) -> None:
+        result.error_count += 1
+        if len(result.errors) < IMPORT_ERRORS_KEPT:
+            result.errors.append(error)
+        if on_error is not None:
+            on_error(error)
+
+    def index_of(id_type, number) -> str:
+        return ring.blind_index(f"{id_type.value}:{number}", purpose=keys.ID_NUMBER)
+
+    try:
+        with transaction.atomic():
+            locked = Institution.objects.select_for_update().get(pk=institution.pk)
+            number = (
+                locked.registers.order_by("-number").values_list("number", flat=True).first() or 0
+            ) + 1
+            try:
+                header, rows = importers.read_register(open_source, index_of=index_of)
+            except RegisterFileError as exc:
+                for error in exc.errors:
+                    note(error)
+                raise _RejectImport from None
+            result.header = header
+            version = RegisterVersion.objects.create(
+                institution=locked,
+                number=number,
+                source_name=source_name[:255],
+                source_sha256=sha256,
+                source_size=size,
+                lender_count=0,
+                principal_total_fen=0,
+                interest_total_fen=0,
+                has_interest=header.has_interest,
+                has_loan_count=header.has_loan_count,
+                created_by=user,
+            )
+            writer = EntryWriter()
+            principal = interest = count = 0
+            try:
+                for item in _rows_checked(rows, note):
+                    result.rows_read += 1
+                    if isinstance(item, list) or result.error_count:
+                        continue
+                    writer.add(_entry_values(version.pk, item, ring, index_of))
+                    principal += item.principal_fen
+                    interest += item.interest_fen
+                    count += 1
+                if result.error_count:
+                    raise _RejectImport
+                if count == 0:
+                    note(RowError(0, "", "登记表中没有任何出借人数据"))
+                    raise _RejectImport
+            except BaseException:
+                writer.abort()
+                raise
+            writer.close()
+            version.lender_count = count
+            version.principal_total_fen = principal
+            version.interest_total_fen = interest
+            version.save(
+                update_fields=["lender_count", "principal_total_fen", "interest_total_fen"]
+            )
+            _store_diff(version, active_version(locked))
+            record(
+                actor=actor,
+                action=AuditAction.REGISTER_UPLOADED,
+                obj=version,
+                institution_id=locked.pk,
+                after=_version_snapshot(version),
+            )
+            result.version = version
+    except _RejectImport:
+        record(
+            actor=actor,
+            action=AuditAction.REGISTER_REJECTED,
+            object_type="claims.registerimport",
+            object_id=source_name[:64],
+            institution_id=institution.pk,
+            after={"source_sha256": sha256, "size": size, "error_count": result.error_count},
+        )
+    return result
+
+
+def _rows_checked(rows, note):
+    """Report each row's errors as they come and pass every item on."""
+    for item in rows:
+        if isinstance(item, list):
+            for error in item:
+                note(error)
+        yield item
+
+
+def _entry_values(version_id: int, row: RegisterRow, ring, index_of) -> tuple:
+    return (
+        version_id,
+        row.row,
+        row.name,
+        row.id_type.value,
+        ring.encrypt(row.id_number, purpose=keys.ID_NUMBER),
+        index_of(row.id_type, row.id_number),
+        ring.encrypt(row.phone, purpose=keys.PHONE),
+        ring.blind_index(row.phone, purpose=keys.PHONE),
+        row.principal_fen,
+        row.interest_fen,
+        row.loan_count,
+    )
+
+
+def _version_snapshot(version: RegisterVersion) -> dict:
+    return {
+        "number": version.number,
+        "status": version.status,
+        "lender_count": version.lender_count,
+        "principal_total_fen": version.principal_total_fen,
+        "interest_total_fen": version.interest_total_fen,
+        "source_sha256": version.source_sha256,
+        "diff": {
+            "base": version.diff_base_id,
+            "added": version.diff_added,
+            "removed": version.diff_removed,
+            "changed": version.diff_changed,
+        },
+    }
+
+
+# --- Diff -----------------------------------------------------------------------------------
+
+
+def active_version(institution: Institution) -> RegisterVersion | None:
+    return RegisterVersion.objects.filter(
+        institution=institution, status=VersionStatus.ACTIVE
+    ).first()
+
+
+def diff_querysets(version: RegisterVersion, base: RegisterVersion | None) -> dict:
+    """Rows added, removed and with changed amounts, as querysets over ClaimEntry."""
+    new = ClaimEntry.objects.filter(version=version)
+    if base is None:
+        return {
+            "added": new,
+            "removed": ClaimEntry.objects.none(),
+            "changed": ClaimEntry.objects.none(),
+        }
+    old = ClaimEntry.objects.filter(version=base)
+    in_old = old.filter(id_index=OuterRef("id_index"))
+    in_new = new.filter(id_index=OuterRef("id_index"))
+    amounts_differ = in_old.exclude(
+        principal_fen=OuterRef("principal_fen"), interest_fen=OuterRef("interest_fen")
+    )
+    return {
+        "added": new.exclude(Exists(in_old)),
+        "removed": old.exclude(Exists(in_new)),
+        "changed": new.filter(Exists(amounts_differ)),
+    }
+
+
+def _store_diff(version: RegisterVersion, base: RegisterVersion | None) -> None:
+    diff = diff_querysets(version, base)
+    version.diff_base = base
+    version.diff_added = diff["added"].count()
+    version.diff_removed = diff["removed"].count()
+    version.diff_changed = diff["changed"].count()
+    version.save(update_fields=["diff_base", "diff_added", "diff_removed", "diff_changed"])
+
+
+# --- Activation -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activate_version(*, version: RegisterVersion, user: User, actor: Actor) -> RegisterVersion:
+    """Make a pending version the active register; void confirmations whose amounts changed."""
+    institution = Institution.objects.select_for_update().get(pk=version.institution_id)
+    version = RegisterVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.PENDING:
+        raise DomainError(E.VERSION_NOT_PENDING, status=version.get_status_display())
+    previous = active_version(institution)
+    now = timezone.now()
+    if previous is not None:
+        previous.status = VersionStatus.SUPERSEDED
+        previous.closed_at = now
+        previous.save(update_fields=["status", "closed_at"])
+    if version.diff_base_id != (previous.pk if previous else None):
+        _store_diff(version, previous)
+    version.status = VersionStatus.ACTIVE
+    version.activated_by = user
+    version.activated_at = now
+    version.save(update_fields=["status", "activated_by", "activated_at"])
+    voided = _void_changed_confirmations(institution, version, now)
+    record(
+        actor=actor,
+        action=AuditAction.REGISTER_ACTIVATED,
+        obj=version,
+        institution_id=institution.pk,
+        before=_version_snapshot(previous) if previous else None,
+        after={**_version_snapshot(version), "confirmations_voided": voided},
+    )
+    return version
+
+
+def _void_changed_confirmations(institution, version, now) -> int:
+    unchanged = ClaimEntry.objects.filter(
+        version=version,
+        id_index=OuterRef("id_index"),
+        principal_fen=OuterRef("principal_fen"),
+        interest_fen=OuterRef("interest_fen"),
+    )
+    stale = Confirmation.objects.filter(institution=institution, voided_at__isnull=True).exclude(
+        Exists(unchanged)
+    )
+    return stale.update(
+        voided_at=now, void_reason=f"第{version.number}版登记表变更了您的债权金额，请重新确认"
+    )
+
+
+@transaction.atomic
+def discard_version(*, version: RegisterVersion, actor: Actor) -> RegisterVersion:
+    version = RegisterVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.PENDING:
+        raise DomainError(E.VERSION_NOT_PENDING, status=version.get_status_display())
+    version.status = VersionStatus.DISCARDED
+    version.closed_at = timezone.now()
+    version.save(update_fields=["status", "closed_at"])
+    ClaimEntry.objects.filter(version=version).delete()
+    record(
+        actor=actor,
+        action=AuditAction.REGISTER_DISCARDED,
+        obj=version,
+        institution_id=version.institution_id,
+        after=_version_snapshot(version),
+    )
+    return version
+
+
+# --- Lenders: confirm and dispute (manual 2.1, 3.1) ----------------------------------------
+
+
+def _active_entry(lender: Lender, institution: Institution) -> ClaimEntry:
+    if not lender.is_verified:
+        raise DomainError(E.NOT_VERIFIED)
+    entry = (
+        ClaimEntry.objects.select_related("version")
+        .filter(
+            id_index=lender.id_index,
+            version__institution=institution,
+            version__status=VersionStatus.ACTIVE,
+        )
+        .first()
+    )
+    if entry is None:
+        raise DomainError(E.NO_CLAIM)
+    return entry
+
+
+@transaction.atomic
+def confirm_claim(*, lender: Lender, institution: Institution, actor: Actor) -> Confirmation:
+    """Confirm the active amounts. Confirming again without a change is a no-op."""
+    entry = _active_entry(lender, institution)
+    live = (
+        Confirmation.objects.select_for_update()
+        .filter(lender=lender, institution=institution, voided_at__isnull=True)
+        .first()
+    )
+    if live is not None:
+        return live
+    confirmation = Confirmation.objects.create(
+        lender=lender,
+        institution=institution,
+        version=entry.version,
+        id_index=entry.id_index,
+        principal_fen=entry.principal_fen,
+        interest_fen=entry.interest_fen,
+    )
+    record(
+        actor=actor,
+        action=AuditAction.CLAIM_CONFIRMED,
+        obj=confirmation,
+        institution_id=institution.pk,
+        after={
+            "version": entry.version.number,
+            "principal_fen": entry.principal_fen,
+            "interest_fen": entry.interest_fen,
+        },
+    )
+    return confirmation
+
+
+def store_attachment(upload) -> tuple[str, str, str]:
+    """Check and encrypt a lender's evidence file: (path, original name, content type)."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise DomainError(E.ATTACHMENT_TOO_LARGE, field="attachment", limit_mb=limit // 2**20)
+    upload.seek(0)
+    try:
+        content_type = private_files.sniff_attachment(upload.read(16))
+    except private_files.AttachmentError as exc:
+        raise DomainError(E.ATTACHMENT_INVALID, field="attachment", detail=str(exc)) from None
+    upload.seek(0)
+    path = private_files.save_encrypted(
+        upload.chunks(), purpose=keys.ATTACHMENT_FILE, folder="disputes"
+    )
+    return path, clean_text(upload.name or "附件")[:255], content_type
+
+
+def raise_dispute(
+    *, lender: Lender, institution: Institution, reason: str, attachment=None, actor: Actor
+) -> Dispute:
+    reason = (reason or "").strip()
+    if not 5 <= len(reason) <= 2000:
+        raise DomainError(E.REASON_REQUIRED, field="reason")
+    entry = _active_entry(lender, institution)
+    stored = store_attachment(attachment) if attachment else ("", "", "")
+    try:
+        with transaction.atomic():
+            Lender.objects.select_for_update().get(pk=lender.pk)  # one dispute at a time
+            if Dispute.objects.filter(
+                lender=lender, institution=institution, status=DisputeStatus.OPEN
+            ).exists():
+                raise DomainError(E.DISPUTE_ALREADY_OPEN)
+            dispute = Dispute.objects.create(
+                lender=lender,
+                institution=institution,
+                version=entry.version,
+                principal_fen=entry.principal_fen,
+                interest_fen=entry.interest_fen,
+                reason=reason,
+                attachment_path=stored[0],
+                attachment_name=stored[1],
+                attachment_type=stored[2],
+            )
+            # Disputing the amounts withdraws an earlier confirmation of them.
+            Confirmation.objects.filter(
+                lender=lender, institution=institution, voided_at__isnull=True
+            ).update(voided_at=timezone.now(), void_reason="您对债权提出了异议")
+            record(
+                actor=actor,
+                action=AuditAction.DISPUTE_RAISED,
+                obj=dispute,
+                institution_id=institution.pk,
+                after={"version": entry.version.number, "has_attachment": bool(stored[0])},
+            )
+    except BaseException:
+        private_files.delete(stored[0])
+        raise
+    return dispute
+
+
+def answer_dispute(
+    *,
+    dispute: Dispute,
+    outcome: str,
+    answer: str,
+    corrected_version: RegisterVersion | None = None,
+    user: User,
+    actor: Actor,
+) -> Dispute:
+    if outcome not in (DisputeStatus.CORRECTED, DisputeStatus.REJECTED):
+        raise DomainError(E.OUTCOME_INVALID, field="outcome")
+    answer = (answer or "").strip()
+    if len(answer) < 2:
+        raise DomainError(E.ANSWER_REQUIRED, field="answer")
+    if corrected_version is not None and (
+        corrected_version.institution_id != dispute.institution_id
+        or corrected_version.status not in (VersionStatus.PENDING, VersionStatus.ACTIVE)
+    ):
+        raise DomainError(E.CORRECTED_VERSION_INVALID, field="corrected_version")
+    with transaction.atomic():
+        dispute = Dispute.objects.select_for_update().select_related("lender").get(pk=dispute.pk)
+        if dispute.status != DisputeStatus.OPEN:
+            raise DomainError(E.DISPUTE_ALREADY_ANSWERED)
+        dispute.status = outcome
+        dispute.answer = answer[:2000]
+        dispute.corrected_version = (
+            corrected_version if outcome == DisputeStatus.CORRECTED else None
+        )
+        dispute.answered_by = user
+        dispute.answered_at = timezone.now()
+        dispute.save()
+        record(
+            actor=actor,
+            action=AuditAction.DISPUTE_ANSWERED,
+            obj=dispute,
+            institution_id=dispute.institution_id,
+            after={"outcome": outcome, "corrected_version": dispute.corrected_version_id},
+        )
+        lender = dispute.lender
+        institution_name = dispute.institution.short_name
+        transaction.on_commit(lambda: _notify_answer(lender, institution_name))
+    return dispute
+
+
+def _notify_answer(lender: Lender, institution_name: str) -> None:
+    # The answer is on the lender's page either way; a failed SMS must not undo it.
+    with contextlib.suppress(ProviderError):
+        sms_sender().send_notice(
+            phone=lender.phone,
+            template="【网贷退出投票】您对{institution}的债权异议已有答复，请登录查看。",
+            params={"institution": institution_name},
+        )
+
+
+def iter_decrypted_attachment(dispute: Dispute) -> Iterable[bytes]:
+    return private_files.read_decrypted(dispute.attachment_path, purpose=keys.ATTACHMENT_FILE)
+
+
+# --- Uploads through the web and the API ----------------------------------------------------
+
+
+def check_upload_size(size: int) -> None:
+    limit = settings.REGISTER_UPLOAD_MAX_BYTES
+    if size > limit:
+        raise DomainError(
+            E.FILE_TOO_LARGE, field="file", size_mb=round(size / 2**20, 1), limit_mb=limit // 2**20
+        )
+
+
+@transaction.atomic
+def queue_register_import(*, institution: Institution, upload, user: User) -> RegisterImport:
+    """Keep the upload encrypted until the worker has checked it; return the import record.
+
+    The task is enqueued in the same transaction (the database queue commits or rolls back
+    with the record); with the immediate backend the import has finished when this returns.
+    """
+    from winddown.claims.tasks import process_register_import
+
+    check_upload_size(upload.size)
+    path = private_files.save_encrypted(
+        upload.chunks(), purpose=keys.REGISTER_FILE, folder="register-uploads"
+    )
+    job = RegisterImport.objects.create(
+        institution=institution,
+        uploaded_by=user,
+        source_name=clean_text(upload.name or "register")[:255],
+        source_size=upload.size,
+        stored_path=path,
+    )
+    process_register_import.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def refresh_pending_diff(version: RegisterVersion) -> RegisterVersion:
+    """A pending version's diff must be against what is active now, not at upload time."""
+    if version.status == VersionStatus.PENDING:
+        current = active_version(version.institution)
+        if version.diff_base_id != (current.pk if current else None):
+            _store_diff(version, current)
+    return version

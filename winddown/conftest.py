@@ -1,0 +1,164 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import base64
+import random
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from winddown.accounts.models import User
+from winddown.accounts.roles import Role
+from winddown.audit.services import Actor
+from winddown.claims.services import activate_version, import_register
+from winddown.demo.generators import write_register_csv
+from winddown.identity import services as identity_services
+from winddown.identity.models import Lender
+from winddown.identity.providers import dev as dev_providers
+from winddown.institutions.services import institution_create, membership_set
+from winddown.pii import keys
+from winddown.pii.idnumbers import IdType
+from winddown.pii.keys import keyring
+
+STAFF_PASSWORD = "Correct-horse-42"
+TOTP_SECRET_HEX = base64.b32decode("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").hex()
+SYSTEM = Actor.system("tests")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """SQLite cannot tell a test flush from tampering: let flushes delete audit rows there.
+    (PostgreSQL flushes with TRUNCATE, which the row trigger does not see.)"""
+    with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    settings.SMS_PROVIDER = "dev"
+    settings.IDENTITY_PROVIDER = "dev"
+    cache.clear()
+    dev_providers.OUTBOX.clear()
+    yield
+
+
+def make_staff(username: str, role: Role, institution=None) -> User:
+    user = User.objects.create_user(username, STAFF_PASSWORD, role=role, display_name=username)
+    TOTPDevice.objects.create(user=user, name="test", key=TOTP_SECRET_HEX, confirmed=True)
+    if institution is not None:
+        membership_set(actor=SYSTEM, user=user, institution=institution)
+    return user
+
+
+def current_totp(user: User) -> str:
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
+def make_institution(short_name: str, credit_code: str, **extra):
+    return institution_create(
+        actor=SYSTEM,
+        full_name=extra.pop("full_name", f"{short_name}信息咨询有限公司"),
+        short_name=short_name,
+        credit_code=credit_code,
+        registered_address=extra.pop("registered_address", "深圳市南山区科苑路 1 号"),
+        **extra,
+    )
+
+
+def make_lender(
+    phone: str,
+    *,
+    name: str | None = None,
+    id_number: str | None = None,
+    password: str | None = None,
+) -> Lender:
+    """A lender account; verified when `id_number` is given, with a voting password if asked."""
+    ring = keyring()
+    user = User.objects.create_user(f"lender-{phone}", role=Role.LENDER)
+    lender = Lender.objects.create(
+        user=user,
+        phone_enc=ring.encrypt(phone, purpose=keys.PHONE),
+        phone_index=identity_services.phone_index(phone),
+    )
+    if id_number:
+        from django.utils import timezone
+
+        now = timezone.now()
+        lender.real_name = name or "测试"
+        lender.id_number_enc = ring.encrypt(id_number, purpose=keys.ID_NUMBER)
+        lender.id_index = identity_services.id_index(IdType.RESIDENT_ID, id_number)
+        lender.identity_checked_at = lender.agreement_accepted_at = lender.liveness_passed_at = now
+        lender.agreement_version = "test"
+        lender.save()
+    if password:
+        identity_services.set_voting_password(
+            lender=lender, password=password, confirm=password, actor=SYSTEM
+        )
+    return lender
+
+
+def register_file(tmp_path: Path, rows: list[list[str]], name: str = "register.csv", **kw) -> Path:
+    return write_register_csv(tmp_path / name, rows, **kw)
+
+
+def upload_and_activate(institution, operator, path: Path):
+    result = import_register(
+        institution=institution,
+        open_source=lambda: open(path, "rb"),  # noqa: SIM115 - the importer closes it
+        source_name=path.name,
+        user=operator,
+        actor=Actor(operator.pk, operator.audit_label),
+    )
+    assert result.ok, [str(e) for e in result.errors]
+    return activate_version(version=result.version, user=operator, actor=SYSTEM)
+
+
+@pytest.fixture
+def rng():
+    return random.Random(20261123)
+
+
+@pytest.fixture
+def institution_a(db):
+    return make_institution("网贷机构A", "91440300MA5DC6QX0G")
+
+
+@pytest.fixture
+def institution_b(db):
+    return make_institution("网贷机构B", "91440101MA59Q1WXXK")
+
+
+@pytest.fixture
+def operator_a(institution_a):
+    return make_staff("operator_a", Role.OPERATOR, institution_a)
+
+
+@pytest.fixture
+def operator_b(institution_b):
+    return make_staff("operator_b", Role.OPERATOR, institution_b)
+
+
+@pytest.fixture
+def wg_officer(db):
+    return make_staff("wg_officer", Role.WG_OFFICER)
+
+
+@pytest.fixture
+def association_officer(db):
+    return make_staff("association", Role.ASSOCIATION_OFFICER)
+
+
+@pytest.fixture
+def sysadmin(db):
+    return make_staff("admin", Role.SYSADMIN)

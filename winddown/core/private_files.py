@@ -1,0 +1,96 @@
+"""Files that hold personal data (dispute evidence, uploads waiting for the worker):
+encrypted at rest under PRIVATE_STORAGE_ROOT, readable only through views that check
+ownership. Attachments are recognised by their content, not by the name the client sent."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+
+from winddown.pii.keys import keyring
+
+# Magic numbers of the evidence types lenders send from a phone.
+ATTACHMENT_TYPES = {
+    b"%PDF-": ("application/pdf", ".pdf"),
+    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
+}
+
+
+class AttachmentError(ValueError):
+    """Chinese message: what is wrong with the file and what to send instead."""
+
+
+def sniff_attachment(head: bytes) -> str:
+    for magic, (content_type, _) in ATTACHMENT_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    raise AttachmentError("附件只支持 PDF、JPG 或 PNG 格式")
+
+
+def _root() -> Path:
+    root = Path(settings.PRIVATE_STORAGE_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _resolve(relative: str) -> Path:
+    path = (_root() / relative).resolve()
+    if _root().resolve() not in path.parents:
+        raise ValueError("path escapes the private storage root")
+    return path
+
+
+def save_encrypted(chunks: Iterable[bytes], *, purpose: str, folder: str) -> str:
+    """Encrypt the chunks into a new file; return its path relative to the storage root."""
+    relative = f"{folder}/{uuid.uuid4().hex}.enc"
+    path = _resolve(relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    with open(tmp, "wb") as out:
+        for block in keyring().encrypt_stream(iter(chunks), purpose=purpose):
+            out.write(block)
+    tmp.replace(path)  # a crash never leaves a half-written file under the final name
+    return relative
+
+
+def read_decrypted(relative: str, *, purpose: str) -> Iterator[bytes]:
+    with open(_resolve(relative), "rb") as stream:
+        yield from keyring().decrypt_stream(stream, purpose=purpose)
+
+
+def delete(relative: str) -> None:
+    if relative:
+        _resolve(relative).unlink(missing_ok=True)
+
+
+class _ChunkReader(io.RawIOBase):
+    """A read-only binary stream over an iterator of byte chunks."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks = chunks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def open_decrypted(relative: str, *, purpose: str) -> BinaryIO:
+    """A fresh binary stream of the plaintext (decrypted chunk by chunk, never on disk)."""
+    return io.BufferedReader(_ChunkReader(read_decrypted(relative, purpose=purpose)), 1 << 20)

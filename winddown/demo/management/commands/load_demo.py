@@ -1,0 +1,133 @@
+"""Demo data: 网贷机构A with about 1,000 lenders, 网贷机构B, one account per role, and two
+demo lenders (one ready to use, one to walk through identity verification)."""
+
+import base64
+import random
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from winddown.accounts.models import User
+from winddown.accounts.roles import Role
+from winddown.audit.services import Actor
+from winddown.claims.services import activate_version, import_register
+from winddown.demo.generators import register_rows, write_register_csv
+from winddown.identity import services as identity_services
+from winddown.identity.models import Lender
+from winddown.institutions.models import Institution, InstitutionStatus
+from winddown.institutions.services import institution_create, membership_set
+from winddown.pii import keys
+from winddown.pii.idnumbers import IdType
+from winddown.pii.keys import keyring
+
+DEMO_PASSWORD = "Winddown-demo-2026"
+# Fixed demo TOTP secret (base32) so the README can tell people how to sign in.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+STAFF = [
+    ("operator_a", Role.OPERATOR, "网贷机构A 经办人", "网贷机构A"),
+    ("operator_b", Role.OPERATOR, "网贷机构B 经办人", "网贷机构B"),
+    ("wg_officer", Role.WG_OFFICER, "专项工作组 李工", None),
+    ("association", Role.ASSOCIATION_OFFICER, "互联网金融协会 周工", None),
+    ("admin", Role.SYSADMIN, "系统管理员", None),
+]
+# Demo lenders: (phone, name, ID number, principal at A in yuan, ready to vote?)
+READY_LENDER = ("13800138000", "王小金", "110101198001010053", "125000.00", True)
+NEW_LENDER = ("13900139000", "张小英", "440305199203150027", "8800.50", False)
+VOTING_PASSWORD = "135790"
+
+
+class Command(BaseCommand):
+    help = "Load the demo institutions, staff accounts and lenders (does nothing if present)."
+
+    def handle(self, *args, **options):
+        if Institution.objects.filter(short_name="网贷机构A").exists():
+            self.stdout.write("Demo data already loaded.")
+            return
+        actor = Actor.system("load_demo")
+        with transaction.atomic():
+            a = institution_create(
+                actor=actor,
+                full_name="深圳市网贷机构A信息咨询有限公司",
+                short_name="网贷机构A",
+                credit_code="91440300MA5DC6QX0G",
+                registered_address="深圳市南山区科技园科苑路 15 号",
+                business_address="深圳市福田区深南大道 6008 号",
+                status=InstitutionStatus.WINDING_DOWN,
+            )
+            b = institution_create(
+                actor=actor,
+                full_name="广州网贷机构B金融信息服务有限公司",
+                short_name="网贷机构B",
+                credit_code="91440101MA59Q1WXXK",
+                registered_address="广州市天河区珠江新城华夏路 8 号",
+                status=InstitutionStatus.SUSPENDED,
+            )
+            institutions = {"网贷机构A": a, "网贷机构B": b}
+            users = {}
+            for username, role, name, institution in STAFF:
+                user = User.objects.create_user(
+                    username, DEMO_PASSWORD, role=role, display_name=name
+                )
+                TOTPDevice.objects.create(
+                    user=user,
+                    name="演示验证器",
+                    key=base64.b32decode(DEMO_TOTP_SECRET).hex(),
+                    confirmed=True,
+                )
+                if institution:
+                    membership_set(actor=actor, user=user, institution=institutions[institution])
+                users[username] = user
+            self._register(a, users["operator_a"], 1000, seed=7, extra=[READY_LENDER, NEW_LENDER])
+            self._register(b, users["operator_b"], 60, seed=8, extra=[READY_LENDER])
+            self._ready_lender()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+
+    def _register(self, institution, operator, count, *, seed, extra):
+        rows = list(register_rows(count - len(extra), seed=seed))
+        rng = random.Random(seed)
+        for phone, name, number, principal, _ in extra:
+            rows.insert(
+                rng.randrange(len(rows)), [name, "身份证", number, phone, principal, "0.00", "3"]
+            )
+        with tempfile.TemporaryDirectory() as folder:
+            path = write_register_csv(Path(folder) / "register.csv", rows)
+            result = import_register(
+                institution=institution,
+                open_source=lambda: open(path, "rb"),  # noqa: SIM115 - the importer closes it
+                source_name=f"{institution.short_name}债权登记表.csv",
+                user=operator,
+                actor=Actor(operator.pk, operator.audit_label),
+            )
+        if not result.ok:
+            raise RuntimeError(f"demo register rejected: {[str(e) for e in result.errors[:5]]}")
+        activate_version(
+            version=result.version, user=operator, actor=Actor(operator.pk, operator.audit_label)
+        )
+
+    def _ready_lender(self):
+        phone, name, number, _, _ = READY_LENDER
+        ring = keyring()
+        user = User.objects.create_user("lender-demo-ready", role=Role.LENDER)
+        now = timezone.now()
+        lender = Lender.objects.create(
+            user=user,
+            phone_enc=ring.encrypt(phone, purpose=keys.PHONE),
+            phone_index=identity_services.phone_index(phone),
+            real_name=name,
+            id_number_enc=ring.encrypt(number, purpose=keys.ID_NUMBER),
+            id_index=identity_services.id_index(IdType.RESIDENT_ID, number),
+            identity_checked_at=now,
+            agreement_version="demo",
+            agreement_accepted_at=now,
+            liveness_passed_at=now,
+        )
+        identity_services.set_voting_password(
+            lender=lender,
+            password=VOTING_PASSWORD,
+            confirm=VOTING_PASSWORD,
+            actor=Actor(user.pk, user.audit_label),
+        )

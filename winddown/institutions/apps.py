@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InstitutionsConfig(AppConfig):
+    name = "winddown.institutions"
+    verbose_name = "网贷机构"

@@ -1,0 +1,40 @@
+"""Reads of institutions, always through the viewer's boundary."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from winddown.accounts.models import User
+from winddown.accounts.roles import OVERSIGHT_ROLES, Role
+from winddown.institutions.models import Institution, Membership
+
+
+def operator_institution_id(user: User) -> int | None:
+    if user.role != Role.OPERATOR:
+        return None
+    membership = Membership.objects.filter(user=user).only("institution_id").first()
+    return membership.institution_id if membership else None
+
+
+def visible_institutions(user: User) -> QuerySet[Institution]:
+    """Institutions the staff member may see: all for oversight roles, one for operators."""
+    if user.role in OVERSIGHT_ROLES:
+        return Institution.objects.all()
+    if user.role == Role.OPERATOR:
+        return Institution.objects.filter(members__user=user)
+    return Institution.objects.none()
+
+
+def access_institution_by_id(user: User, institution_id: int) -> Institution:
+    """The institution if the user may see it; otherwise 404, so existence is not leaked."""
+    institution = visible_institutions(user).filter(pk=institution_id).first()
+    if institution is None:
+        raise Http404("机构不存在或无权访问")
+    return institution
+
+
+def find_institution(key: str) -> Institution | None:
+    """By short name or unified social credit code (for management commands)."""
+    return (
+        Institution.objects.filter(short_name=key).first()
+        or Institution.objects.filter(credit_code=key.strip().upper()).first()
+    )

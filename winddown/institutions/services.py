@@ -1,0 +1,124 @@
+"""Writes to the register of institutions; each one transaction with its audit entry."""
+
+from django.db import transaction
+
+from winddown.accounts.models import User
+from winddown.accounts.roles import Role
+from winddown.audit.actions import AuditAction
+from winddown.audit.services import Actor, record
+from winddown.core.errors import DomainError
+from winddown.institutions.creditcode import CreditCodeError, normalize_credit_code
+from winddown.institutions.errors import InstitutionsErrorCode as E
+from winddown.institutions.models import Institution, InstitutionStatus, Membership
+from winddown.pii.normalize import clean_text
+
+
+def _validated(
+    *, full_name: str, short_name: str, credit_code: str, registered_address: str
+) -> dict[str, str]:
+    values = {
+        "full_name": clean_text(full_name),
+        "short_name": clean_text(short_name),
+        "registered_address": clean_text(registered_address),
+    }
+    labels = {"full_name": "机构全称", "short_name": "机构简称", "registered_address": "注册地址"}
+    for field, label in labels.items():
+        if not values[field]:
+            raise DomainError(E.REQUIRED, field=field, label=label)
+    try:
+        values["credit_code"] = normalize_credit_code(credit_code)
+    except CreditCodeError as exc:
+        raise DomainError(E.CREDIT_CODE_INVALID, field="credit_code", detail=str(exc)) from None
+    return values
+
+
+def _check_unique(values: dict[str, str], exclude_pk: int | None = None) -> None:
+    labels = {"full_name": "机构全称", "short_name": "机构简称", "credit_code": "统一社会信用代码"}
+    for field, label in labels.items():
+        clash = Institution.objects.filter(**{field: values[field]}).exclude(pk=exclude_pk)
+        if clash.exists():
+            raise DomainError(E.DUPLICATE, field=field, label=label, value=values[field])
+
+
+@transaction.atomic
+def institution_create(
+    *,
+    actor: Actor,
+    full_name: str,
+    short_name: str,
+    credit_code: str,
+    registered_address: str,
+    business_address: str = "",
+    status: str = InstitutionStatus.OPERATING,
+) -> Institution:
+    values = _validated(
+        full_name=full_name,
+        short_name=short_name,
+        credit_code=credit_code,
+        registered_address=registered_address,
+    )
+    if status not in InstitutionStatus.values:
+        raise DomainError(E.STATUS_INVALID, field="status")
+    _check_unique(values)
+    institution = Institution.objects.create(
+        **values, business_address=clean_text(business_address), status=status
+    )
+    record(
+        actor=actor,
+        action=AuditAction.INSTITUTION_CREATED,
+        obj=institution,
+        institution_id=institution.pk,
+        after=institution.audit_snapshot(),
+    )
+    return institution
+
+
+@transaction.atomic
+def institution_update(*, actor: Actor, institution: Institution, **changes: str) -> Institution:
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    before = institution.audit_snapshot()
+    merged = {**before, **{k: v for k, v in changes.items() if v is not None}}
+    values = _validated(
+        full_name=merged["full_name"],
+        short_name=merged["short_name"],
+        credit_code=merged["credit_code"],
+        registered_address=merged["registered_address"],
+    )
+    if merged["status"] not in InstitutionStatus.values:
+        raise DomainError(E.STATUS_INVALID, field="status")
+    _check_unique(values, exclude_pk=institution.pk)
+    for field, value in values.items():
+        setattr(institution, field, value)
+    institution.business_address = clean_text(merged["business_address"])
+    institution.status = merged["status"]
+    institution.save()
+    after = institution.audit_snapshot()
+    if after != before:
+        record(
+            actor=actor,
+            action=AuditAction.INSTITUTION_UPDATED,
+            obj=institution,
+            institution_id=institution.pk,
+            before=before,
+            after=after,
+        )
+    return institution
+
+
+@transaction.atomic
+def membership_set(*, actor: Actor, user: User, institution: Institution) -> Membership:
+    if user.role != Role.OPERATOR:
+        raise DomainError(E.NOT_OPERATOR, field="user")
+    previous = Membership.objects.filter(user=user).first()
+    membership, _ = Membership.objects.update_or_create(
+        user=user, defaults={"institution": institution}
+    )
+    record(
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_SET,
+        obj=membership,
+        institution_id=institution.pk,
+        before={"institution_id": previous.institution_id} if previous else None,
+        after={"institution_id": institution.pk, "user": user.username},
+    )
+    return membership

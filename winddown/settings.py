@@ -1,0 +1,212 @@
+"""Django settings for Winddown.
+
+Everything that differs between a developer's laptop and production comes from the
+environment (see README "Production settings"). Without `WINDDOWN_ENV=production` the
+platform runs on the embedded defaults: SQLite, in-process cache, development providers
+and development keys generated once into `var/dev-secrets.json`.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from winddown.envconfig import env_bool, env_int, env_list, load_dev_secrets
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("WINDDOWN_VAR_DIR", BASE_DIR / "var"))
+
+ENVIRONMENT = os.environ.get("WINDDOWN_ENV", "development")
+PRODUCTION = ENVIRONMENT == "production"
+DEBUG = env_bool("WINDDOWN_DEBUG", default=not PRODUCTION)
+
+_dev_secrets = {} if PRODUCTION else load_dev_secrets(VAR_DIR / "dev-secrets.json")
+
+
+def _secret(name: str) -> str:
+    """A secret from the environment; development falls back to generated local values."""
+    value = os.environ.get(name) or _dev_secrets.get(name)
+    if not value:
+        raise RuntimeError(f"{name} must be set in the environment (see README).")
+    return value
+
+
+SECRET_KEY = _secret("WINDDOWN_SECRET_KEY")
+# Personal data keys: "kid:base64key[,kid:base64key...]", the first one encrypts.
+PII_ENCRYPTION_KEYS = _secret("WINDDOWN_PII_KEYS")
+PII_INDEX_KEY = _secret("WINDDOWN_PII_INDEX_KEY")
+# Server-side pepper for voting passwords and one-time codes; never stored in the database.
+PASSWORD_PEPPER = _secret("WINDDOWN_PASSWORD_PEPPER")
+
+ALLOWED_HOSTS = env_list("WINDDOWN_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("WINDDOWN_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "winddown.audit",
+    "winddown.accounts",
+    "winddown.institutions",
+    "winddown.identity",
+    "winddown.claims",
+    "winddown.web",
+    "winddown.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "winddown.urls"
+WSGI_APPLICATION = "winddown.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite embedded default, PostgreSQL in production and CI ------------------
+DATABASE_URL = os.environ.get("WINDDOWN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'winddown.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets lenders read while an import writes; IMMEDIATE takes the write lock at
+        # BEGIN so two writers queue instead of failing half-way with "database is locked".
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and sessions: Redis in production, in-process otherwise -----------------------
+REDIS_URL = os.environ.get("WINDDOWN_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Background tasks: one interface, database queue (no broker needed) ------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("WINDDOWN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "web:staff-login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+OTP_TOTP_ISSUER = "Winddown"
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
+PRIVATE_STORAGE_ROOT = VAR_DIR / "private"
+
+# --- Uploads -----------------------------------------------------------------------------
+REGISTER_UPLOAD_MAX_BYTES = env_int("WINDDOWN_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
+ATTACHMENT_MAX_BYTES = env_int("WINDDOWN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Providers for the outside world -----------------------------------------------------
+# "dev" works offline (codes in the server log); "http" talks to the production gateway.
+SMS_PROVIDER = os.environ.get("WINDDOWN_SMS_PROVIDER", "dev")
+IDENTITY_PROVIDER = os.environ.get("WINDDOWN_IDENTITY_PROVIDER", "dev")
+PROVIDER_BASE_URL = os.environ.get("WINDDOWN_PROVIDER_BASE_URL", "")
+PROVIDER_APP_ID = os.environ.get("WINDDOWN_PROVIDER_APP_ID", "")
+PROVIDER_APP_SECRET = os.environ.get("WINDDOWN_PROVIDER_APP_SECRET", "")
+PROVIDER_TIMEOUT_SECONDS = float(os.environ.get("WINDDOWN_PROVIDER_TIMEOUT", "5"))
+PROVIDER_RETRIES = env_int("WINDDOWN_PROVIDER_RETRIES", 3)
+
+# Version of the platform agreement lenders accept (平台服务协议).
+PLATFORM_AGREEMENT_VERSION = "2026-11"
+
+# --- Security ----------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+CSRF_COOKIE_HTTPONLY = False  # htmx reads it from the page, not the cookie
+X_FRAME_OPTIONS = "SAMEORIGIN"  # attachments open in an in-page frame
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("WINDDOWN_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("WINDDOWN_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
