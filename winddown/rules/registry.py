@@ -189,6 +189,16 @@ def _yes(context: Context, motion_word: str) -> str:
 
 
 def _p2p_exit(params: Mapping[str, str], context: Context) -> tuple[CriterionSpec, ...]:
+    """``p2p-exit`` — 2/3 + 双过半. No parameters.
+
+    Source: 深圳网贷机构退出网络投票系统 出借人操作手册 4.0, 2.2 计票规则:
+    “2/3+双过半原则”，即参与表决的出借人代表的未偿还本金总额不得低于网贷机构未偿还本金余额的2/3，
+    且表决事项必须由出席会议的有表决权出借人超过（不含）二分之一通过，且其所代表的债权额占表决时
+    网贷机构未偿还本金余额超过（不含）二分之一方能通过。
+
+    不得低于 -> ``>=``; 超过（不含） -> ``>``. The last base is the outstanding
+    principal at voting time (the electorate weight), not the attending weight.
+    """
     yes = _yes(context, "同意")
     return (
         _spec(
@@ -233,6 +243,17 @@ def _p2p_exit(params: Mapping[str, str], context: Context) -> tuple[CriterionSpe
 def _bankruptcy(
     fraction: tuple[int, int], fraction_cn: str
 ) -> Callable[[Mapping[str, str], Context], tuple[CriterionSpec, ...]]:
+    """``bankruptcy-general`` (1/2) and ``bankruptcy-settlement`` (2/3). No parameters.
+
+    Source: 企业破产法 第六十四条: 债权人会议的决议，由出席会议的有表决权的债权人过半数通过，
+    并且其所代表的债权额占无财产担保债权总额的二分之一以上。
+    第九十七条: 债权人会议通过和解协议的决议，由出席会议的有表决权的债权人过半数同意，
+    并且其所代表的债权额占无财产担保债权总额的三分之二以上。
+
+    过半数 -> ``>`` 1/2 of attending heads; 以上 -> ``>=`` of the total unsecured
+    claims (the electorate weight).
+    """
+
     def build(params: Mapping[str, str], context: Context) -> tuple[CriterionSpec, ...]:
         yes = _yes(context, "同意")
         return (
@@ -266,6 +287,14 @@ def _bankruptcy(
 
 
 def _reorganization(params: Mapping[str, str], context: Context) -> tuple[CriterionSpec, ...]:
+    """``bankruptcy-reorganization``, per voting group. No parameters.
+
+    Source: 企业破产法 第八十四条: 出席会议的同一表决组的债权人过半数同意重整计划草案，并且其所
+    代表的债权额占该组债权总额的三分之二以上的，即为该组通过重整计划草案。
+    第八十六条: 各表决组均通过重整计划草案时，重整计划即为通过。
+
+    Applied to each group's electorate and ballots; the engine requires all groups.
+    """
     yes = _yes(context, "同意")
     return (
         _spec(
@@ -296,6 +325,16 @@ def _reorganization(params: Mapping[str, str], context: Context) -> tuple[Criter
 
 
 def _homeowners(major: bool) -> Callable[[Mapping[str, str], Context], tuple[CriterionSpec, ...]]:
+    """``homeowners-ordinary`` / ``homeowners-major``. No parameters. Weight = area (0.01 m²).
+
+    Source: 民法典 第二百七十八条第二款: 业主共同决定事项，应当由专有部分面积占比三分之二以上的
+    业主且人数占比三分之二以上的业主参与表决。决定前款第六项至第八项规定的事项，应当经参与表决
+    专有部分面积四分之三以上的业主且参与表决人数四分之三以上的业主同意。决定前款其他事项，应当经
+    参与表决专有部分面积过半数的业主且参与表决人数过半数的业主同意。
+
+    以上 -> ``>=``; 过半数 -> ``>``. Yes shares are of the *participating* area / owners.
+    """
+
     def build(params: Mapping[str, str], context: Context) -> tuple[CriterionSpec, ...]:
         yes = _yes(context, "同意")
         fraction, comparison, word = (
@@ -356,6 +395,13 @@ def _homeowners(major: bool) -> Callable[[Mapping[str, str], Context], tuple[Cri
 
 
 def _committee(params: Mapping[str, str], context: Context) -> tuple[CriterionSpec, ...]:
+    """``committee-supermajority``. No parameters; weights unused.
+
+    Source: 安徽省互联网金融协会网络借贷信息中介机构惩戒办法 第十二条: 协会应当通过召开会议作出
+    惩戒决定。会议由专业委员会投票表决通过，赞成人数超过委员会人员三分之二则表决有效。
+
+    超过 -> ``>``; the base is all committee members (electorate heads), not those attending.
+    """
     yes = _yes(context, "赞成")
     return (
         _spec(
@@ -374,6 +420,11 @@ def _committee(params: Mapping[str, str], context: Context) -> tuple[CriterionSp
 
 
 def _simple_majority(params: Mapping[str, str], context: Context) -> tuple[CriterionSpec, ...]:
+    """``simple-majority``. Parameter ``basis``: ``"heads"`` (default) or ``"weight"``.
+
+    Source: generic rule — 有效票中赞成票多于反对票即为通过（弃权票不计入有效票）.
+    yes > no is expressed as yes ``>`` 1/2 of (yes + no), so it reports like the others.
+    """
     yes = _yes(context, "赞成")
     if params["basis"] == "weight":
         return (
