@@ -106,6 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+if os.environ.get("WINDDOWN_TEST_DATABASE_NAME"):  # parallel test runs on one server
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["WINDDOWN_TEST_DATABASE_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions: Redis in production, in-process otherwise -----------------------

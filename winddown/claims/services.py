@@ -539,3 +539,53 @@ def refresh_pending_diff(version: RegisterVersion) -> RegisterVersion:
         if version.diff_base_id != (current.pk if current else None):
             _store_diff(version, current)
     return version
+
+
+# --- Key rotation ---------------------------------------------------------------------------
+
+
+def rotate_personal_data(*, batch_size: int = 5000) -> dict[str, int]:
+    """Re-encrypt register rows, confirmations' indexes and dispute evidence under the
+    current keys. Batches commit one by one: a row is readable before and after, so the
+    rotation can run while the platform serves lenders."""
+    ring = keyring()
+    counts = {"entries": 0, "confirmations": 0, "attachments": 0}
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                ClaimEntry.objects.select_for_update()
+                .filter(pk__gt=last_pk)
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                break
+            for entry in batch:
+                number, phone = entry.id_number, entry.phone
+                entry.id_number_enc = ring.encrypt(number, purpose=keys.ID_NUMBER)
+                entry.id_index = ring.blind_index(
+                    f"{entry.id_type}:{number}", purpose=keys.ID_NUMBER
+                )
+                entry.phone_enc = ring.encrypt(phone, purpose=keys.PHONE)
+                entry.phone_index = ring.blind_index(phone, purpose=keys.PHONE)
+            ClaimEntry.objects.bulk_update(
+                batch, ["id_number_enc", "id_index", "phone_enc", "phone_index"]
+            )
+            counts["entries"] += len(batch)
+            last_pk = batch[-1].pk
+    # Confirmations carry the lender's index (to compare amounts on activation).
+    for confirmation in Confirmation.objects.select_related("lender").iterator():
+        if confirmation.lender.id_index and confirmation.id_index != confirmation.lender.id_index:
+            Confirmation.objects.filter(pk=confirmation.pk).update(
+                id_index=confirmation.lender.id_index
+            )
+            counts["confirmations"] += 1
+    for dispute in Dispute.objects.exclude(attachment_path="").iterator():
+        old_path = dispute.attachment_path
+        new_path = private_files.save_encrypted(
+            iter_decrypted_attachment(dispute), purpose=keys.ATTACHMENT_FILE, folder="disputes"
+        )
+        Dispute.objects.filter(pk=dispute.pk).update(attachment_path=new_path)
+        private_files.delete(old_path)
+        counts["attachments"] += 1
+    return counts

@@ -90,29 +90,25 @@ def request_login_code(*, phone_raw: str, actor: Actor) -> CodeSent:
         if last and now - last.created_at < SMS_RESEND_INTERVAL:
             wait = SMS_RESEND_INTERVAL - (now - last.created_at)
             raise DomainError(E.SMS_TOO_SOON, field="phone", seconds=int(wait.total_seconds()) + 1)
-        if recent.count() >= SMS_DAILY_LIMIT:
-            record(
-                actor=actor,
-                action=AuditAction.SMS_RATE_LIMITED,
-                object_type="phone",
-                object_id=mask_phone(phone),
+        over_daily_limit = recent.count() >= SMS_DAILY_LIMIT
+        if not over_daily_limit:
+            # Older codes stop working as soon as a new one is issued.
+            recent.filter(consumed_at__isnull=True).update(consumed_at=now)
+            SmsCode.objects.create(
+                phone_index=idx,
+                code_hash=_code_hash(idx, code),
+                created_at=now,
+                expires_at=now + SMS_CODE_TTL,
+                source_ip=actor.source_ip,
             )
-            raise DomainError(E.SMS_DAILY_LIMIT, field="phone")
-        # Older codes stop working as soon as a new one is issued.
-        recent.filter(consumed_at__isnull=True).update(consumed_at=now)
-        SmsCode.objects.create(
-            phone_index=idx,
-            code_hash=_code_hash(idx, code),
-            created_at=now,
-            expires_at=now + SMS_CODE_TTL,
-            source_ip=actor.source_ip,
-        )
         record(
             actor=actor,
-            action=AuditAction.SMS_CODE_SENT,
+            action=AuditAction.SMS_RATE_LIMITED if over_daily_limit else AuditAction.SMS_CODE_SENT,
             object_type="phone",
             object_id=mask_phone(phone),
         )
+    if over_daily_limit:
+        raise DomainError(E.SMS_DAILY_LIMIT, field="phone")
     try:
         sms_sender().send_code(phone=phone, code=code, ttl_minutes=SMS_CODE_TTL.seconds // 60)
     except ProviderError as exc:
@@ -413,3 +409,39 @@ def forget_voting_password(*, lender: Lender, actor: Actor) -> None:
 
 def _local_time(value) -> str:
     return timezone.localtime(value).strftime("%H:%M")
+
+
+# --- Key rotation ---------------------------------------------------------------------------
+
+
+def rotate_personal_data(*, batch_size: int = 2000) -> int:
+    """Re-encrypt lenders' phone and ID numbers under the primary key and recompute their
+    blind indexes under the current index key. Pending sign-in codes are dropped (their
+    index would no longer match); lenders simply ask for a new one."""
+    ring = keyring()
+    changed = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Lender.objects.select_for_update()
+                .filter(pk__gt=last_pk)
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                break
+            for lender in batch:
+                phone = lender.phone
+                lender.phone_enc = ring.encrypt(phone, purpose=keys.PHONE)
+                lender.phone_index = phone_index(phone)
+                if lender.id_number_enc:
+                    number = lender.id_number
+                    lender.id_number_enc = ring.encrypt(number, purpose=keys.ID_NUMBER)
+                    lender.id_index = id_index(IdType.RESIDENT_ID, number)
+            Lender.objects.bulk_update(
+                batch, ["phone_enc", "phone_index", "id_number_enc", "id_index"]
+            )
+            changed += len(batch)
+            last_pk = batch[-1].pk
+    SmsCode.objects.filter(consumed_at__isnull=True).update(consumed_at=timezone.now())
+    return changed

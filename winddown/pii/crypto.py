@@ -100,9 +100,10 @@ class Keyring:
         kid, sep, body = token.partition("$")
         if not sep:
             raise DecryptionError("not a ciphertext")
+        aead = self._aead(kid)
         try:
             raw = base64.b64decode(body, validate=True)
-            plain = self._aead(kid).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], purpose.encode())
+            plain = aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], purpose.encode())
         except (binascii.Error, InvalidTag, ValueError) as exc:
             raise DecryptionError("ciphertext failed authentication") from exc
         return plain.decode()

@@ -30,13 +30,13 @@ SQLITE_DOWN = [
 def forwards(apps, schema_editor):
     statements = {"postgresql": [POSTGRES_UP], "sqlite": SQLITE_UP}.get(schema_editor.connection.vendor, [])
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def backwards(apps, schema_editor):
     statements = {"postgresql": [POSTGRES_DOWN], "sqlite": SQLITE_DOWN}.get(schema_editor.connection.vendor, [])
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
