@@ -404,10 +404,15 @@ def dispute_detail(request, dispute_id: int):
         "errors": {},
         "versions": versions,
         "can_answer": request.user.role == Role.OPERATOR,
+        "values": {"outcome": DisputeStatus.CORRECTED, "answer": "", "corrected_version": ""},
     }
     if request.method == "POST":
         if not context["can_answer"]:
             raise Http404
+        # Shown again after an error, so a refusal is never silently reset to 已更正.
+        context["values"] = {
+            key: request.POST.get(key, "") for key in ("outcome", "answer", "corrected_version")
+        }
         corrected = None
         if request.POST.get("corrected_version"):
             corrected = versions.filter(pk=request.POST["corrected_version"]).first()
