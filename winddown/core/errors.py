@@ -12,6 +12,13 @@ from typing import Any
 class ErrorCode(enum.Enum):
     """Members are ``(http_status, message_template)``; subclass per domain."""
 
+    def __new__(cls, http_status: int, template: str):
+        # Two codes may share status and template (e.g. two "{detail}" codes): give each its
+        # own value, or Enum would make the second an alias reporting the first one's code.
+        member = object.__new__(cls)
+        member._value_ = (http_status, template, len(cls.__members__))
+        return member
+
     def __init__(self, http_status: int, template: str):
         self.http_status = http_status
         self.template = template
