@@ -144,7 +144,7 @@ def raise_dispute(
     request,
     institution_id: int,
     reason: Form[str],
-    attachment: File[UploadedFile] | None = None,
+    attachment: File[UploadedFile | None] = None,
 ):
     lender, claim = _lender_claim(request, institution_id)
     dispute = services.raise_dispute(
