@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from winddown.accounts.models import User
 from winddown.accounts.roles import STAFF_ROLES, Role
@@ -26,6 +27,17 @@ class BearerToken(HttpBearer):
 
 class VerifiedSession(SessionAuth):
     """The browser session, with CSRF; staff must have passed TOTP."""
+
+    def __call__(self, request: HttpRequest) -> User | None:
+        # Without a usable session the request is simply unauthenticated (401). Checking CSRF
+        # first (as ninja does) would answer 403 to every write sent with a missing or
+        # expired bearer token.
+        user = self.authenticate(request, None)
+        if user is None:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, "CSRF 校验失败，请刷新页面后重试")
+        return user
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = super().authenticate(request, key)
