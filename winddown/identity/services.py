@@ -261,7 +261,8 @@ def start_liveness(*, lender: Lender, return_url: str) -> str:
 def complete_liveness(*, lender: Lender, token: str, actor: Actor) -> Lender:
     if not lender.identity_checked_at:
         raise DomainError(E.IDENTITY_STEP_MISSING)
-    if not token or not hmac.compare_digest(token, lender.liveness_token or ""):
+    # Bytes: compare_digest refuses str with non-ASCII characters (TypeError, a 500).
+    if not token or not hmac.compare_digest(token.encode(), (lender.liveness_token or "").encode()):
         raise DomainError(E.LIVENESS_FAILED, detail="检测会话已失效，请重新开始")
     try:
         result = identity_verifier().liveness_result(token=token)
