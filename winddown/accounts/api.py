@@ -6,13 +6,21 @@ from ninja import Router, Schema
 
 from winddown.accounts import services
 from winddown.api.auth import AUTH
-from winddown.api.schemas import DetailOut, ErrorOut, StrictSchema
+from winddown.api.schemas import DetailOut, ErrorOut, StrictSchema, ValidationErrorOut
 from winddown.audit.services import Actor, actor_from_request
 from winddown.identity import services as identity_services
 from winddown.web.ratelimits import check_login_rate, check_sms_rate
 
 router = Router(tags=["登录"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 429: ErrorOut, 502: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    409: ErrorOut,
+    422: ValidationErrorOut,
+    429: ErrorOut,
+    502: ErrorOut,
+}
 
 
 class SmsCodeIn(StrictSchema):
@@ -78,7 +86,10 @@ def staff_token(request, payload: StaffLoginIn):
 
 
 @router.delete(
-    "/token", auth=AUTH, response={200: DetailOut, 401: DetailOut}, summary="注销当前令牌"
+    "/token",
+    auth=AUTH,
+    response={200: DetailOut, 401: DetailOut, 403: DetailOut},
+    summary="注销当前令牌",
 )
 def revoke_token(request):
     header = request.headers.get("Authorization", "")

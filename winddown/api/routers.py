@@ -2,7 +2,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from winddown.core.errors import DomainError
+from winddown.core.errors import DomainError, ErrorCode
 
 api = NinjaAPI(
     title="网贷机构退出平台 API",
@@ -31,8 +31,15 @@ def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "请先登录（缺少或无效的令牌）"}, status=401)
 
 
+class ApiErrorCode(ErrorCode):
+    INVALID_BODY = (400, "请求体无法解析，请发送 UTF-8 编码的 JSON")
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # django-ninja's own message for a body that is not JSON: answer in our error shape.
+        return domain_error(request, DomainError(ApiErrorCode.INVALID_BODY))
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

@@ -18,3 +18,10 @@ class ErrorOut(Schema):
 
 class DetailOut(Schema):
     detail: str
+
+
+class ValidationErrorOut(Schema):
+    """422: the request does not match the operation's schema (types, required fields)."""
+
+    detail: str
+    errors: list[dict]

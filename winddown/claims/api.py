@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from winddown.accounts.roles import Role
 from winddown.api.auth import AUTH, require_lender, require_staff
-from winddown.api.schemas import DetailOut, ErrorOut, StrictSchema
+from winddown.api.schemas import DetailOut, ErrorOut, StrictSchema, ValidationErrorOut
 from winddown.audit.services import actor_from_request
 from winddown.claims import selectors, services
 from winddown.claims.access import access_dispute_by_id, access_import_by_id, access_version_by_id
@@ -28,6 +28,7 @@ ERRORS = {
     404: DetailOut,
     409: ErrorOut,
     413: ErrorOut,
+    422: ValidationErrorOut,
 }
 
 

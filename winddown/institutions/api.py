@@ -6,7 +6,7 @@ from ninja import Router, Schema
 
 from winddown.accounts.roles import INSTITUTION_ADMIN_ROLES
 from winddown.api.auth import AUTH, require_staff
-from winddown.api.schemas import DetailOut, ErrorOut, StrictSchema
+from winddown.api.schemas import DetailOut, ErrorOut, StrictSchema, ValidationErrorOut
 from winddown.audit.services import actor_from_request
 from winddown.institutions import services
 from winddown.institutions.models import Institution, InstitutionStatus
@@ -49,7 +49,14 @@ class InstitutionPatch(StrictSchema):
     status: InstitutionStatus | None = None
 
 
-ERRORS = {400: ErrorOut, 401: DetailOut, 403: DetailOut, 404: DetailOut, 409: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: DetailOut,
+    403: DetailOut,
+    404: DetailOut,
+    409: ErrorOut,
+    422: ValidationErrorOut,
+}
 
 
 @router.get("", response={200: list[InstitutionOut], **ERRORS}, summary="可见的机构")
