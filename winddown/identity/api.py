@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from pydantic import StrictBool
 
 from winddown.api.auth import AUTH, require_lender
-from winddown.api.schemas import DetailOut, ErrorOut, StrictSchema
+from winddown.api.schemas import DetailOut, ErrorOut, StrictSchema, ValidationErrorOut
 from winddown.audit.services import actor_from_request
+from winddown.core.errors import DomainError
 from winddown.identity import services
+from winddown.identity.errors import IdentityErrorCode
 from winddown.identity.models import Lender
 
 router = Router(tags=["出借人身份"], auth=AUTH)
@@ -18,6 +19,7 @@ ERRORS = {
     401: DetailOut,
     403: DetailOut,
     409: ErrorOut,
+    422: ValidationErrorOut,
     423: ErrorOut,
     429: ErrorOut,
     503: ErrorOut,
@@ -98,7 +100,7 @@ def liveness_start(request, payload: LivenessStartIn):
     if not url_has_allowed_host_and_scheme(
         payload.return_url, allowed_hosts=set(settings.ALLOWED_HOSTS), require_https=False
     ):
-        raise HttpError(400, "return_url 必须指向本平台的地址")
+        raise DomainError(IdentityErrorCode.RETURN_URL_INVALID, field="return_url")
     url = services.start_liveness(lender=require_lender(request), return_url=payload.return_url)
     return {"redirect_url": url}
 

@@ -20,6 +20,7 @@ class IdentityErrorCode(ErrorCode):
     IDENTITY_STEP_MISSING = (409, "请先完成实名信息登记")
     LIVENESS_FAILED = (400, "活体检测未通过：{detail}")
     LIVENESS_UNAVAILABLE = (503, "活体检测服务暂不可用，请稍后再试（{detail}）")
+    RETURN_URL_INVALID = (400, "return_url 必须指向本平台的地址")
     NOT_VERIFIED = (403, "请先完成身份认证")
     PASSWORD_FORMAT = (400, "投票密码应为6位数字")
     PASSWORD_TOO_SIMPLE = (400, "投票密码过于简单（不能是相同或连续的数字），请换一个")
