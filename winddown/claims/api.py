@@ -32,6 +32,9 @@ ERRORS = {
 }
 
 
+MAX_DIFF_OFFSET = 10**9  # far beyond the rows of any register
+
+
 def _yuan(fen: int) -> str:
     return str(fen_to_decimal(fen))
 
@@ -328,8 +331,10 @@ def get_diff(
 ):
     version = access_version_by_id(require_staff(request), version_id)
     services.refresh_pending_diff(version)
+    # Clamped both ways: an offset beyond any register is simply past the end, and SQL
+    # OFFSET must fit in 64 bits (a huge one was a server error).
     rows = selectors.version_diff(
-        version, kind, limit=max(1, min(limit, 500)), offset=max(0, offset)
+        version, kind, limit=max(1, min(limit, 500)), offset=min(max(0, offset), MAX_DIFF_OFFSET)
     )
     return [
         {
