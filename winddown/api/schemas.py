@@ -1,13 +1,32 @@
 """Schemas shared by several routers."""
 
+from typing import Annotated, Any
+
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict, field_validator
+
+
+def refuse_nul(value: Any) -> Any:
+    """NUL characters never belong in text, and PostgreSQL cannot store or even compare them
+    (a query with one is a server error): refuse them at the edge."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("不能包含空字符（\\x00）")
+    return value
+
+
+# For text parameters outside a schema (form fields).
+Text = Annotated[str, AfterValidator(refuse_nul)]
 
 
 class StrictSchema(Schema):
     """Inputs refuse what they do not know and never coerce (no `false` for 0)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return refuse_nul(value)
 
 
 class ErrorOut(Schema):

@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from winddown.accounts.roles import Role
 from winddown.api.auth import AUTH, require_lender, require_staff
-from winddown.api.schemas import DetailOut, ErrorOut, StrictSchema, ValidationErrorOut
+from winddown.api.schemas import DetailOut, ErrorOut, StrictSchema, Text, ValidationErrorOut
 from winddown.audit.services import actor_from_request
 from winddown.claims import selectors, services
 from winddown.claims.access import access_dispute_by_id, access_import_by_id, access_version_by_id
@@ -147,7 +147,7 @@ def confirm(request, institution_id: int):
 def raise_dispute(
     request,
     institution_id: int,
-    reason: Form[str],
+    reason: Form[Text],
     attachment: File[UploadedFile | None] = None,
 ):
     lender, claim = _lender_claim(request, institution_id)
