@@ -25,11 +25,24 @@ def _validated(
     for field, label in labels.items():
         if not values[field]:
             raise DomainError(E.REQUIRED, field=field, label=label)
+        _check_length(field, label, values[field])
     try:
         values["credit_code"] = normalize_credit_code(credit_code)
     except CreditCodeError as exc:
         raise DomainError(E.CREDIT_CODE_INVALID, field="credit_code", detail=str(exc)) from None
     return values
+
+
+def _check_length(field: str, label: str, value: str) -> None:
+    limit = Institution._meta.get_field(field).max_length
+    if len(value) > limit:
+        raise DomainError(E.TOO_LONG, field=field, label=label, limit=limit)
+
+
+def _business_address(raw: str) -> str:
+    value = clean_text(raw)
+    _check_length("business_address", "经营地址", value)
+    return value
 
 
 def _check_unique(values: dict[str, str], exclude_pk: int | None = None) -> None:
@@ -61,7 +74,7 @@ def institution_create(
         raise DomainError(E.STATUS_INVALID, field="status")
     _check_unique(values)
     institution = Institution.objects.create(
-        **values, business_address=clean_text(business_address), status=status
+        **values, business_address=_business_address(business_address), status=status
     )
     record(
         actor=actor,
@@ -89,7 +102,7 @@ def institution_update(*, actor: Actor, institution: Institution, **changes: str
     _check_unique(values, exclude_pk=institution.pk)
     for field, value in values.items():
         setattr(institution, field, value)
-    institution.business_address = clean_text(merged["business_address"])
+    institution.business_address = _business_address(merged["business_address"])
     institution.status = merged["status"]
     institution.save()
     after = institution.audit_snapshot()
