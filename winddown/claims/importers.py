@@ -67,6 +67,7 @@ class RegisterRow:
     principal_fen: int
     interest_fen: int
     loan_count: int | None
+    key: object  # the identity key from `index_of` (the blind index when importing)
 
 
 class RegisterFileError(Exception):
@@ -232,15 +233,26 @@ def parse_header(record: list[str], row: int = 1) -> Header:
 # --- Rows -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedRow:
+    """One row after the per-row checks: the valid value or its errors, plus the identity
+    key and name that the in-order duplicate check needs (even when other cells are bad)."""
+
+    row: int
+    value: RegisterRow | None
+    errors: list[RowError]
+    key: object | None
+    name: str
+
+
 class RowValidator:
-    """Validates rows one by one and remembers ID numbers to catch repeats across rows."""
+    """Per-row checks. Stateless, so rows can be checked in any order or process."""
 
     def __init__(self, header: Header, index_of: Callable[[IdType, str], object] | None = None):
         self.header = header
         self._positions = {name: i for i, name in enumerate(header.columns) if name}
-        # id key -> (row, name); `index_of` lets the caller key by blind index to save memory.
+        # `index_of` keys rows by blind index when importing (small and never the number).
         self._key = index_of or (lambda id_type, number: (id_type, number))
-        self._seen: dict[object, tuple[int, str]] = {}
 
     def _cell(self, record: list[str], column: str) -> str:
         position = self._positions.get(column)
@@ -248,7 +260,7 @@ class RowValidator:
             return ""
         return record[position]
 
-    def validate(self, row: int, record: list[str]) -> RegisterRow | list[RowError]:
+    def check(self, row: int, record: list[str]) -> CheckedRow:
         errors: list[RowError] = []
         extra = [c for c in record[len(self.header.columns) :] if c.strip()]
         if extra:
@@ -291,30 +303,15 @@ class RowValidator:
         interest = self._amount(row, record, INTEREST, errors, required=False)
         loan_count = self._loan_count(row, record, errors)
 
+        key = None
         if id_type is not None and id_number is not None and name:
             key = self._key(id_type, id_number)
-            seen = self._seen.get(key)
-            if seen is None:
-                self._seen[key] = (row, name)
-            elif seen[1] != name:
-                errors.append(
-                    RowError(
-                        row,
-                        ID_NUMBER,
-                        f"与第{seen[0]}行证件号码相同但姓名不同，请核对是哪一位出借人",
-                    )
-                )
-            else:
-                errors.append(
-                    RowError(
-                        row, ID_NUMBER, f"与第{seen[0]}行是同一出借人，请合并为一行（金额相加）"
-                    )
-                )
-        if errors:
-            return errors
-        return RegisterRow(
-            row, name, id_type, id_number, phone, principal, interest or 0, loan_count
-        )
+        value = None
+        if not errors:
+            value = RegisterRow(
+                row, name, id_type, id_number, phone, principal, interest or 0, loan_count, key
+            )
+        return CheckedRow(row, value, errors, key, name)
 
     def _amount(self, row, record, column, errors, *, required: bool) -> int | None:
         raw = self._cell(record, column)
@@ -340,15 +337,32 @@ class RowValidator:
         return int(raw)
 
 
+class DuplicateFinder:
+    """One lender, one row: applied in file order, so the first row is the one kept."""
+
+    def __init__(self) -> None:
+        self._seen: dict[object, tuple[int, str]] = {}
+
+    def check(self, row: int, key: object | None, name: str) -> RowError | None:
+        if key is None:
+            return None
+        seen = self._seen.setdefault(key, (row, name))
+        if seen[0] == row:
+            return None
+        if seen[1] != name:
+            message = f"与第{seen[0]}行证件号码相同但姓名不同，请核对是哪一位出借人"
+        else:
+            message = f"与第{seen[0]}行是同一出借人，请合并为一行（金额相加）"
+        return RowError(row, ID_NUMBER, message)
+
+
 def is_blank(record: list[str]) -> bool:
     return not any(cell.strip() for cell in record)
 
 
-def read_register(
-    open_source: Opener, index_of: Callable[[IdType, str], object] | None = None
-) -> tuple[Header, Iterator[RegisterRow | list[RowError]]]:
-    """Parse the header (raising RegisterFileError if it is wrong) and return a lazy stream of
-    rows, each either a RegisterRow or the list of that row's errors."""
+def read_header(open_source: Opener) -> tuple[Header, Iterator[tuple[int, list[str]]]]:
+    """Parse the header (raising RegisterFileError if it is wrong); return it with the
+    remaining non-blank records and their row numbers."""
     records = enumerate(raw_records(open_source), start=1)
     header_row, header_record = 0, []
     for header_row, header_record in records:  # noqa: B007 - both are used after the loop
@@ -357,11 +371,24 @@ def read_register(
     if is_blank(header_record):
         raise RegisterFileError([RowError(0, "", "文件中没有表头和数据，请使用登记表模板")])
     header = parse_header(header_record, header_row)
+    return header, ((number, record) for number, record in records if not is_blank(record))
+
+
+def read_register(
+    open_source: Opener, index_of: Callable[[IdType, str], object] | None = None
+) -> tuple[Header, Iterator[RegisterRow | list[RowError]]]:
+    """Header and a lazy stream of rows, each a RegisterRow or the list of its errors."""
+    header, records = read_header(open_source)
     validator = RowValidator(header, index_of)
+    duplicates = DuplicateFinder()
 
     def rows() -> Iterator[RegisterRow | list[RowError]]:
         for number, record in records:
-            if not is_blank(record):
-                yield validator.validate(number, record)
+            checked = validator.check(number, record)
+            duplicate = duplicates.check(number, checked.key, checked.name)
+            if duplicate is not None:
+                yield [*checked.errors, duplicate]
+            else:
+                yield checked.value or checked.errors
 
     return header, rows()

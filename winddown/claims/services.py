@@ -16,10 +16,10 @@ from django.utils import timezone
 from winddown.accounts.models import User
 from winddown.audit.actions import AuditAction
 from winddown.audit.services import Actor, record
-from winddown.claims import importers
+from winddown.claims import importers, pipeline
 from winddown.claims.bulk import EntryWriter
 from winddown.claims.errors import ClaimsErrorCode as E
-from winddown.claims.importers import Header, RegisterFileError, RegisterRow, RowError
+from winddown.claims.importers import Header, RegisterFileError, RowError
 from winddown.claims.models import (
     ClaimEntry,
     Confirmation,
@@ -39,6 +39,7 @@ from winddown.pii.keys import keyring
 from winddown.pii.normalize import clean_text
 
 IMPORT_ERRORS_KEPT = 1000
+PROGRESS_EVERY = 10_000
 
 
 # --- Import ---------------------------------------------------------------------------------
@@ -79,17 +80,21 @@ def import_register(
     user: User,
     actor: Actor,
     on_error: Callable[[RowError], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> ImportResult:
     """Validate and store a register as a new pending version, all or nothing.
 
     Every row is validated even after the first error, so the operator gets the complete
-    list; `on_error` sees each one as it is found (the management command prints them).
+    list; `on_error` sees each one as it is found (the management command prints them) and
+    `on_progress` gets the number of rows read every PROGRESS_EVERY rows.
     Rows are written while validating (memory stays flat for millions of rows) and the
     transaction is rolled back if any error turned up, so a rejected file stores nothing,
-    and neither does a process that dies half-way.
+    and neither does a process that dies half-way. Large files are checked and encrypted
+    by one worker process per core (`workers` overrides the choice).
     """
-    ring = keyring()
     sha256, size = _fingerprint(open_source)
+    specs = pipeline.KeySpecs(settings.PII_ENCRYPTION_KEYS, settings.PII_INDEX_KEY)
     result = ImportResult(version=None)
 
     def note(error: RowError) -> None:
@@ -99,9 +104,6 @@ def import_register(
         if on_error is not None:
             on_error(error)
 
-    def index_of(id_type, number) -> str:
-        return ring.blind_index(f"{id_type.value}:{number}", purpose=keys.ID_NUMBER)
-
     try:
         with transaction.atomic():
             locked = Institution.objects.select_for_update().get(pk=institution.pk)
@@ -109,7 +111,11 @@ def import_register(
                 locked.registers.order_by("-number").values_list("number", flat=True).first() or 0
             ) + 1
             try:
-                header, rows = importers.read_register(open_source, index_of=index_of)
+                header, rows = pipeline.prepared_rows(
+                    open_source,
+                    specs,
+                    workers=pipeline.default_workers(size) if workers is None else workers,
+                )
             except RegisterFileError as exc:
                 for error in exc.errors:
                     note(error)
@@ -131,13 +137,17 @@ def import_register(
             writer = EntryWriter()
             principal = interest = count = 0
             try:
-                for item in _rows_checked(rows, note):
+                for prepared in rows:
                     result.rows_read += 1
-                    if isinstance(item, list) or result.error_count:
-                        continue
-                    writer.add(_entry_values(version.pk, item, ring, index_of))
-                    principal += item.principal_fen
-                    interest += item.interest_fen
+                    if on_progress is not None and result.rows_read % PROGRESS_EVERY == 0:
+                        on_progress(result.rows_read)
+                    for error in prepared.errors:
+                        note(error)
+                    if result.error_count:
+                        continue  # keep checking, stop writing: it will all roll back
+                    writer.add((version.pk, *prepared.values))
+                    principal += prepared.principal_fen
+                    interest += prepared.interest_fen
                     count += 1
                 if result.error_count:
                     raise _RejectImport
@@ -173,31 +183,6 @@ def import_register(
             after={"source_sha256": sha256, "size": size, "error_count": result.error_count},
         )
     return result
-
-
-def _rows_checked(rows, note):
-    """Report each row's errors as they come and pass every item on."""
-    for item in rows:
-        if isinstance(item, list):
-            for error in item:
-                note(error)
-        yield item
-
-
-def _entry_values(version_id: int, row: RegisterRow, ring, index_of) -> tuple:
-    return (
-        version_id,
-        row.row,
-        row.name,
-        row.id_type.value,
-        ring.encrypt(row.id_number, purpose=keys.ID_NUMBER),
-        index_of(row.id_type, row.id_number),
-        ring.encrypt(row.phone, purpose=keys.PHONE),
-        ring.blind_index(row.phone, purpose=keys.PHONE),
-        row.principal_fen,
-        row.interest_fen,
-        row.loan_count,
-    )
 
 
 def _version_snapshot(version: RegisterVersion) -> dict:

@@ -16,10 +16,10 @@ class IdentityErrorCode(ErrorCode):
     AGREEMENT_REQUIRED = (400, "请阅读并同意《平台服务协议》")
     ID_ALREADY_BOUND = (409, "该身份证号码已被其他账户认证。如需更换手机号，请联系机构或客服")
     IDENTITY_MISMATCH = (400, "姓名与身份证号码核验不一致：{detail}")
-    IDENTITY_UNAVAILABLE = (503, "实名核验服务暂不可用，请稍后再试（{detail}）")
+    IDENTITY_UNAVAILABLE = (503, "{detail}")  # the provider's message says what and when
     IDENTITY_STEP_MISSING = (409, "请先完成实名信息登记")
     LIVENESS_FAILED = (400, "活体检测未通过：{detail}")
-    LIVENESS_UNAVAILABLE = (503, "活体检测服务暂不可用，请稍后再试（{detail}）")
+    LIVENESS_UNAVAILABLE = (503, "{detail}")
     RETURN_URL_INVALID = (400, "return_url 必须指向本平台的地址")
     NOT_VERIFIED = (403, "请先完成身份认证")
     PASSWORD_FORMAT = (400, "投票密码应为6位数字")

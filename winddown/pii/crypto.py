@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import os
 from collections.abc import Iterator
@@ -81,10 +80,6 @@ class Keyring:
     def _aeads(self) -> dict[str, AESGCM]:
         return {kid: AESGCM(key) for kid, key in self.keys.items()}
 
-    @cached_property
-    def _index_mac(self) -> hmac.HMAC:
-        return hmac.new(self.index_key, digestmod=hashlib.sha256)
-
     def _aead(self, kid: str) -> AESGCM:
         try:
             return self._aeads[kid]
@@ -112,9 +107,8 @@ class Keyring:
         return token.partition("$")[0]
 
     def blind_index(self, value: str, *, purpose: str) -> str:
-        mac = self._index_mac.copy()  # copying the keyed state skips re-keying per value
-        mac.update(f"{purpose}\x00{value}".encode())
-        return mac.hexdigest()[:INDEX_HEX_CHARS]
+        message = f"{purpose}\x00{value}".encode()
+        return hmac.digest(self.index_key, message, "sha256").hex()[:INDEX_HEX_CHARS]
 
     # --- Files: chunked AES-GCM so large uploads never sit on disk in the clear ---------
     def encrypt_stream(self, chunks: Iterator[bytes], *, purpose: str) -> Iterator[bytes]:

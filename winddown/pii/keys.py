@@ -7,12 +7,9 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from winddown.pii.crypto import Keyring
+from winddown.pii.purposes import ATTACHMENT_FILE, ID_NUMBER, PHONE, REGISTER_FILE
 
-# Associated-data purposes: a ciphertext of one kind never decrypts as another.
-ID_NUMBER = "id_number"
-PHONE = "phone"
-REGISTER_FILE = "register_file"
-ATTACHMENT_FILE = "attachment_file"
+__all__ = ["ATTACHMENT_FILE", "ID_NUMBER", "PHONE", "REGISTER_FILE", "keyring"]
 
 
 @cache

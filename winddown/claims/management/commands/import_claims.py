@@ -46,6 +46,7 @@ class Command(BaseCommand):
             user=user,
             actor=Actor(user.pk, f"{user.audit_label} (manage.py import_claims)"),
             on_error=lambda error: self.stderr.write(str(error)),
+            on_progress=lambda rows: self.stderr.write(f"已处理 {rows:,} 行……"),
         )
         elapsed = time.perf_counter() - started
         if not result.ok:
