@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "winddown.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,7 +156,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+if PRODUCTION:
+    STATIC_ROOT = VAR_DIR / "static"  # filled by collectstatic, served by WhiteNoise
+else:
+    WHITENOISE_USE_FINDERS = True  # serve app static files straight from their folders
 MEDIA_ROOT = VAR_DIR / "media"
 PRIVATE_STORAGE_ROOT = VAR_DIR / "private"
 

@@ -6,6 +6,7 @@ class AccountsErrorCode(ErrorCode):
     LOGIN_RATE_LIMITED = (429, "登录失败次数过多，请 15 分钟后再试")
     TOTP_REQUIRED = (401, "请输入动态口令（6位数字）")
     TOTP_INVALID = (401, "动态口令不正确，请查看身份验证器中的最新口令")
+    TOTP_THROTTLED = (429, "动态口令错误次数较多，请 {seconds} 秒后再试")
     TOTP_NOT_ENROLLED = (403, "该账户尚未绑定动态口令，请先在网页端登录完成绑定")
     NOT_STAFF = (403, "该账户不是工作人员账户")
     USERNAME_TAKEN = (409, "用户名“{username}”已存在")

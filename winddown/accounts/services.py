@@ -54,6 +54,11 @@ def verify_totp(*, user: User, code: str, actor: Actor) -> TOTPDevice:
     device = confirmed_totp_device(user)
     if device is None:
         raise DomainError(E.TOTP_NOT_ENROLLED)
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        # django-otp doubles the wait after each failure (1, 2, 4 ... seconds).
+        wait = (details["locked_until"] - timezone.now()).total_seconds()
+        raise DomainError(E.TOTP_THROTTLED, field="otp", seconds=max(1, int(wait) + 1))
     code = "".join((code or "").split())
     if not (code.isdigit() and len(code) == 6) or not device.verify_token(code):
         record(

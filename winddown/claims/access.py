@@ -5,7 +5,7 @@ from django.http import Http404
 
 from winddown.accounts.models import User
 from winddown.claims.models import ClaimEntry, Dispute, RegisterImport, RegisterVersion
-from winddown.institutions.selectors import visible_institutions
+from winddown.institutions.selectors import record_denied, visible_institutions
 
 
 def _visible(user: User):
@@ -19,6 +19,7 @@ def access_version_by_id(user: User, version_id: int) -> RegisterVersion:
         .first()
     )
     if version is None:
+        record_denied(user, RegisterVersion, version_id, None)
         raise Http404("登记表版本不存在或无权访问")
     return version
 
@@ -30,6 +31,7 @@ def access_import_by_id(user: User, import_id: int) -> RegisterImport:
         .first()
     )
     if job is None:
+        record_denied(user, RegisterImport, import_id, None)
         raise Http404("上传记录不存在或无权访问")
     return job
 
@@ -41,6 +43,7 @@ def access_dispute_by_id(user: User, dispute_id: int) -> Dispute:
         .first()
     )
     if dispute is None:
+        record_denied(user, Dispute, dispute_id, None)
         raise Http404("异议不存在或无权访问")
     return dispute
 
@@ -52,5 +55,6 @@ def access_entry_by_id(user: User, entry_id: int) -> ClaimEntry:
         .first()
     )
     if entry is None:
+        record_denied(user, ClaimEntry, entry_id, None)
         raise Http404("记录不存在或无权访问")
     return entry

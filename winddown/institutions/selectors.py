@@ -5,6 +5,8 @@ from django.http import Http404
 
 from winddown.accounts.models import User
 from winddown.accounts.roles import OVERSIGHT_ROLES, Role
+from winddown.audit.actions import AuditAction
+from winddown.audit.services import Actor, record
 from winddown.institutions.models import Institution, Membership
 
 
@@ -28,8 +30,23 @@ def access_institution_by_id(user: User, institution_id: int) -> Institution:
     """The institution if the user may see it; otherwise 404, so existence is not leaked."""
     institution = visible_institutions(user).filter(pk=institution_id).first()
     if institution is None:
+        record_denied(user, Institution, institution_id, institution_id)
         raise Http404("机构不存在或无权访问")
     return institution
+
+
+def record_denied(user: User, model, object_id: int, institution_id: int | None) -> None:
+    """Audit an attempt to reach something that exists but lies outside the user's boundary
+    (the user still just sees 404)."""
+    if not model.objects.filter(pk=object_id).exists():
+        return
+    record(
+        actor=Actor(user.pk, user.audit_label),
+        action=AuditAction.ACCESS_DENIED,
+        object_type=model._meta.label_lower,
+        object_id=object_id,
+        institution_id=institution_id,
+    )
 
 
 def find_institution(key: str) -> Institution | None:

@@ -1,0 +1,42 @@
+"""Refuse oversized request bodies before Django reads them.
+
+Django streams a multipart upload to a temporary file before any view can look at its size,
+so a 2 GB "register" would fill the disk first. The declared Content-Length is checked here
+instead: register uploads may be up to REGISTER_UPLOAD_MAX_BYTES, everything else up to
+ATTACHMENT_MAX_BYTES (plus room for the multipart envelope).
+"""
+
+import re
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+
+ENVELOPE_BYTES = 64 * 1024
+REGISTER_UPLOAD_PATHS = re.compile(r"^/(api/)?(staff/)?institutions/\d+/(upload|registers)/?$")
+
+
+class BodySizeLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        size = int(declared) if declared.isdigit() else 0
+        if REGISTER_UPLOAD_PATHS.match(request.path):
+            limit = settings.REGISTER_UPLOAD_MAX_BYTES
+        else:
+            limit = settings.ATTACHMENT_MAX_BYTES
+        if size > limit + ENVELOPE_BYTES:
+            message = (
+                f"上传内容 {size / 2**20:.1f} MB 超过上限 {limit // 2**20} MB，"
+                "请拆分或压缩后重新上传"
+            )
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "request.too_large", "message": message, "field": "file"}, status=413
+                )
+            return HttpResponse(
+                f"<!doctype html><meta charset=utf-8><title>文件过大</title><p>{message}</p>",
+                status=413,
+            )
+        return self.get_response(request)
