@@ -17,7 +17,7 @@ router = Router(tags=["出借人身份"], auth=AUTH)
 ERRORS = {
     400: ErrorOut,
     401: DetailOut,
-    403: DetailOut,
+    403: ErrorOut | DetailOut,  # not verified yet (a domain error) or not a lender
     409: ErrorOut,
     422: ValidationErrorOut,
     423: ErrorOut,
