@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from winddown.claims.models import (
     ClaimEntry,
@@ -15,7 +15,6 @@ from winddown.claims.models import (
     RegisterVersion,
     VersionStatus,
 )
-from winddown.claims.services import diff_querysets
 from winddown.identity.models import Lender
 from winddown.institutions.models import Institution
 
@@ -33,6 +32,39 @@ class LenderClaim:
     @property
     def confirmed(self) -> bool:
         return self.confirmation is not None
+
+
+def active_register(institution: Institution) -> RegisterVersion | None:
+    return RegisterVersion.objects.filter(
+        institution=institution, status=VersionStatus.ACTIVE
+    ).first()
+
+
+def diff_querysets(version: RegisterVersion, base: RegisterVersion | None) -> dict:
+    """Rows added, removed and with changed amounts, as querysets over ClaimEntry."""
+    new = ClaimEntry.objects.filter(version=version)
+    if base is None:
+        return {
+            "added": new,
+            "removed": ClaimEntry.objects.none(),
+            "changed": ClaimEntry.objects.none(),
+        }
+    old = ClaimEntry.objects.filter(version=base)
+    in_old = old.filter(id_index=OuterRef("id_index"))
+    in_new = new.filter(id_index=OuterRef("id_index"))
+    amounts_differ = in_old.exclude(
+        principal_fen=OuterRef("principal_fen"), interest_fen=OuterRef("interest_fen")
+    )
+    return {
+        "added": new.exclude(Exists(in_old)),
+        "removed": old.exclude(Exists(in_new)),
+        "changed": new.filter(Exists(amounts_differ)),
+    }
+
+
+def positive_entries(version: RegisterVersion) -> QuerySet[ClaimEntry]:
+    """The rows that make up an electorate: lenders with outstanding principal above zero."""
+    return ClaimEntry.objects.filter(version=version, principal_fen__gt=0)
 
 
 def lender_claims(lender: Lender) -> list[LenderClaim]:

@@ -29,6 +29,7 @@ from winddown.claims.models import (
     RegisterVersion,
     VersionStatus,
 )
+from winddown.claims.selectors import active_register, diff_querysets
 from winddown.core import private_files
 from winddown.core.errors import DomainError
 from winddown.identity.models import Lender
@@ -164,7 +165,7 @@ def import_register(
             version.save(
                 update_fields=["lender_count", "principal_total_fen", "interest_total_fen"]
             )
-            _store_diff(version, active_version(locked))
+            _store_diff(version, active_register(locked))
             record(
                 actor=actor,
                 action=AuditAction.REGISTER_UPLOADED,
@@ -205,34 +206,6 @@ def _version_snapshot(version: RegisterVersion) -> dict:
 # --- Diff -----------------------------------------------------------------------------------
 
 
-def active_version(institution: Institution) -> RegisterVersion | None:
-    return RegisterVersion.objects.filter(
-        institution=institution, status=VersionStatus.ACTIVE
-    ).first()
-
-
-def diff_querysets(version: RegisterVersion, base: RegisterVersion | None) -> dict:
-    """Rows added, removed and with changed amounts, as querysets over ClaimEntry."""
-    new = ClaimEntry.objects.filter(version=version)
-    if base is None:
-        return {
-            "added": new,
-            "removed": ClaimEntry.objects.none(),
-            "changed": ClaimEntry.objects.none(),
-        }
-    old = ClaimEntry.objects.filter(version=base)
-    in_old = old.filter(id_index=OuterRef("id_index"))
-    in_new = new.filter(id_index=OuterRef("id_index"))
-    amounts_differ = in_old.exclude(
-        principal_fen=OuterRef("principal_fen"), interest_fen=OuterRef("interest_fen")
-    )
-    return {
-        "added": new.exclude(Exists(in_old)),
-        "removed": old.exclude(Exists(in_new)),
-        "changed": new.filter(Exists(amounts_differ)),
-    }
-
-
 def _store_diff(version: RegisterVersion, base: RegisterVersion | None) -> None:
     diff = diff_querysets(version, base)
     version.diff_base = base
@@ -252,7 +225,7 @@ def activate_version(*, version: RegisterVersion, user: User, actor: Actor) -> R
     version = RegisterVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.PENDING:
         raise DomainError(E.VERSION_NOT_PENDING, status=version.get_status_display())
-    previous = active_version(institution)
+    previous = active_register(institution)
     now = timezone.now()
     if previous is not None:
         previous.status = VersionStatus.SUPERSEDED
@@ -520,7 +493,7 @@ def queue_register_import(*, institution: Institution, upload, user: User) -> Re
 def refresh_pending_diff(version: RegisterVersion) -> RegisterVersion:
     """A pending version's diff must be against what is active now, not at upload time."""
     if version.status == VersionStatus.PENDING:
-        current = active_version(version.institution)
+        current = active_register(version.institution)
         if version.diff_base_id != (current.pk if current else None):
             _store_diff(version, current)
     return version

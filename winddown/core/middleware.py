@@ -40,3 +40,24 @@ class BodySizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """Form fields and query parameters with a NUL character are refused outright: no text a
+    person types contains one, and PostgreSQL cannot store it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        content_type = request.META.get("CONTENT_TYPE", "")
+        params = [request.GET]
+        if request.method == "POST" and content_type.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            params.append(request.POST)
+        for query in params:
+            for values in query.lists():
+                if any("\x00" in value for value in (values[0], *values[1])):
+                    return HttpResponse("请求中含有无效字符（NUL），请检查后重新提交", status=400)
+        return self.get_response(request)

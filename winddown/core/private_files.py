@@ -59,6 +59,23 @@ def save_encrypted(chunks: Iterable[bytes], *, purpose: str, folder: str) -> str
     return relative
 
 
+def save_plain(chunks: Iterable[bytes], *, folder: str) -> str:
+    """Store a public document (e.g. a vote's attachment) as it is; return its path."""
+    relative = f"{folder}/{uuid.uuid4().hex}.bin"
+    path = _resolve(relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    with open(tmp, "wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    tmp.replace(path)
+    return relative
+
+
+def open_plain(relative: str) -> BinaryIO:
+    return open(_resolve(relative), "rb")
+
+
 def read_decrypted(relative: str, *, purpose: str) -> Iterator[bytes]:
     with open(_resolve(relative), "rb") as stream:
         yield from keyring().decrypt_stream(stream, purpose=purpose)

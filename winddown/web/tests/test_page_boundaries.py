@@ -231,3 +231,15 @@ def test_demo_data_loads_and_its_lender_can_sign_in(client, db):
     assert response.status_code == 302 and response["Location"] == "/m/me/"
     page = client.get("/m/me/").content.decode()
     assert "125,000.00" in page and "网贷机构B" in page
+
+
+def test_nul_characters_in_forms_are_refused(client, db):
+    response = client.post("/staff/login/", {"username": "admin\x00", "password": "x"})
+    assert response.status_code == 400 and "无效字符" in response.content.decode()
+    assert client.get("/m/login/?next=%00").status_code == 400
+
+
+def test_missing_client_address_is_still_rate_limited(client, db):
+    for i in range(21):
+        response = client.post("/m/login/code/", {"phone": f"1380000{i:04d}"}, REMOTE_ADDR="")
+    assert "当前网络获取验证码过于频繁" in response.content.decode()

@@ -154,7 +154,7 @@ def dashboard(request):
         rows.append(
             {
                 "institution": institution,
-                "active": claims_services.active_version(institution),
+                "active": claims_selectors.active_register(institution),
                 "open_disputes": claims_selectors.dispute_queue(institution).count(),
             }
         )
@@ -296,7 +296,7 @@ def version_detail(request, version_id: int):
         "page": page,
         "has_next": totals[kind] > page * per_page,
         "can_manage": request.user.role == Role.OPERATOR and version.status == "pending",
-        "active": claims_services.active_version(version.institution),
+        "active": claims_selectors.active_register(version.institution),
     }
     return render(request, "web/staff/version.html", context)
 
