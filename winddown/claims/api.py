@@ -8,6 +8,7 @@ from typing import Literal
 
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from winddown.accounts.roles import Role
 from winddown.api.auth import AUTH, require_lender, require_staff
@@ -158,7 +159,7 @@ def raise_dispute(
         attachment=attachment,
         actor=actor_from_request(request),
     )
-    return 201, _dispute_out(dispute)
+    return Status(201, _dispute_out(dispute))
 
 
 @lender_router.get("/disputes", response={200: list[DisputeOut], **ERRORS}, summary="我的异议")

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from winddown.accounts.roles import INSTITUTION_ADMIN_ROLES
 from winddown.api.auth import AUTH, require_staff
@@ -68,7 +69,7 @@ def list_institutions(request):
 def create_institution(request, payload: InstitutionIn):
     require_staff(request, *INSTITUTION_ADMIN_ROLES)
     institution = services.institution_create(actor=actor_from_request(request), **payload.dict())
-    return 201, institution
+    return Status(201, institution)
 
 
 @router.get("/{institution_id}", response={200: InstitutionOut, **ERRORS}, summary="机构详情")
