@@ -105,6 +105,7 @@ def make_lender(
         identity_services.set_voting_password(
             lender=lender, password=password, confirm=password, actor=SYSTEM
         )
+        lender.refresh_from_db()
     return lender
 
 

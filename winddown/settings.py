@@ -7,6 +7,7 @@ and development keys generated once into `var/dev-secrets.json`.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "winddown.institutions",
     "winddown.identity",
     "winddown.claims",
+    "winddown.voting",
     "winddown.web",
     "winddown.demo",
 ]
@@ -101,6 +103,11 @@ DATABASE_URL = os.environ.get("WINDDOWN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'w
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests get a file database, not Django's shared in-memory one: threads then wait on
+    # each other through SQLite's busy timeout, exactly as in production.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"winddown-test-{os.getpid()}.sqlite3")
+    }
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets lenders read while an import writes; IMMEDIATE takes the write lock at
         # BEGIN so two writers queue instead of failing half-way with "database is locked".

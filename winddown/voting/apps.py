@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VotingConfig(AppConfig):
+    name = "winddown.voting"
+    verbose_name = "投票表决"

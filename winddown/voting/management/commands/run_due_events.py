@@ -1,0 +1,16 @@
+"""Open, close and count every voting event that is due. Run it every minute from cron or a
+systemd timer: it is the safety net behind the worker's timed tasks, and idempotent."""
+
+from django.core.management.base import BaseCommand
+
+from winddown.voting.services.lifecycle import run_due_events
+
+
+class Command(BaseCommand):
+    help = "Open, close and count due voting events (idempotent; run every minute)."
+
+    def handle(self, *args, **options):
+        done = run_due_events()
+        self.stdout.write(
+            f"opened {done['opened']}, closed {done['closed']}, counted {done['counted']}"
+        )

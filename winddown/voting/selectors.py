@@ -1,0 +1,177 @@
+"""Reads for voting pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from winddown.accounts.models import User
+from winddown.claims.models import ClaimEntry, VersionStatus
+from winddown.identity.models import Lender
+from winddown.institutions.selectors import record_denied, visible_institutions
+from winddown.voting.models import (
+    AttachmentOpen,
+    Ballot,
+    Elector,
+    EventStatus,
+    Notice,
+    SignUp,
+    SignUpStatus,
+    VotingEvent,
+)
+
+LENDER_VISIBLE = (
+    EventStatus.SCHEDULED,
+    EventStatus.OPEN,
+    EventStatus.CLOSED,
+    EventStatus.COUNTED,
+    EventStatus.PUBLISHED,
+    EventStatus.CANCELLED,
+)
+
+
+# --- Lenders --------------------------------------------------------------------------------
+
+
+def lender_events(lender: Lender) -> QuerySet[VotingEvent]:
+    """Events of the institutions where the lender is (or, before opening, would be) in the
+    electorate: the frozen electorate once open, the active register before."""
+    if not lender.is_verified:
+        return VotingEvent.objects.none()
+    in_electorate = Elector.objects.filter(id_index=lender.id_index).values("event_id")
+    institutions = ClaimEntry.objects.filter(
+        id_index=lender.id_index, version__status=VersionStatus.ACTIVE, principal_fen__gt=0
+    ).values("version__institution_id")
+    return (
+        VotingEvent.objects.filter(status__in=LENDER_VISIBLE)
+        .filter(
+            Q(pk__in=in_electorate) | Q(opened_at__isnull=True, institution_id__in=institutions)
+        )
+        .select_related("institution")
+        .order_by("-opens_at")
+    )
+
+
+def lender_event(lender: Lender, event_id: int) -> VotingEvent:
+    event = lender_events(lender).filter(pk=event_id).first()
+    if event is None:
+        raise Http404("活动不存在")
+    return event
+
+
+def current_ballot(event: VotingEvent, lender: Lender) -> Ballot | None:
+    if not lender.id_index:
+        return None
+    return Ballot.objects.filter(
+        event=event, elector__id_index=lender.id_index, is_current=True
+    ).first()
+
+
+def ballot_history(event: VotingEvent, lender: Lender) -> QuerySet[Ballot]:
+    return Ballot.objects.filter(event=event, elector__id_index=lender.id_index).order_by("-seq")
+
+
+def opened_attachment_ids(event: VotingEvent, lender: Lender) -> set[int]:
+    return set(
+        AttachmentOpen.objects.filter(attachment__event=event, lender=lender).values_list(
+            "attachment_id", flat=True
+        )
+    )
+
+
+def lender_signup(event: VotingEvent, lender: Lender) -> SignUp | None:
+    return SignUp.objects.filter(event=event, lender=lender).order_by("-created_at").first()
+
+
+def lender_notices(lender: Lender) -> QuerySet[Notice]:
+    return Notice.objects.filter(lender=lender).select_related("event")
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+def staff_events(user: User) -> QuerySet[VotingEvent]:
+    return VotingEvent.objects.filter(
+        institution__in=visible_institutions(user).values("pk")
+    ).select_related("institution")
+
+
+def access_event_by_id(user: User, event_id: int) -> VotingEvent:
+    event = staff_events(user).filter(pk=event_id).first()
+    if event is None:
+        record_denied(user, VotingEvent, event_id, None)
+        raise Http404("活动不存在或无权访问")
+    return event
+
+
+def access_signup_by_id(user: User, signup_id: int) -> SignUp:
+    signup = (
+        SignUp.objects.select_related("event", "lender")
+        .filter(pk=signup_id, event__in=staff_events(user))
+        .first()
+    )
+    if signup is None:
+        record_denied(user, SignUp, signup_id, None)
+        raise Http404("报名不存在或无权访问")
+    return signup
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Participation while open — never the choices (ballots stay sealed until closing)."""
+
+    voted_heads: int
+    voted_weight_fen: int
+    electorate_heads: int
+    electorate_weight_fen: int
+    quorum_numerator: int | None  # e.g. 2/3 of the weight for p2p-exit
+    quorum_denominator: int | None
+    changes: int
+
+    @property
+    def quorum_reached(self) -> bool | None:
+        if not self.quorum_numerator:
+            return None
+        return (
+            self.quorum_denominator * self.voted_weight_fen
+            >= self.quorum_numerator * self.electorate_weight_fen
+        )
+
+
+def progress(event: VotingEvent) -> Progress:
+    current = Ballot.objects.filter(event=event, is_current=True).aggregate(
+        heads=Count("id"), weight=Sum("weight_fen")
+    )
+    total = Ballot.objects.filter(event=event).count()
+    quorum = _participation_quorum(event.rule_id)
+    return Progress(
+        voted_heads=current["heads"],
+        voted_weight_fen=int(current["weight"] or 0),
+        electorate_heads=event.electorate_heads or 0,
+        electorate_weight_fen=event.electorate_weight_fen or 0,
+        quorum_numerator=quorum[0] if quorum else None,
+        quorum_denominator=quorum[1] if quorum else None,
+        changes=total - current["heads"],
+    )
+
+
+def _participation_quorum(rule_id: str) -> tuple[int, int] | None:
+    """The weight-participation condition of the rule, if it has one (p2p-exit: 2/3)."""
+    if not rule_id:
+        return None
+    from winddown.rules import get_rule
+
+    for spec in get_rule(rule_id).conditions():
+        if spec.quantity == "attending_weight" and spec.base == "electorate_weight":
+            return spec.numerator, spec.denominator
+    return None
+
+
+def event_signups(event: VotingEvent) -> QuerySet[SignUp]:
+    return event.signups.exclude(status=SignUpStatus.WITHDRAWN).select_related("lender")
+
+
+def published_events() -> QuerySet[VotingEvent]:
+    return VotingEvent.objects.filter(status=EventStatus.PUBLISHED).select_related("institution")

@@ -1,0 +1,373 @@
+"""Drafting and reviewing events: the operator prepares, the working group approves."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from winddown.accounts.models import User
+from winddown.audit.actions import AuditAction
+from winddown.audit.services import Actor, record
+from winddown.claims.selectors import active_register
+from winddown.core import private_files
+from winddown.core.errors import DomainError
+from winddown.institutions.models import Institution
+from winddown.pii.normalize import clean_text
+from winddown.rules import RulesInputError, get_rule
+from winddown.voting.errors import VotingErrorCode as E
+from winddown.voting.models import (
+    EDITABLE_STATUSES,
+    Candidate,
+    EventAttachment,
+    EventKind,
+    EventStatus,
+    VotingEvent,
+)
+
+MIN_VOTING_PERIOD = timedelta(hours=1)
+ATTACHMENT_FOLDER = "event-attachments"
+
+
+def _snapshot(event: VotingEvent) -> dict:
+    return {
+        "kind": event.kind,
+        "title": event.title,
+        "status": event.status,
+        "rule_id": event.rule_id,
+        "rule_params": event.rule_params,
+        "opens_at": event.opens_at.isoformat(),
+        "closes_at": event.closes_at.isoformat(),
+        "seats": event.seats,
+        "max_choices": event.max_choices,
+        "allow_abstain": event.allow_abstain,
+    }
+
+
+def _validated_fields(
+    *,
+    kind: str,
+    title: str,
+    content: str,
+    rule_id: str,
+    rule_params: dict | None,
+    seats: int | None,
+    max_choices: int | None,
+    opens_at: datetime,
+    closes_at: datetime,
+) -> dict:
+    if kind not in EventKind.values:
+        raise DomainError(E.KIND_INVALID, field="kind")
+    title = clean_text(title or "")
+    if not title:
+        raise DomainError(E.TITLE_REQUIRED, field="title")
+    content = (content or "").strip()
+    if not content:
+        raise DomainError(E.CONTENT_REQUIRED, field="content")
+    if closes_at <= opens_at:
+        raise DomainError(E.TIME_ORDER, field="closes_at")
+    if closes_at - opens_at < MIN_VOTING_PERIOD:
+        raise DomainError(E.TOO_SHORT, field="closes_at", hours=MIN_VOTING_PERIOD.seconds // 3600)
+    values = {
+        "kind": kind,
+        "title": title[:200],
+        "content": content,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "rule_id": "",
+        "rule_params": {},
+        "seats": None,
+        "max_choices": None,
+    }
+    if kind == EventKind.RECRUITMENT:
+        return values
+    try:
+        rule = get_rule(rule_id or "")
+        values["rule_params"] = rule.normalize_params(rule_params or {})
+    except RulesInputError as exc:
+        raise DomainError(E.RULE_INVALID, field="rule_id", detail=exc.message) from None
+    if rule.grouped:
+        raise DomainError(E.RULE_GROUPED, field="rule_id")
+    values["rule_id"] = rule.id
+    if kind == EventKind.ELECTION:
+        if not seats or not max_choices or seats < 1 or max_choices < 1 or max_choices > seats:
+            raise DomainError(E.SEATS_INVALID, field="seats")
+        values["seats"], values["max_choices"] = seats, max_choices
+    return values
+
+
+@transaction.atomic
+def event_create(
+    *,
+    institution: Institution,
+    user: User,
+    actor: Actor,
+    kind: str,
+    title: str,
+    content: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    rule_id: str = "",
+    rule_params: dict | None = None,
+    allow_abstain: bool = True,
+    seats: int | None = None,
+    max_choices: int | None = None,
+) -> VotingEvent:
+    values = _validated_fields(
+        kind=kind,
+        title=title,
+        content=content,
+        rule_id=rule_id,
+        rule_params=rule_params,
+        seats=seats,
+        max_choices=max_choices,
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+    event = VotingEvent.objects.create(
+        institution=institution,
+        allow_abstain=allow_abstain if kind == EventKind.RESOLUTION else False,
+        created_by=user,
+        voter_key=secrets.token_hex(32),
+        **values,
+    )
+    record(
+        actor=actor,
+        action=AuditAction.EVENT_CREATED,
+        obj=event,
+        institution_id=institution.pk,
+        after=_snapshot(event),
+    )
+    return event
+
+
+def _locked_editable(event: VotingEvent) -> VotingEvent:
+    event = VotingEvent.objects.select_for_update().get(pk=event.pk)
+    if event.status not in EDITABLE_STATUSES:
+        raise DomainError(E.NOT_EDITABLE, status=event.get_status_display())
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: VotingEvent, actor: Actor, **changes) -> VotingEvent:
+    event = _locked_editable(event)
+    before = _snapshot(event)
+    merged = {
+        "kind": event.kind,
+        "title": event.title,
+        "content": event.content,
+        "rule_id": event.rule_id,
+        "rule_params": event.rule_params,
+        "seats": event.seats,
+        "max_choices": event.max_choices,
+        "opens_at": event.opens_at,
+        "closes_at": event.closes_at,
+    }
+    allow_abstain = changes.pop("allow_abstain", event.allow_abstain)
+    merged.update({k: v for k, v in changes.items() if k in merged and v is not None})
+    for field, value in _validated_fields(**merged).items():
+        setattr(event, field, value)
+    event.allow_abstain = bool(allow_abstain) and event.kind == EventKind.RESOLUTION
+    event.save()
+    record(
+        actor=actor,
+        action=AuditAction.EVENT_UPDATED,
+        obj=event,
+        institution_id=event.institution_id,
+        before=before,
+        after=_snapshot(event),
+    )
+    return event
+
+
+# --- Candidates -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def candidate_add(
+    *, event: VotingEvent, name: str, description: str = "", signup=None
+) -> Candidate:
+    event = _locked_editable(event)
+    if event.kind != EventKind.ELECTION:
+        raise DomainError(E.WRONG_STATUS, status=event.get_kind_display(), action="添加候选人")
+    name = clean_text(name or "")
+    if not name:
+        raise DomainError(E.CANDIDATE_NAME_REQUIRED, field="name")
+    if event.candidates.filter(name=name[:50]).exists():
+        raise DomainError(E.CANDIDATE_DUPLICATE, field="name", name=name)
+    used = set(event.candidates.values_list("key", flat=True))
+    number = 1
+    while f"c{number}" in used:
+        number += 1
+    return Candidate.objects.create(
+        event=event,
+        key=f"c{number}",
+        name=name[:50],
+        description=(description or "").strip(),
+        order=event.candidates.count(),
+        signup=signup,
+    )
+
+
+@transaction.atomic
+def candidate_remove(*, candidate: Candidate) -> None:
+    _locked_editable(candidate.event)
+    candidate.delete()
+
+
+# --- Attachments ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachment:
+    event = _locked_editable(event)
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise DomainError(E.ATTACHMENT_TOO_LARGE, field="attachment", limit_mb=limit // 2**20)
+    upload.seek(0)
+    try:
+        content_type = private_files.sniff_attachment(upload.read(16))
+    except private_files.AttachmentError as exc:
+        raise DomainError(E.ATTACHMENT_INVALID, field="attachment", detail=str(exc)) from None
+    upload.seek(0)
+    digest = hashlib.sha256()
+    chunks = []
+    for chunk in upload.chunks():
+        digest.update(chunk)
+        chunks.append(chunk)
+    path = private_files.save_plain(chunks, folder=ATTACHMENT_FOLDER)
+    attachment = EventAttachment.objects.create(
+        event=event,
+        name=clean_text(upload.name or "附件")[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        path=path,
+    )
+    record(
+        actor=actor,
+        action=AuditAction.EVENT_UPDATED,
+        obj=event,
+        institution_id=event.institution_id,
+        after={"attachment_added": attachment.name, "sha256": attachment.sha256},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: EventAttachment, actor: Actor) -> None:
+    event = _locked_editable(attachment.event)
+    path = attachment.path
+    record(
+        actor=actor,
+        action=AuditAction.EVENT_UPDATED,
+        obj=event,
+        institution_id=event.institution_id,
+        after={"attachment_removed": attachment.name},
+    )
+    attachment.delete()
+    transaction.on_commit(lambda: private_files.delete(path))
+
+
+# --- Submission and review ------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_submit(*, event: VotingEvent, actor: Actor) -> VotingEvent:
+    event = _locked_editable(event)
+    if event.opens_at <= timezone.now():
+        raise DomainError(E.OPENS_IN_PAST, field="opens_at")
+    if event.kind == EventKind.ELECTION and not event.candidates.exists():
+        raise DomainError(E.NO_CANDIDATES)
+    if active_register(event.institution) is None:
+        raise DomainError(E.NO_ACTIVE_REGISTER)
+    event.status = EventStatus.SUBMITTED
+    event.submitted_at = timezone.now()
+    event.save(update_fields=["status", "submitted_at"])
+    record(
+        actor=actor,
+        action=AuditAction.EVENT_SUBMITTED,
+        obj=event,
+        institution_id=event.institution_id,
+        after=_snapshot(event),
+    )
+    return event
+
+
+@transaction.atomic
+def event_approve(*, event: VotingEvent, user: User, actor: Actor) -> VotingEvent:
+    from winddown.voting.services.lifecycle import schedule
+
+    event = VotingEvent.objects.select_for_update().get(pk=event.pk)
+    if event.status != EventStatus.SUBMITTED:
+        raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="批准")
+    if event.opens_at <= timezone.now():
+        raise DomainError(E.OPENS_IN_PAST, field="opens_at")
+    event.status = EventStatus.SCHEDULED
+    event.reviewed_by, event.reviewed_at, event.review_comment = user, timezone.now(), ""
+    event.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    record(
+        actor=actor,
+        action=AuditAction.EVENT_APPROVED,
+        obj=event,
+        institution_id=event.institution_id,
+        after=_snapshot(event),
+    )
+    transaction.on_commit(lambda: schedule(event))
+    return event
+
+
+@transaction.atomic
+def event_return(*, event: VotingEvent, user: User, comment: str, actor: Actor) -> VotingEvent:
+    event = VotingEvent.objects.select_for_update().get(pk=event.pk)
+    if event.status != EventStatus.SUBMITTED:
+        raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="退回")
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(E.COMMENT_REQUIRED, field="comment")
+    event.status = EventStatus.RETURNED
+    event.reviewed_by, event.reviewed_at, event.review_comment = user, timezone.now(), comment
+    event.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    record(
+        actor=actor,
+        action=AuditAction.EVENT_RETURNED,
+        obj=event,
+        institution_id=event.institution_id,
+        after={"comment": comment},
+    )
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: VotingEvent, user: User, reason: str, actor: Actor) -> VotingEvent:
+    """Before opening an event may simply be withdrawn; once open, only with a reason, and
+    every lender in the electorate is told."""
+    from winddown.voting.services.notices import notify_cancelled
+
+    event = VotingEvent.objects.select_for_update().get(pk=event.pk)
+    final = (EventStatus.COUNTED, EventStatus.PUBLISHED, EventStatus.CANCELLED)
+    if event.status in final:
+        raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="取消")
+    reason = (reason or "").strip()
+    was_open = event.status in (EventStatus.OPEN, EventStatus.CLOSED)
+    if was_open and len(reason) < 5:
+        raise DomainError(E.REASON_REQUIRED, field="reason")
+    before = _snapshot(event)
+    event.status = EventStatus.CANCELLED
+    event.cancelled_by, event.cancelled_at, event.cancel_reason = user, timezone.now(), reason
+    event.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
+    record(
+        actor=actor,
+        action=AuditAction.EVENT_CANCELLED,
+        obj=event,
+        institution_id=event.institution_id,
+        before=before,
+        after={"reason": reason, "was_open": was_open},
+    )
+    if was_open:
+        transaction.on_commit(lambda: notify_cancelled(event.pk))
+    return event

@@ -1,0 +1,171 @@
+"""Casting and changing ballots (manual 2.2 选举, 2.3 决议).
+
+The voting password is checked before any lock is taken (Argon2 is the slow part); then,
+inside one short transaction, the lender's elector row and the event's log head are locked in
+that fixed order, the previous ballot stops being current and the new one is appended to the
+log. The partial unique index `one_current_ballot` makes two current ballots for one lender
+impossible even if the code were wrong.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from winddown.audit.services import Actor
+from winddown.core.errors import DomainError
+from winddown.identity.models import Lender
+from winddown.identity.services import check_voting_password
+from winddown.voting import ballot_log
+from winddown.voting.errors import VotingErrorCode as E
+from winddown.voting.models import (
+    AttachmentOpen,
+    Ballot,
+    BallotLog,
+    Elector,
+    EventAttachment,
+    EventKind,
+    EventStatus,
+    VotingEvent,
+)
+from winddown.voting.tally import RESOLUTION_OPTIONS
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def ensure_current(event: VotingEvent) -> VotingEvent:
+    """Apply a due opening or closing now rather than wait for the worker."""
+    from winddown.voting.services import lifecycle
+
+    now = timezone.now()
+    if event.status == EventStatus.SCHEDULED and now >= event.opens_at:
+        event = lifecycle.open_event(event.pk)
+    if event.status == EventStatus.OPEN and now >= event.closes_at:
+        event = lifecycle.close_event(event.pk)
+    return event
+
+
+def check_open(event: VotingEvent) -> None:
+    now = timezone.now()
+    if event.status in (EventStatus.SCHEDULED, EventStatus.SUBMITTED) or now < event.opens_at:
+        raise DomainError(E.NOT_OPEN_YET, opens_at=_local(event.opens_at))
+    if event.status != EventStatus.OPEN:
+        if event.status in (EventStatus.CLOSED, EventStatus.COUNTED, EventStatus.PUBLISHED):
+            raise DomainError(E.ALREADY_CLOSED, closes_at=_local(event.closes_at))
+        raise DomainError(E.NOT_OPEN, status=event.get_status_display())
+    if now >= event.closes_at:
+        raise DomainError(E.ALREADY_CLOSED, closes_at=_local(event.closes_at))
+
+
+def elector_for(event: VotingEvent, lender: Lender) -> Elector:
+    if not lender.is_verified:
+        raise DomainError(E.NOT_VERIFIED)
+    elector = Elector.objects.filter(event=event, id_index=lender.id_index).first()
+    if elector is None:
+        record_date = _local(event.record_version.activated_at) if event.record_version else ""
+        raise DomainError(E.NOT_IN_ELECTORATE, record_date=record_date)
+    return elector
+
+
+def unread_attachments(event: VotingEvent, lender: Lender) -> int:
+    read = AttachmentOpen.objects.filter(attachment__event=event, lender=lender).values(
+        "attachment_id"
+    )
+    return EventAttachment.objects.filter(event=event).exclude(pk__in=read).count()
+
+
+def record_attachment_open(*, attachment: EventAttachment, lender: Lender) -> None:
+    AttachmentOpen.objects.get_or_create(attachment=attachment, lender=lender)
+
+
+def normalize_choice(event: VotingEvent, choice: str | list[str]) -> str:
+    """The canonical choice string: an option, or candidate keys joined with '+' in order."""
+    if event.kind == EventKind.RESOLUTION:
+        value = choice if isinstance(choice, str) else ""
+        if value not in RESOLUTION_OPTIONS:
+            raise DomainError(E.CHOICE_INVALID, field="choice", choice=str(choice)[:20])
+        if value == "abstain" and not event.allow_abstain:
+            raise DomainError(E.ABSTAIN_NOT_ALLOWED, field="choice")
+        return value
+    keys = [k for k in (choice.split("+") if isinstance(choice, str) else choice) if k]
+    if not keys:
+        raise DomainError(E.NO_CHOICE, field="choice")
+    if len(set(keys)) != len(keys):
+        raise DomainError(E.DUPLICATE_CHOICE, field="choice")
+    known = set(event.candidates.values_list("key", flat=True))
+    for key in keys:
+        if key not in known:
+            raise DomainError(E.CHOICE_INVALID, field="choice", choice=str(key)[:20])
+    if len(keys) > event.max_choices:
+        raise DomainError(
+            E.TOO_MANY_CHOICES, field="choice", max_choices=event.max_choices, count=len(keys)
+        )
+    return "+".join(sorted(keys))
+
+
+def cast_ballot(
+    *,
+    event: VotingEvent,
+    lender: Lender,
+    choice: str | list[str],
+    password: str,
+    actor: Actor,
+    idempotency_key: str = "",
+) -> Ballot:
+    """Cast or change the lender's ballot; the latest one counts. Returns the ballot with
+    its receipt. Submitting the same request again (same idempotency key) returns the
+    ballot the first submission created."""
+    event = ensure_current(VotingEvent.objects.get(pk=event.pk))
+    lender = Lender.objects.get(pk=lender.pk)
+    if not event.is_ballot_event:
+        raise DomainError(E.NOT_A_BALLOT_EVENT)
+    check_open(event)
+    elector = elector_for(event, lender)
+    if not lender.has_voting_password:
+        raise DomainError(E.NO_PASSWORD)
+    canonical = normalize_choice(event, choice)
+    unread = unread_attachments(event, lender)
+    if unread:
+        raise DomainError(E.ATTACHMENTS_UNREAD, count=unread)
+    idempotency_key = (idempotency_key or "")[:64]
+    check_voting_password(lender=lender, password=password, actor=actor)
+    with transaction.atomic():
+        elector = Elector.objects.select_for_update().get(pk=elector.pk)
+        if idempotency_key:
+            earlier = Ballot.objects.filter(
+                elector=elector, idempotency_key=idempotency_key
+            ).first()
+            if earlier is not None:
+                return earlier
+        check_open(VotingEvent.objects.get(pk=event.pk))
+        log = BallotLog.objects.select_for_update().get(event=event)
+        now = timezone.now()
+        seq = log.size + 1
+        voter = ballot_log.voter_pseudonym(event, elector.id_index)
+        receipt = ballot_log.new_receipt()
+        line = ballot_log.ballot_line(
+            seq=seq,
+            voter=voter,
+            receipt=receipt,
+            choice=canonical,
+            weight_fen=elector.weight_fen,
+            cast_at=now,
+        )
+        leaf = ballot_log.append(log, line)
+        log.save(update_fields=["size", "frontier", "root"])
+        Ballot.objects.filter(elector=elector, is_current=True).update(is_current=False)
+        return Ballot.objects.create(
+            event=event,
+            elector=elector,
+            seq=seq,
+            voter=voter,
+            receipt=receipt,
+            choice=canonical,
+            weight_fen=elector.weight_fen,
+            cast_at=now,
+            leaf_hash=leaf,
+            is_current=True,
+            idempotency_key=idempotency_key,
+        )

@@ -1,0 +1,198 @@
+"""Opening (freezing the electorate), closing, counting and publishing events.
+
+Every step locks the event row and checks its status first, so running one twice — a task
+delivered again, the catch-up command racing the worker, a crash and a re-run — changes
+nothing the second time. Counting writes its whole result in one transaction: a process
+killed half-way leaves the event "closed", and the re-run produces the same result.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django_tasks import default_task_backend
+
+from winddown.accounts.models import User
+from winddown.audit.actions import AuditAction
+from winddown.audit.services import Actor, record
+from winddown.claims.selectors import active_register, positive_entries
+from winddown.core.errors import DomainError
+from winddown.voting import tally
+from winddown.voting.errors import VotingErrorCode as E
+from winddown.voting.models import BallotLog, Elector, EventStatus, VotingEvent
+
+logger = logging.getLogger(__name__)
+SYSTEM = Actor.system("voting scheduler")
+REMIND_BEFORE_CLOSE = timedelta(hours=24)
+
+
+def schedule(event: VotingEvent) -> None:
+    """Queue the event's timed steps. Backends that cannot defer (tests, immediate) rely on
+    `manage.py run_due_events` (cron, every minute) — which is also the safety net."""
+    from winddown.voting import tasks
+
+    if not default_task_backend.supports_defer:
+        return
+    tasks.open_event_task.using(run_after=event.opens_at).enqueue(event.pk)
+    tasks.close_event_task.using(run_after=event.closes_at).enqueue(event.pk)
+    remind_at = event.closes_at - REMIND_BEFORE_CLOSE
+    if remind_at > event.opens_at:
+        tasks.remind_task.using(run_after=remind_at).enqueue(event.pk)
+
+
+def open_event(event_id: int) -> VotingEvent:
+    """Open a due event: freeze the electorate from the active register (the record date)."""
+    from winddown.voting.services.notices import queue_notices
+
+    with transaction.atomic():
+        event = VotingEvent.objects.select_for_update().get(pk=event_id)
+        now = timezone.now()
+        if event.status != EventStatus.SCHEDULED or now < event.opens_at:
+            return event
+        version = active_register(event.institution)
+        if version is None:
+            raise DomainError(E.NO_ACTIVE_REGISTER)
+        _freeze_electorate(event, version)
+        totals = Elector.objects.filter(event=event).aggregate(
+            heads=Count("id"), weight=Sum("weight_fen")
+        )
+        event.record_version = version
+        event.electorate_heads = totals["heads"]
+        event.electorate_weight_fen = int(totals["weight"] or 0)
+        event.opened_at = now
+        event.status = EventStatus.OPEN
+        event.save()
+        BallotLog.objects.get_or_create(event=event)
+        record(
+            actor=SYSTEM,
+            action=AuditAction.EVENT_OPENED,
+            obj=event,
+            institution_id=event.institution_id,
+            after={
+                "record_version": version.number,
+                "electorate_heads": event.electorate_heads,
+                "electorate_weight_fen": event.electorate_weight_fen,
+            },
+        )
+        transaction.on_commit(lambda: queue_notices(event.pk, "opened"))
+    return event
+
+
+def _freeze_electorate(event: VotingEvent, version) -> None:
+    """Copy every lender with principal above zero into the electorate, in one statement."""
+    source = positive_entries(version).values("id_index", "principal_fen")
+    sql, params = source.query.sql_with_params()
+    table = connection.ops.quote_name(Elector._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (event_id, id_index, weight_fen) "  # noqa: S608 - model names
+            f"SELECT %s, src.id_index, src.principal_fen FROM ({sql}) AS src",
+            (event.pk, *params),
+        )
+
+
+def close_event(event_id: int) -> VotingEvent:
+    with transaction.atomic():
+        event = VotingEvent.objects.select_for_update().get(pk=event_id)
+        if event.status != EventStatus.OPEN or timezone.now() < event.closes_at:
+            return event
+        event.status = EventStatus.CLOSED
+        event.closed_at = timezone.now()
+        event.save(update_fields=["status", "closed_at"])
+        record(
+            actor=SYSTEM,
+            action=AuditAction.EVENT_CLOSED,
+            obj=event,
+            institution_id=event.institution_id,
+        )
+    return event
+
+
+def count_event(event_id: int) -> VotingEvent:
+    """Tally the final ballots with the rules engine and store the result, once."""
+    close_event(event_id)
+    with transaction.atomic():
+        event = VotingEvent.objects.select_for_update().get(pk=event_id)
+        if event.status != EventStatus.CLOSED or not event.is_ballot_event:
+            return event
+        result = tally.result_document(event)
+        log = BallotLog.objects.get(event=event)
+        event.result = result
+        event.merkle_size = log.size
+        event.merkle_root = log.root
+        event.counted_at = timezone.now()
+        event.status = EventStatus.COUNTED
+        event.save(update_fields=["result", "merkle_size", "merkle_root", "counted_at", "status"])
+        record(
+            actor=SYSTEM,
+            action=AuditAction.EVENT_COUNTED,
+            obj=event,
+            institution_id=event.institution_id,
+            after={
+                "tally": result["tally"],
+                "passed": result["result"].get("passed"),
+                "elected": result["result"].get("elected"),
+                "merkle_size": log.size,
+                "merkle_root": log.root,
+            },
+        )
+    return event
+
+
+def publish_event(*, event: VotingEvent, user: User, actor: Actor) -> VotingEvent:
+    """Write and self-check the public bundle, then publish the result and tell lenders."""
+    from winddown.voting.bundle import write_event_bundle
+    from winddown.voting.services.notices import queue_notices
+
+    event = VotingEvent.objects.get(pk=event.pk)
+    if event.status == EventStatus.PUBLISHED:
+        return event
+    # Ballot events publish their counted result; a recruitment publishes once it has closed.
+    ready = EventStatus.COUNTED if event.is_ballot_event else EventStatus.CLOSED
+    if event.status != ready:
+        raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="公布结果")
+    # Outside the transaction: writing the bundle of a huge event takes a while.
+    path = write_event_bundle(event) if event.is_ballot_event else ""
+    with transaction.atomic():
+        event = VotingEvent.objects.select_for_update().get(pk=event.pk)
+        if event.status != ready:
+            return event
+        event.bundle_path = path
+        event.status = EventStatus.PUBLISHED
+        event.published_by = user
+        event.published_at = timezone.now()
+        event.save(update_fields=["bundle_path", "status", "published_by", "published_at"])
+        record(
+            actor=actor,
+            action=AuditAction.EVENT_PUBLISHED,
+            obj=event,
+            institution_id=event.institution_id,
+            after={"merkle_root": event.merkle_root, "merkle_size": event.merkle_size},
+        )
+        transaction.on_commit(lambda: queue_notices(event.pk, "published"))
+    return event
+
+
+def run_due_events() -> dict[str, int]:
+    """Open, close and count whatever is due (cron safety net, and for non-deferring backends)."""
+    now = timezone.now()
+    done = {"opened": 0, "closed": 0, "counted": 0}
+    for event_id in VotingEvent.objects.filter(
+        status=EventStatus.SCHEDULED, opens_at__lte=now
+    ).values_list("pk", flat=True):
+        try:
+            if open_event(event_id).status == EventStatus.OPEN:
+                done["opened"] += 1
+        except DomainError as exc:
+            logger.error("event %s cannot open: %s", event_id, exc.message)
+    for event_id in VotingEvent.objects.filter(
+        status__in=[EventStatus.OPEN, EventStatus.CLOSED], closes_at__lte=now
+    ).values_list("pk", flat=True):
+        event = count_event(event_id)
+        done["closed"] += 1
+        done["counted"] += event.status == EventStatus.COUNTED
+    return done

@@ -1,0 +1,194 @@
+"""Representative sign-ups (manual 2.1 报名出借人代表) and their review."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from winddown.accounts.models import User
+from winddown.audit.actions import AuditAction
+from winddown.audit.services import Actor, record
+from winddown.claims.services import store_attachment
+from winddown.core.errors import DomainError
+from winddown.identity.models import Lender
+from winddown.identity.services import check_voting_password
+from winddown.pii import keys
+from winddown.pii.keys import keyring
+from winddown.pii.normalize import clean_text
+from winddown.pii.phones import PhoneError, normalize_mobile
+from winddown.voting.errors import VotingErrorCode as E
+from winddown.voting.models import (
+    EDITABLE_STATUSES,
+    EventKind,
+    EventStatus,
+    SignUp,
+    SignUpStatus,
+    VotingEvent,
+)
+from winddown.voting.services.authoring import candidate_add
+from winddown.voting.services.casting import (
+    check_open,
+    elector_for,
+    ensure_current,
+    unread_attachments,
+)
+
+
+def signup_create(
+    *,
+    event: VotingEvent,
+    lender: Lender,
+    name: str,
+    id_number: str,
+    phone: str,
+    introduction: str,
+    photo,
+    resume,
+    password: str,
+    actor: Actor,
+) -> SignUp:
+    """Sign up as a lender representative; confirmed with the voting password."""
+    event = ensure_current(VotingEvent.objects.get(pk=event.pk))
+    if event.kind != EventKind.RECRUITMENT:
+        raise DomainError(E.NOT_RECRUITMENT)
+    check_open(event)
+    elector_for(event, lender)
+    if (
+        clean_text(name or "") != lender.real_name
+        or "".join((id_number or "").split()).upper() != lender.id_number
+    ):
+        raise DomainError(E.SIGNUP_IDENTITY_MISMATCH, field="id_number")
+    try:
+        phone = normalize_mobile(phone or "")
+    except PhoneError as exc:
+        raise DomainError(E.SIGNUP_FIELD, field="phone", detail=str(exc)) from None
+    introduction = (introduction or "").strip()
+    if not 5 <= len(introduction) <= 2000:
+        raise DomainError(
+            E.SIGNUP_FIELD, field="introduction", detail="请填写个人介绍（5至2000字）"
+        )
+    if photo is None:
+        raise DomainError(E.SIGNUP_FIELD, field="photo", detail="请上传本人照片（JPG 或 PNG）")
+    if resume is None:
+        raise DomainError(E.SIGNUP_FIELD, field="resume", detail="请上传简历（PDF、JPG 或 PNG）")
+    unread = unread_attachments(event, lender)
+    if unread:
+        raise DomainError(E.ATTACHMENTS_UNREAD, count=unread)
+    if (
+        SignUp.objects.filter(event=event, lender=lender)
+        .exclude(status=SignUpStatus.WITHDRAWN)
+        .exists()
+    ):
+        raise DomainError(E.SIGNUP_EXISTS)
+    check_voting_password(lender=lender, password=password, actor=actor)
+    photo_path, _, photo_type = store_attachment(photo)
+    if photo_type == "application/pdf":
+        from winddown.core import private_files
+
+        private_files.delete(photo_path)
+        raise DomainError(E.SIGNUP_FIELD, field="photo", detail="照片请上传 JPG 或 PNG 图片")
+    resume_path, resume_name, resume_type = store_attachment(resume)
+    ring = keyring()
+    try:
+        with transaction.atomic():
+            signup = SignUp.objects.create(
+                event=event,
+                lender=lender,
+                name=lender.real_name,
+                id_number_enc=ring.encrypt(lender.id_number, purpose=keys.ID_NUMBER),
+                phone_enc=ring.encrypt(phone, purpose=keys.PHONE),
+                introduction=introduction,
+                photo_path=photo_path,
+                photo_type=photo_type,
+                resume_path=resume_path,
+                resume_name=resume_name,
+                resume_type=resume_type,
+            )
+            record(
+                actor=actor,
+                action=AuditAction.SIGNUP_CREATED,
+                obj=signup,
+                institution_id=event.institution_id,
+            )
+    except IntegrityError:
+        raise DomainError(E.SIGNUP_EXISTS) from None
+    return signup
+
+
+@transaction.atomic
+def signup_withdraw(*, signup: SignUp, actor: Actor) -> SignUp:
+    signup = SignUp.objects.select_for_update().select_related("event").get(pk=signup.pk)
+    check_open(ensure_current(signup.event))
+    if signup.status != SignUpStatus.ACTIVE:
+        raise DomainError(E.SIGNUP_NOT_ACTIVE, status=signup.get_status_display(), action="撤回")
+    signup.status = SignUpStatus.WITHDRAWN
+    signup.withdrawn_at = timezone.now()
+    signup.save(update_fields=["status", "withdrawn_at"])
+    record(
+        actor=actor,
+        action=AuditAction.SIGNUP_WITHDRAWN,
+        obj=signup,
+        institution_id=signup.event.institution_id,
+    )
+    return signup
+
+
+@transaction.atomic
+def signup_review(
+    *, signup: SignUp, approve: bool, reason: str, user: User, actor: Actor
+) -> SignUp:
+    """After the recruitment closes: approve, or reject with a reason the lender sees."""
+    signup = SignUp.objects.select_for_update().select_related("event").get(pk=signup.pk)
+    event = ensure_current(signup.event)
+    if event.status not in (EventStatus.CLOSED, EventStatus.PUBLISHED):
+        raise DomainError(
+            E.WRONG_STATUS, status=event.get_status_display(), action="审核报名（须在征集截止后）"
+        )
+    if signup.status not in (SignUpStatus.ACTIVE, SignUpStatus.APPROVED, SignUpStatus.REJECTED):
+        raise DomainError(E.SIGNUP_NOT_ACTIVE, status=signup.get_status_display(), action="审核")
+    reason = (reason or "").strip()
+    if not approve and len(reason) < 2:
+        raise DomainError(E.REVIEW_REASON_REQUIRED, field="reason")
+    signup.status = SignUpStatus.APPROVED if approve else SignUpStatus.REJECTED
+    signup.review_reason = reason
+    signup.reviewed_by, signup.reviewed_at = user, timezone.now()
+    signup.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+    record(
+        actor=actor,
+        action=AuditAction.SIGNUP_REVIEWED,
+        obj=signup,
+        institution_id=event.institution_id,
+        after={"status": signup.status, "reason": reason},
+    )
+    return signup
+
+
+@transaction.atomic
+def candidates_from_signups(
+    *, election: VotingEvent, recruitment: VotingEvent, actor: Actor
+) -> int:
+    """Add every approved sign-up of `recruitment` as a candidate of `election` (once)."""
+    if election.kind != EventKind.ELECTION or recruitment.kind != EventKind.RECRUITMENT:
+        raise DomainError(E.NOT_RECRUITMENT)
+    if (
+        election.institution_id != recruitment.institution_id
+        or election.status not in EDITABLE_STATUSES
+    ):
+        raise DomainError(E.NOT_EDITABLE, status=election.get_status_display())
+    already = set(election.candidates.exclude(signup=None).values_list("signup_id", flat=True))
+    added = 0
+    for signup in recruitment.signups.filter(status=SignUpStatus.APPROVED).order_by("created_at"):
+        if signup.pk in already:
+            continue
+        candidate_add(
+            event=election, name=signup.name, description=signup.introduction, signup=signup
+        )
+        added += 1
+    record(
+        actor=actor,
+        action=AuditAction.CANDIDATES_IMPORTED,
+        obj=election,
+        institution_id=election.institution_id,
+        after={"from_event": recruitment.pk, "added": added},
+    )
+    return added

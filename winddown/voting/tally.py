@@ -1,0 +1,104 @@
+"""Counting an event's current ballots and deciding it with the rules engine.
+
+The tally document has the shape the published bundle declares and the independent
+verifier recomputes (winddown/verify/README.md): participation and, per option or candidate
+key, {"heads", "weight_fen"}. Candidates enter the rules engine under their names (which are
+unique within an event), as the verifier does.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Sum
+
+from winddown.rules import (
+    Candidate,
+    Election,
+    Motion,
+    Options,
+    Tally,
+    evaluate,
+    evaluate_election,
+    to_json,
+)
+from winddown.voting.models import Ballot, EventKind, VotingEvent
+
+RESOLUTION_OPTIONS = ("yes", "no", "abstain")
+OPTION_LABELS = {"yes": "同意", "no": "不同意", "abstain": "弃权"}
+
+
+def event_options(event: VotingEvent) -> tuple[str, ...]:
+    return RESOLUTION_OPTIONS if event.allow_abstain else RESOLUTION_OPTIONS[:2]
+
+
+def choice_totals(event: VotingEvent) -> dict[str, tuple[int, int]]:
+    """{choice string: (heads, weight_fen)} over current ballots: one grouped query."""
+    rows = (
+        Ballot.objects.filter(event=event, is_current=True)
+        .values("choice")
+        .annotate(heads=Count("id"), weight=Sum("weight_fen"))
+        .order_by()
+    )
+    return {row["choice"]: (row["heads"], int(row["weight"] or 0)) for row in rows}
+
+
+def _count(heads: int, weight: int) -> dict[str, int]:
+    return {"heads": heads, "weight_fen": weight}
+
+
+def tally(event: VotingEvent) -> dict:
+    totals = choice_totals(event)
+    participation = _count(sum(h for h, _ in totals.values()), sum(w for _, w in totals.values()))
+    if event.kind == EventKind.RESOLUTION:
+        options = {o: _count(*totals.get(o, (0, 0))) for o in event_options(event)}
+        return {"participation": participation, "options": options}
+    keys = list(event.candidates.order_by("order", "pk").values_list("key", flat=True))
+    sums = {key: [0, 0] for key in keys}
+    for choice, (heads, weight) in totals.items():
+        for key in choice.split("+"):
+            sums[key][0] += heads
+            sums[key][1] += weight
+    return {"participation": participation, "candidates": {k: _count(*sums[k]) for k in keys}}
+
+
+def decide(event: VotingEvent, counted: dict):
+    """The rules engine's decision for the tally (a Decision or an ElectionResult)."""
+    electorate = Tally(event.electorate_heads or 0, event.electorate_weight_fen or 0)
+    if event.kind == EventKind.RESOLUTION:
+        options = counted["options"]
+        zero = _count(0, 0)
+
+        def tally_of(option: str) -> Tally:
+            count = options.get(option, zero)
+            return Tally(count["heads"], count["weight_fen"])
+
+        return evaluate(
+            Motion(
+                event.rule_id,
+                electorate,
+                Options(yes=tally_of("yes"), no=tally_of("no"), abstain=tally_of("abstain")),
+                params=event.rule_params,
+            )
+        )
+    names = dict(event.candidates.values_list("key", "name"))
+    participation = counted["participation"]
+    return evaluate_election(
+        Election(
+            event.rule_id,
+            electorate,
+            Tally(participation["heads"], participation["weight_fen"]),
+            event.seats,
+            event.max_choices,
+            tuple(
+                Candidate(names[key], Tally(count["heads"], count["weight_fen"]))
+                for key, count in counted["candidates"].items()
+            ),
+            params=event.rule_params,
+        )
+    )
+
+
+def result_document(event: VotingEvent) -> dict:
+    """What counting stores and the bundle declares: the tally and the decision with its
+    reasons (winddown.rules.to_json)."""
+    counted = tally(event)
+    return {"tally": counted, "result": to_json(decide(event, counted))}

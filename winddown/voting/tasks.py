@@ -1,0 +1,39 @@
+"""Timed steps of voting events, run by the task worker (`manage.py db_worker`)."""
+
+from django_tasks import task
+
+from winddown.voting.services import lifecycle, notices
+
+
+@task()
+def open_event_task(event_id: int) -> str:
+    return lifecycle.open_event(event_id).status
+
+
+@task()
+def close_event_task(event_id: int) -> str:
+    """Close at the closing time and count at once (manual: 计票 automatically)."""
+    return lifecycle.count_event(event_id).status
+
+
+@task()
+def remind_task(event_id: int) -> int:
+    return notices.send_notices(event_id, "reminder")
+
+
+@task()
+def notices_task(event_id: int, kind: str) -> int:
+    return notices.send_notices(event_id, kind)
+
+
+@task()
+def publish_task(event_id: int, user_id: int) -> str:
+    from winddown.accounts.models import User
+    from winddown.audit.services import Actor
+    from winddown.voting.models import VotingEvent
+
+    user = User.objects.get(pk=user_id)
+    event = VotingEvent.objects.get(pk=event_id)
+    return lifecycle.publish_event(
+        event=event, user=user, actor=Actor(user.pk, user.audit_label)
+    ).status

@@ -1,0 +1,81 @@
+"""Fixtures for voting tests: an institution with an active register and verified lenders."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from winddown.audit.services import Actor
+from winddown.conftest import make_lender, register_file, upload_and_activate
+from winddown.demo.generators import register_rows
+from winddown.voting.models import VotingEvent
+from winddown.voting.services import authoring, lifecycle
+
+PASSWORD = "258036"
+ME = Actor(None, "tests")
+
+
+@pytest.fixture
+def register_rows_a():
+    rows = list(register_rows(12, seed=9))
+    # Weights chosen to make the arithmetic easy to check: 100 yuan each, one zero row.
+    for row in rows:
+        row[4] = "100.00"
+    rows[-1][4] = "0.00"  # not in the electorate
+    return rows
+
+
+@pytest.fixture
+def active_register(tmp_path, institution_a, operator_a, register_rows_a):
+    return upload_and_activate(institution_a, operator_a, register_file(tmp_path, register_rows_a))
+
+
+@pytest.fixture
+def lenders(active_register, register_rows_a):
+    """Verified lenders with voting passwords for the first five rows."""
+    return [
+        make_lender(row[3], name=row[0], id_number=row[2], password=PASSWORD)
+        for row in register_rows_a[:5]
+    ]
+
+
+def make_event(institution, operator, kind="resolution", **overrides) -> VotingEvent:
+    now = timezone.now()
+    values = {
+        "kind": kind,
+        "title": "是否同意此清退方案",
+        "content": "请各位出借人表决清退方案。",
+        "opens_at": now + timedelta(hours=1),
+        "closes_at": now + timedelta(days=3),
+        "rule_id": "" if kind == "recruitment" else "p2p-exit",
+    }
+    if kind == "election":
+        values.update(seats=2, max_choices=2, title="选举监委会成员")
+    values.update(overrides)
+    return authoring.event_create(institution=institution, user=operator, actor=ME, **values)
+
+
+def open_now(event: VotingEvent, officer) -> VotingEvent:
+    """Submit, approve and open an event as if its opening time had come."""
+    if event.status in ("draft", "returned"):
+        authoring.event_submit(event=event, actor=ME)
+    if event.status != "scheduled":
+        authoring.event_approve(event=VotingEvent.objects.get(pk=event.pk), user=officer, actor=ME)
+    now = timezone.now()
+    VotingEvent.objects.filter(pk=event.pk).update(opens_at=now - timedelta(seconds=1))
+    return lifecycle.open_event(event.pk)
+
+
+def close_now(event: VotingEvent) -> VotingEvent:
+    """Bring the closing time forward to now (after every ballot cast so far) and count."""
+    VotingEvent.objects.filter(pk=event.pk).update(closes_at=timezone.now())
+    return lifecycle.count_event(event.pk)
+
+
+@pytest.fixture(autouse=True)
+def _run_on_commit_at_once(monkeypatch):
+    """Tests run inside a transaction that never commits; run after-commit work (notices)
+    immediately instead, as a real commit would."""
+    monkeypatch.setattr(
+        "django.db.transaction.on_commit", lambda func, using=None, robust=False: func()
+    )

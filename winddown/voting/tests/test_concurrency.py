@@ -1,0 +1,75 @@
+"""1,000 concurrent ballot changes by the same 100 lenders: never two current ballots for one
+lender, a gapless log, and a log root that matches the ballots."""
+
+import random
+import threading
+
+import pytest
+from django.db import IntegrityError, connections, transaction
+
+from winddown.conftest import make_lender, register_file, upload_and_activate
+from winddown.demo.generators import register_rows
+from winddown.voting.models import Ballot, BallotLog
+from winddown.voting.tests.conftest import ME, PASSWORD, make_event, open_now
+
+LENDERS = 100
+CHANGES_EACH = 10
+THREADS = 16
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_changes_keep_one_current_ballot(
+    tmp_path, institution_a, operator_a, wg_officer, settings
+):
+    # Cheap hashing: this test is about locking, not about Argon2's cost.
+    settings.VOTING_PASSWORD_ARGON2 = {"time_cost": 1, "memory_cost": 64, "parallelism": 1}
+    rows = list(register_rows(LENDERS, seed=77))
+    for row in rows:
+        row[4] = "10.00"
+    upload_and_activate(institution_a, operator_a, register_file(tmp_path, rows))
+    lenders = [make_lender(r[3], name=r[0], id_number=r[2], password=PASSWORD) for r in rows]
+    event = open_now(make_event(institution_a, operator_a), wg_officer)
+
+    jobs = [
+        (lender, choice) for lender in lenders for choice in ("yes", "no") * (CHANGES_EACH // 2)
+    ]
+    random.Random(5).shuffle(jobs)
+    errors: list[Exception] = []
+    lock = threading.Lock()
+
+    def worker(chunk):
+        try:
+            for lender, choice in chunk:
+                casting_cast(event, lender, choice)
+        except Exception as exc:
+            with lock:
+                errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(jobs[i::THREADS],)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors[:3]
+
+    ballots = Ballot.objects.filter(event=event)
+    assert ballots.count() == LENDERS * CHANGES_EACH
+    assert ballots.filter(is_current=True).count() == LENDERS
+    for elector_id in ballots.values_list("elector_id", flat=True).distinct():
+        mine = ballots.filter(elector_id=elector_id).order_by("seq")
+        assert [b.is_current for b in mine] == [False] * (CHANGES_EACH - 1) + [True]
+    seqs = sorted(ballots.values_list("seq", flat=True))
+    assert seqs == list(range(1, LENDERS * CHANGES_EACH + 1))
+    assert BallotLog.objects.get(event=event).size == LENDERS * CHANGES_EACH
+    # The database itself refuses a second current ballot.
+    current = ballots.filter(is_current=True).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ballot.objects.filter(elector=current.elector, is_current=False).update(is_current=True)
+
+
+def casting_cast(event, lender, choice):
+    from winddown.voting.services.casting import cast_ballot
+
+    return cast_ballot(event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME)

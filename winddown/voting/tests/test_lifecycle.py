@@ -1,0 +1,168 @@
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from winddown.audit.actions import AuditAction
+from winddown.audit.models import AuditEntry
+from winddown.core.errors import DomainError
+from winddown.identity.providers.dev import OUTBOX
+from winddown.voting.errors import VotingErrorCode as E
+from winddown.voting.models import Elector, EventStatus, Notice, VotingEvent
+from winddown.voting.services import authoring, casting, lifecycle
+from winddown.voting.tests.conftest import ME, PASSWORD, close_now, make_event, open_now
+
+pytestmark = pytest.mark.django_db
+
+
+def test_draft_validation(institution_a, operator_a):
+    now = timezone.now()
+    with pytest.raises(DomainError) as info:
+        make_event(institution_a, operator_a, closes_at=now + timedelta(minutes=30))
+    assert info.value.error_code in (E.TIME_ORDER, E.TOO_SHORT)
+    with pytest.raises(DomainError) as info:
+        make_event(institution_a, operator_a, rule_id="no-such-rule")
+    assert info.value.error_code is E.RULE_INVALID and info.value.field == "rule_id"
+    with pytest.raises(DomainError) as info:
+        make_event(institution_a, operator_a, rule_id="bankruptcy-reorganization")
+    assert info.value.error_code is E.RULE_GROUPED
+    with pytest.raises(DomainError) as info:
+        make_event(institution_a, operator_a, kind="election", seats=1, max_choices=2)
+    assert info.value.error_code is E.SEATS_INVALID
+
+
+def test_review_cycle_and_changes_only_before_approval(
+    institution_a, operator_a, wg_officer, active_register
+):
+    event = make_event(institution_a, operator_a)
+    authoring.event_submit(event=event, actor=ME)
+    with pytest.raises(DomainError) as info:
+        authoring.event_update(event=event, actor=ME, title="改标题")
+    assert info.value.error_code is E.NOT_EDITABLE
+    with pytest.raises(DomainError):
+        authoring.event_return(event=event, user=wg_officer, comment="", actor=ME)
+    authoring.event_return(event=event, user=wg_officer, comment="请补充清退方案附件", actor=ME)
+    event = authoring.event_update(
+        event=VotingEvent.objects.get(pk=event.pk), actor=ME, title="是否同意清退方案（修订）"
+    )
+    authoring.event_submit(event=event, actor=ME)
+    event = authoring.event_approve(
+        event=VotingEvent.objects.get(pk=event.pk), user=wg_officer, actor=ME
+    )
+    assert event.status == EventStatus.SCHEDULED
+    actions = list(
+        AuditEntry.objects.filter(object_type="voting.votingevent").values_list("action", flat=True)
+    )
+    assert actions == [
+        AuditAction.EVENT_CREATED,
+        AuditAction.EVENT_SUBMITTED,
+        AuditAction.EVENT_RETURNED,
+        AuditAction.EVENT_UPDATED,
+        AuditAction.EVENT_SUBMITTED,
+        AuditAction.EVENT_APPROVED,
+    ]
+
+
+def test_submit_needs_an_active_register_and_candidates(institution_a, operator_a):
+    event = make_event(institution_a, operator_a)
+    with pytest.raises(DomainError) as info:
+        authoring.event_submit(event=event, actor=ME)
+    assert info.value.error_code is E.NO_ACTIVE_REGISTER
+    election = make_event(institution_a, operator_a, kind="election")
+    with pytest.raises(DomainError) as info:
+        authoring.event_submit(event=election, actor=ME)
+    assert info.value.error_code is E.NO_CANDIDATES
+
+
+def test_opening_freezes_the_electorate(
+    institution_a, operator_a, wg_officer, lenders, tmp_path, register_rows_a
+):
+    from winddown.conftest import register_file, upload_and_activate
+
+    event = open_now(make_event(institution_a, operator_a), wg_officer)
+    assert event.status == EventStatus.OPEN
+    # 12 rows, one with zero principal: 11 electors of 100.00 yuan each.
+    assert (event.electorate_heads, event.electorate_weight_fen) == (11, 110000)
+    assert Elector.objects.filter(event=event).count() == 11
+    assert event.record_version.number == 1
+    # A new register version after opening changes nothing for this event.
+    changed = [list(r) for r in register_rows_a]
+    changed[0][4] = "5000.00"
+    upload_and_activate(institution_a, operator_a, register_file(tmp_path, changed, "v2.csv"))
+    event.refresh_from_db()
+    assert (event.electorate_heads, event.electorate_weight_fen) == (11, 110000)
+    # Running it again does nothing.
+    assert lifecycle.open_event(event.pk).electorate_heads == 11
+    assert Elector.objects.filter(event=event).count() == 11
+    # The lenders who have accounts were told, once.
+    assert Notice.objects.filter(event=event, kind="opened").count() == 5
+    assert sum("已开始" in m.text for m in OUTBOX) == 5
+
+
+def test_counting_is_idempotent_and_matches_the_rule(
+    institution_a, operator_a, wg_officer, lenders
+):
+    event = open_now(make_event(institution_a, operator_a), wg_officer)
+    for lender, choice in zip(lenders, ["yes", "yes", "yes", "no", "abstain"], strict=True):
+        casting.cast_ballot(event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME)
+    event = close_now(event)
+    assert event.status == EventStatus.COUNTED
+    tally = event.result["tally"]
+    assert tally["participation"] == {"heads": 5, "weight_fen": 50000}
+    assert tally["options"] == {
+        "yes": {"heads": 3, "weight_fen": 30000},
+        "no": {"heads": 1, "weight_fen": 10000},
+        "abstain": {"heads": 1, "weight_fen": 10000},
+    }
+    decision = event.result["result"]
+    # 5 of 11 lenders hold 500 of 1100 yuan: below 2/3 participation -> not passed.
+    assert decision["passed"] is False
+    assert [c["holds"] for c in decision["criteria"]] == [False, True, False]
+    first = (event.result, event.merkle_root, event.merkle_size)
+    again = lifecycle.count_event(event.pk)
+    assert (again.result, again.merkle_root, again.merkle_size) == first
+    assert AuditEntry.objects.filter(action=AuditAction.EVENT_COUNTED).count() == 1
+
+
+def test_cancel_before_and_after_opening(institution_a, operator_a, wg_officer, lenders):
+    quiet = make_event(institution_a, operator_a)
+    authoring.event_cancel(event=quiet, user=operator_a, reason="", actor=ME)
+    assert VotingEvent.objects.get(pk=quiet.pk).status == EventStatus.CANCELLED
+    event = open_now(make_event(institution_a, operator_a), wg_officer)
+    with pytest.raises(DomainError) as info:
+        authoring.event_cancel(event=event, user=wg_officer, reason="", actor=ME)
+    assert info.value.error_code is E.REASON_REQUIRED
+    authoring.event_cancel(
+        event=event, user=wg_officer, reason="方案需重新论证，另行通知", actor=ME
+    )
+    assert Notice.objects.filter(event=event, kind="cancelled").count() == 5
+    with pytest.raises(DomainError) as info:
+        casting.cast_ballot(
+            event=event, lender=lenders[0], choice="yes", password=PASSWORD, actor=ME
+        )
+    assert info.value.error_code is E.NOT_OPEN
+
+
+def test_run_due_events_opens_closes_and_counts(institution_a, operator_a, wg_officer, lenders):
+    event = make_event(institution_a, operator_a)
+    authoring.event_submit(event=event, actor=ME)
+    authoring.event_approve(event=event, user=wg_officer, actor=ME)
+    VotingEvent.objects.filter(pk=event.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
+    assert lifecycle.run_due_events()["opened"] == 1
+    VotingEvent.objects.filter(pk=event.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    assert lifecycle.run_due_events() == {"opened": 0, "closed": 1, "counted": 1}
+    assert VotingEvent.objects.get(pk=event.pk).status == EventStatus.COUNTED
+
+
+def test_attachments_are_checked_and_hashed(institution_a, operator_a):
+    event = make_event(institution_a, operator_a)
+    with pytest.raises(DomainError):
+        authoring.attachment_add(
+            event=event, upload=SimpleUploadedFile("a.exe", b"MZ\x90"), actor=ME
+        )
+    pdf = b"%PDF-1.4\n%test\n"
+    attachment = authoring.attachment_add(
+        event=event, upload=SimpleUploadedFile("清退方案.pdf", pdf), actor=ME
+    )
+    assert attachment.content_type == "application/pdf" and len(attachment.sha256) == 64
