@@ -1,5 +1,6 @@
 from django.urls import path
 
+from winddown.web import voting_lender_urls, voting_staff_urls
 from winddown.web.views import lender, public, staff
 
 app_name = "web"
@@ -86,3 +87,5 @@ urlpatterns = [
     path("staff/audit/", staff.audit_log, name="staff-audit"),
     path("staff/users/", staff.user_list, name="staff-users"),
 ]
+
+urlpatterns += voting_lender_urls.urlpatterns + voting_staff_urls.urlpatterns

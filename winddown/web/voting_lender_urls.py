@@ -1,0 +1,3 @@
+"""Lender and public pages of voting events (included into web/urls.py, namespace "web")."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staff console pages of voting events (included into web/urls.py, namespace "web")."""
+
+urlpatterns: list = []
