@@ -218,7 +218,7 @@ def main() -> int:
             return 1
     print(f"bundle: {path.relative_to(ROOT)}, {path.stat().st_size / 2**20:,.0f} MiB")
 
-    runs = [("default: 2 processes on >= 2 cores", ())]
+    runs = [("default: 2 processes if a core is idle", ())]
     if not args.skip_single:
         runs.append(("--jobs 1", ("--jobs", "1")))
     report = ""

@@ -25,7 +25,7 @@ from .spec import (
     iso_utc,
     parse_manifest,
 )
-from .tally import TallyError, aggregate, declare, evaluate_tally, tally_ballots
+from .tally import TallyError, aggregate, declare, evaluate_tally, sum_by_choice, tally_ballots
 
 __all__ = [
     "FORMAT",
@@ -47,6 +47,7 @@ __all__ = [
     "parse_manifest",
     "project_result",
     "read_manifest",
+    "sum_by_choice",
     "tally_ballots",
     "verify_bundle",
     "write_bundle",

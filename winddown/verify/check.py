@@ -1,11 +1,14 @@
 """The independent verifier: checks a bundle using nothing but the bundle.
 
 ``ballots.csv`` is streamed in blocks. Each batch of lines goes through a
-fast path made of whole-batch operations (one regex per line, strided field
-lists, dict updates from ``zip``); when any check of the batch fails, the
-batch is re-checked line by line (the slow path), which finds the first bad
-entry and names it. The SHA-256 of the file and the Merkle tree are computed
-from the same blocks, by a second process on multi-core machines.
+fast path of whole-column operations (field counts per line, the seq column
+against the expected numbers, alphabets of joined columns, timestamp
+separators at fixed offsets, one ``dict.setdefault`` pass for "same weight
+as before", one ``dict.update`` for the final ballots). When any check of a
+batch fails, the batch is re-checked line by line (the slow path), which
+finds the first bad entry and names it. The SHA-256 of the file and the
+Merkle tree are computed from the same blocks, in a second process when a
+core is free.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from .spec import (
     time_key,
     valid_date,
 )
-from .tally import TallyError, aggregate, evaluate_tally
+from .tally import TallyError, aggregate, evaluate_tally, sum_by_choice
 
 #: Below this many entries the verifier does not start a second process.
 PARALLEL_MIN_ENTRIES = 200_000
@@ -120,6 +123,7 @@ class Report:
     result: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    jobs: int = 1
 
     @property
     def ok(self) -> bool:
@@ -176,6 +180,7 @@ _BASE32 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _WEIGHT_LENGTHS = frozenset(range(1, 19))
 _TIME_SEPARATORS = ((4, b"-"), (7, b"-"), (10, b"T"), (13, b":"), (16, b":"), (19, b"Z"))
 _TIME_RE = re.compile(FIELD_PATTERNS["cast_at"])
+_SLICE = 4096
 
 
 class _Scanner:
@@ -193,7 +198,7 @@ class _Scanner:
         self.entries = 0
         # voter -> choice id of their latest entry; voter -> weight_fen (bytes).
         # Both get a voter at the voter's first entry, so they iterate in the
-        # same order (aggregate() relies on it).
+        # same order (finish() relies on it).
         self.final: dict[bytes, int] = {}
         self.weight_of: dict[bytes, bytes] = {}
         self.weight_total = 0
@@ -235,24 +240,26 @@ class _Scanner:
                 found=shown,
             )
 
-    def feed(self, segment: bytes, terminated: bool = True) -> None:
-        """Check a segment of whole lines (see :func:`iter_segments`)."""
+    def feed(self, segment: bytes, terminated: bool = True) -> list[bytes]:
+        """Check a segment of whole lines (see :func:`iter_segments`); return
+        its entry lines (the header left out)."""
         if not self.header_seen:
             header, newline, segment = segment.partition(b"\n")
             self._header(header, terminated or bool(newline))
             if not newline:
-                return
+                return []
         lines = segment.split(b"\n")
         self.entries += len(lines)
-        if self.problem is not None:
+        if self.problem is not None or (
+            terminated and not self.force_slow and self._fast(segment, lines)
+        ):
             self.lines_read += len(lines)
-            return
-        if terminated and not self.force_slow and self._fast(segment, lines):
-            self.lines_read += len(lines)
-            return
-        self._slow(lines, terminated)
+        else:
+            self._slow(lines, terminated)
+        return lines
 
     def finish(self) -> dict[str, Any] | None:
+        """The recount of final ballots, or None after a problem."""
         if not self.header_seen and self.problem is None:
             self._fail(
                 "header",
@@ -263,8 +270,10 @@ class _Scanner:
             )
         if self.problem is not None:
             return None
-        finals = zip(self.final.values(), map(int, self.weight_of.values()), strict=True)
-        return aggregate(self.spec, finals, self.choice_keys)
+        by_id = sum_by_choice(
+            zip(self.final.values(), map(int, self.weight_of.values()), strict=True)
+        )
+        return aggregate(self.spec, {self.choice_keys[c]: hw for c, hw in by_id.items()})
 
     # -- the fast path: whole-batch checks; False sends the batch to _slow.
     # It must accept nothing that LINE_RE and the slow path refuse (a property
@@ -281,21 +290,15 @@ class _Scanner:
         start = self.next_seq
         if fields[0::6] != list(map(b"%d".__mod__, range(start, start + n))):
             return False
-        # voter: 32 lowercase hex; receipt: 16 base32; weight_fen: 1-18 digits
-        # without a leading zero (column-wise: lengths, then the alphabet)
-        if set(map(len, voters)) != {32} or b"".join(voters).translate(None, _HEX):
-            return False
+        # receipt: 16 base32 characters (column-wise: lengths, then the alphabet)
         if set(map(len, receipts)) != {16} or b"".join(receipts).translate(None, _BASE32):
-            return False
-        if not set(map(len, weights)) <= _WEIGHT_LENGTHS:
-            return False
-        joined = b"," + b",".join(weights)
-        if joined.translate(None, _DIGITS_COMMA) or _LEADING_ZERO.search(joined):
             return False
         # cast_at: YYYY-MM-DDTHH:MM:SSZ inside the voting period
         if not self._times_ok(casts, n):
             return False
-        # choice: known valid choices map to an id; new ones are checked once
+        # choice: each distinct choice is checked against the event once, then
+        # stands for its small int id (stored per voter: small ints are shared
+        # objects, so replacing a voter's final ballot touches no other memory)
         ids = list(map(self.choice_ids.get, choices))
         if None in ids:
             for c in set(choices) - self.choice_ids.keys():
@@ -303,22 +306,49 @@ class _Scanner:
                     return False
             ids = list(map(self.choice_ids.get, choices))
         # one weight per voter: setdefault adds a voter at their first entry and
-        # returns the weight of that entry for every later one
-        weight_of = self.weight_of
+        # returns the weight of that entry for every later one. Done in slices
+        # that stay in the CPU cache for the final-ballot update that follows.
+        weight_of, final = self.weight_of, self.final
         before = len(weight_of)
-        same = list(map(weight_of.setdefault, voters, weights)) == weights
+        same = True
+        for i in range(0, n, _SLICE):
+            vs, ws = voters[i : i + _SLICE], weights[i : i + _SLICE]
+            if list(map(weight_of.setdefault, vs, ws)) != ws:
+                same = False
+                break
+            final.update(zip(vs, ids[i : i + _SLICE], strict=True))
         added = len(weight_of) - before
-        total = self.weight_total
-        if added:
-            total += sum(map(int, islice(reversed(weight_of.values()), added)))
+        if same and added:
+            # every line's voter and weight now equal those of a voter's first
+            # entry: check the syntax of the new ones only (32 lowercase hex;
+            # 1-18 digits without a leading zero) and the electorate limits
+            new_voters = list(islice(reversed(weight_of), added))
+            new_weights = list(islice(reversed(weight_of.values()), added))
+            joined = b"," + b",".join(new_weights)
+            same = (
+                set(map(len, new_voters)) == {32}
+                and not b"".join(new_voters).translate(None, _HEX)
+                and set(map(len, new_weights)) <= _WEIGHT_LENGTHS
+                and not joined.translate(None, _DIGITS_COMMA)
+                and not _LEADING_ZERO.search(joined)
+            )
+        total = self.weight_total + (sum(map(int, new_weights)) if same and added else 0)
         if not same or len(weight_of) > self.heads_limit or total > self.weight_limit:
-            for _ in range(added):  # undo: the new voters are the last keys
-                weight_of.popitem()
+            self._undo(before, added)
             return False
         self.weight_total = total
-        self.final.update(zip(voters, ids, strict=True))
         self.next_seq = start + n
         return True
+
+    def _undo(self, before: int, added: int) -> None:
+        """Forget the voters a batch added before it failed the fast path (they
+        are the last keys of both dicts). A failure this late is always a real
+        problem, which the slow path reports, and then no recount is made: the
+        final ballots already updated for earlier voters need no restoring."""
+        for _ in range(added):
+            self.weight_of.popitem()
+        while len(self.final) > before:
+            self.final.popitem()
 
     def _times_ok(self, casts: list[bytes], n: int) -> bool:
         if set(map(len, casts)) != {20}:
@@ -504,14 +534,18 @@ class _Digest:
             update(block)
             yield block
 
+    def feed_lines(self, lines: list[bytes]) -> None:
+        """Entry lines, the header left out."""
+        new = self.new
+        self.log.extend([new(LEAF_PREFIX + line).digest() for line in lines])
+
     def feed(self, segment: bytes) -> None:
         if self.header_pending:
             self.header_pending = False
             _header, newline, segment = segment.partition(b"\n")
             if not newline:
                 return
-        new = self.new
-        self.log.extend([new(LEAF_PREFIX + line).digest() for line in segment.split(b"\n")])
+        self.feed_lines(segment.split(b"\n"))
 
     def result(self) -> tuple[str, int, str]:
         return self.sha.hexdigest(), self.log.size, self.log.root().hex()
@@ -531,6 +565,40 @@ def _cpus() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+def _idle_cpus(window: float = 0.2) -> float | None:
+    """Cores idle right now (Linux ``/proc/stat`` sampled over ``window``
+    seconds), or None where that cannot be read."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat", "rb") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        return values[3] + values[4], sum(values[:8])  # idle + iowait, total
+
+    try:
+        idle0, total0 = sample()
+        time.sleep(window)
+        idle1, total1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    if total1 <= total0:
+        return None
+    return (idle1 - idle0) / (total1 - total0) * (os.cpu_count() or 1)
+
+
+def _default_jobs(entries: int) -> int:
+    """Two processes for a large log when a second core is idle. On a busy
+    machine the two would share one core and do more work in total."""
+    if entries < PARALLEL_MIN_ENTRIES or _cpus() < 2:
+        return 1
+    idle = _idle_cpus()
+    if idle is None:  # pragma: no cover - not Linux
+        try:
+            idle = _cpus() - os.getloadavg()[0]
+        except (AttributeError, OSError):
+            return 2
+    return 2 if idle >= 0.75 else 1
 
 
 # ---------------------------------------------------------------- comparisons
@@ -611,8 +679,8 @@ def verify_bundle(path: str | os.PathLike[str], *, jobs: int | None = None) -> R
     and root; the recount of final ballots against ``declared.tally``; the
     rules engine's verdict on the recount against ``declared.result``.
 
-    ``jobs``: processes to use (None: 2 when the machine has two cores and the
-    log is large, else 1). Raises
+    ``jobs``: processes to use (None: 2 for a log of 200,000 entries or more
+    when the machine has a core idle, else 1). Raises
     :class:`~winddown.verify.UnreadableBundle` when the file is not a
     readable ZIP or its manifest is not UTF-8 JSON.
     """
@@ -649,7 +717,8 @@ def verify_bundle(path: str | os.PathLike[str], *, jobs: int | None = None) -> R
 
         declared_count = doc["ballots"]["count"]
         if jobs is None:
-            jobs = 2 if _cpus() >= 2 and declared_count >= PARALLEL_MIN_ENTRIES else 1
+            jobs = _default_jobs(declared_count)
+        report.jobs = max(1, min(jobs, 2))
         scanner = _Scanner(spec)
         scanner.force_slow = jobs < 0  # private: tests of the slow path
         digest = _Digest(spec.hash_alg)
@@ -669,9 +738,9 @@ def verify_bundle(path: str | os.PathLike[str], *, jobs: int | None = None) -> R
                 if future is None:
                     blocks = digest.tee(blocks)
                 for segment, terminated in iter_segments(blocks):
-                    scanner.feed(segment, terminated)
+                    lines = scanner.feed(segment, terminated)
                     if future is None:
-                        digest.feed(segment)
+                        digest.feed_lines(lines)
                     elif scanner.problem is not None:
                         break  # the worker counts and hashes the rest
             sha, size, root = future.result() if future is not None else digest.result()
@@ -681,7 +750,7 @@ def verify_bundle(path: str | os.PathLike[str], *, jobs: int | None = None) -> R
 
     tally = scanner.finish()
     report.entries = size
-    report.voters = len(scanner.final) if tally is not None else 0
+    report.voters = len(scanner.weight_of) if tally is not None else 0
     report.sha256, report.merkle_size, report.merkle_root = sha, size, root
     add = report.problems.append
 

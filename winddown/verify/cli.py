@@ -114,7 +114,8 @@ def print_report(report: Report, out: TextIO) -> None:
         _row(out, "重新计算 / recomputed", _verdict(report.result) + declared)
         out.write(f"  {report.result.get('summary', '')}\n")
     if report.ok:
-        _row(out, "结论 / conclusion", f"核验通过 / VERIFIED ({report.seconds:.1f} s)")
+        procs = f", {report.jobs} 个进程 / processes" if report.jobs > 1 else ""
+        _row(out, "结论 / conclusion", f"核验通过 / VERIFIED ({report.seconds:.1f} s{procs})")
         return
     _row(out, "结论 / conclusion", "核验未通过 / VERIFICATION FAILED")
     _row(out, "问题 / problem", report.problems[0].message)

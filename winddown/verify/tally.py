@@ -3,12 +3,13 @@
 A voter's final ballot is their log entry with the highest ``seq``; only final
 ballots count. ``tally_ballots`` is what the platform's own counting can call;
 the verifier counts with its own streaming code (:mod:`winddown.verify.check`)
-and shares only :func:`aggregate` and :func:`evaluate_tally` with it.
+and shares only :func:`aggregate`, :func:`sum_by_choice` and :func:`evaluate_tally`
+with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from winddown.rules import (
@@ -42,34 +43,41 @@ def _count(heads: int, weight: int) -> dict[str, int]:
 
 
 def aggregate(
-    spec: EventSpec,
-    finals: Iterable[tuple[int, int]],
-    choice_keys: Sequence[tuple[str, ...]],
+    spec: EventSpec, per_choice: Mapping[tuple[str, ...], tuple[int, int]]
 ) -> dict[str, Any]:
-    """The tally document from ``(choice id, weight_fen)`` per voter.
+    """The tally document from the final ballots grouped by choice.
 
-    ``choice_keys[id]`` are the option or candidate keys of choice ``id``.
-    Resolution: ``{"participation": {...}, "options": {key: {"heads",
-    "weight_fen"}}}``; election: ``{"participation": ..., "candidates": ...}``,
-    keys in manifest order, zero counts included.
+    ``per_choice`` maps the option / candidate keys of a choice (``("yes",)``,
+    ``("c1", "c3")``) to ``(heads, weight_fen)`` of the voters whose final
+    ballot it is. Resolution: ``{"participation": {...}, "options": {key:
+    {"heads", "weight_fen"}}}``; election: ``{"participation": ...,
+    "candidates": ...}``, keys in manifest order, zero counts included.
     """
-    heads_by_id = [0] * len(choice_keys)
-    weight_by_id = [0] * len(choice_keys)
-    for cid, weight in finals:
-        heads_by_id[cid] += 1
-        weight_by_id[cid] += weight
     keys = spec.options if spec.kind == "resolution" else tuple(spec.candidates)
     heads = dict.fromkeys(keys, 0)
     weights = dict.fromkeys(keys, 0)
-    for cid, names in enumerate(choice_keys):
+    total_heads = total_weight = 0
+    for names, (h, w) in per_choice.items():
+        total_heads += h
+        total_weight += w
         for key in names:
-            heads[key] += heads_by_id[cid]
-            weights[key] += weight_by_id[cid]
+            heads[key] += h
+            weights[key] += w
     section = "options" if spec.kind == "resolution" else "candidates"
     return {
-        "participation": _count(sum(heads_by_id), sum(weight_by_id)),
+        "participation": _count(total_heads, total_weight),
         section: {k: _count(heads[k], weights[k]) for k in keys},
     }
+
+
+def sum_by_choice(finals: Iterable[tuple[Any, int]]) -> dict[Any, tuple[int, int]]:
+    """``(choice, weight)`` per voter -> ``{choice: (heads, weight sum)}``."""
+    heads: dict[Any, int] = {}
+    weights: dict[Any, int] = {}
+    for choice, weight in finals:
+        heads[choice] = heads.get(choice, 0) + 1
+        weights[choice] = weights.get(choice, 0) + weight
+    return {c: (heads[c], weights[c]) for c in heads}
 
 
 def tally_ballots(
@@ -133,7 +141,8 @@ def tally_ballots(
                 f"voter {voter} changes from {old} to {weight}"
             )
         final[voter] = cid
-    return aggregate(spec, zip(final.values(), weight_of.values(), strict=True), choice_keys)
+    sums = sum_by_choice(zip(final.values(), weight_of.values(), strict=True))
+    return aggregate(spec, {choice_keys[cid]: hw for cid, hw in sums.items()})
 
 
 def _tally(obj: Any, path: str) -> Tally:

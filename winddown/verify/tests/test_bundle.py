@@ -99,6 +99,7 @@ def test_every_code_path_agrees(tmp_path, jobs, monkeypatch):
     report = verify_bundle(path, jobs=jobs)
     assert report.ok, report.problems
     assert report.tally == reference.tally
+    assert report.voters == reference.voters == 6
     assert report.merkle_root == reference.merkle_root
     assert report.entries == len(lines)
 

@@ -3,9 +3,12 @@ path refuses, and when both accept they count the same."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from winddown.verify import check as check_module
 from winddown.verify import parse_manifest
 from winddown.verify.check import _Scanner
 
@@ -31,6 +34,12 @@ def scanners(manifest):
 
 
 def check(manifest, lines):
+    _check(manifest, lines)
+    with mock.patch.object(check_module, "_SLICE", 3):  # several dict slices per batch
+        _check(manifest, lines)
+
+
+def _check(manifest, lines):
     segment = b"\n".join(lines)
     fast, slow = scanners(manifest)
     accepted = fast._fast(segment, segment.split(b"\n"))
@@ -38,7 +47,7 @@ def check(manifest, lines):
     if slow.problem is not None:
         assert not accepted, (lines, slow.problem)
     elif accepted:
-        # choice ids are assigned in a different order; compare what they name
+        # choice ids are assigned in another order; compare what they name
         assert {v: fast.choice_keys[c] for v, c in fast.final.items()} == {
             v: slow.choice_keys[c] for v, c in slow.final.items()
         }

@@ -124,7 +124,7 @@ def test_verifier_recount_equals_oracle(tmp_path_factory, res, el, block):
             expected = oracle(kind, keys, entries)
             assert tally_ballots(manifest, lines) == expected
             path = build(tmp / f"{kind}.zip", manifest, lines)
-            for jobs in (1, -1):
+            for jobs in (1, 2, -1):
                 report = verify_bundle(path, jobs=jobs)
                 assert report.ok, report.problems
                 assert report.tally == expected

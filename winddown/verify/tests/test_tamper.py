@@ -424,3 +424,30 @@ def test_unreadable_manifest_exits_2(resolution, tmp_path):
         assert code == 2, body
     not_object = write_raw(tmp_path / "list.zip", json.dumps([1]).encode(), csv)
     assert run(not_object)[0] == 1
+
+
+def test_two_processes_report_the_same_problems(resolution, election, tmp_path):
+    def vote_no(lines):
+        lines[8] = replace_field(lines[8], CHOICE, "no")
+        return lines
+
+    def c9(lines):
+        lines[3] = replace_field(lines[3], CHOICE, "c9")
+        return lines
+
+    cases = [
+        tamper(resolution, tmp_path / "a.zip", vote_no),
+        tamper(resolution, tmp_path / "b.zip", vote_no, fix_merkle=True),
+        tamper(resolution, tmp_path / "c.zip", lambda lines: lines[:3] + lines[4:]),
+        tamper(election, tmp_path / "d.zip", c9),
+        tamper(resolution, tmp_path / "e.zip", raw=lambda b: b[:-1]),
+        tamper(
+            resolution,
+            tmp_path / "f.zip",
+            manifest=lambda m: m["declared"]["result"].update(passed=False),
+        ),
+    ]
+    for path in cases:
+        one, two = verify_bundle(path, jobs=1), verify_bundle(path, jobs=2)
+        assert one.problems == two.problems, path
+        assert (one.entries, one.voters, one.tally) == (two.entries, two.voters, two.tally)
