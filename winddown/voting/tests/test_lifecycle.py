@@ -166,3 +166,36 @@ def test_attachments_are_checked_and_hashed(institution_a, operator_a):
         event=event, upload=SimpleUploadedFile("清退方案.pdf", pdf), actor=ME
     )
     assert attachment.content_type == "application/pdf" and len(attachment.sha256) == 64
+
+
+def test_counting_killed_midway_leaves_nothing_and_the_rerun_matches(
+    institution_a, operator_a, wg_officer, lenders, monkeypatch
+):
+    from winddown.voting.services import lifecycle as lifecycle_module
+
+    event = open_now(make_event(institution_a, operator_a), wg_officer)
+    for lender, choice in zip(lenders, ["yes", "no", "yes", "yes", "no"], strict=True):
+        casting.cast_ballot(event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME)
+    VotingEvent.objects.filter(pk=event.pk).update(closes_at=timezone.now())
+
+    def die(**kwargs):
+        raise SystemExit("worker killed while writing the result")
+
+    real_record = lifecycle_module.record
+
+    def record_or_die(**kwargs):
+        if kwargs["action"] == AuditAction.EVENT_COUNTED:
+            die(**kwargs)
+        return real_record(**kwargs)
+
+    # The process dies after the tally, while the result and its audit row are being written.
+    with monkeypatch.context() as patched:
+        patched.setattr(lifecycle_module, "record", record_or_die)
+        with pytest.raises(SystemExit):
+            lifecycle.count_event(event.pk)
+    event.refresh_from_db()
+    assert event.status == EventStatus.CLOSED and event.result is None and event.counted_at is None
+    counted = lifecycle.count_event(event.pk)
+    assert counted.status == EventStatus.COUNTED
+    assert counted.result["tally"]["options"]["yes"] == {"heads": 3, "weight_fen": 30000}
+    assert AuditEntry.objects.filter(action=AuditAction.EVENT_COUNTED).count() == 1
