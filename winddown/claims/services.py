@@ -338,19 +338,16 @@ def confirm_claim(*, lender: Lender, institution: Institution, actor: Actor) -> 
 
 def store_attachment(upload) -> tuple[str, str, str]:
     """Check and encrypt a lender's evidence file: (path, original name, content type)."""
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise DomainError(E.ATTACHMENT_TOO_LARGE, field="attachment", limit_mb=limit // 2**20)
-    upload.seek(0)
     try:
-        content_type = private_files.sniff_attachment(upload.read(16))
+        stored = private_files.store_encrypted_upload(
+            upload,
+            purpose=keys.ATTACHMENT_FILE,
+            folder="disputes",
+            limit_bytes=settings.ATTACHMENT_MAX_BYTES,
+        )
     except private_files.AttachmentError as exc:
         raise DomainError(E.ATTACHMENT_INVALID, field="attachment", detail=str(exc)) from None
-    upload.seek(0)
-    path = private_files.save_encrypted(
-        upload.chunks(), purpose=keys.ATTACHMENT_FILE, folder="disputes"
-    )
-    return path, clean_text(upload.name or "附件")[:255], content_type
+    return stored.path, stored.name, stored.content_type
 
 
 def raise_dispute(

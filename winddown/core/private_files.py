@@ -7,12 +7,14 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 
 from winddown.pii.keys import keyring
+from winddown.pii.normalize import clean_text
 
 # Magic numbers of the evidence types lenders send from a phone.
 ATTACHMENT_TYPES = {
@@ -31,6 +33,25 @@ def sniff_attachment(head: bytes) -> str:
         if head.startswith(magic):
             return content_type
     raise AttachmentError("附件只支持 PDF、JPG 或 PNG 格式")
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    path: str  # relative to PRIVATE_STORAGE_ROOT, encrypted
+    name: str  # the name the person gave the file
+    content_type: str  # recognised from the content
+
+
+def store_encrypted_upload(upload, *, purpose: str, folder: str, limit_bytes: int) -> StoredUpload:
+    """Check an uploaded PDF/JPG/PNG by size and content and keep it encrypted; raises
+    AttachmentError with a Chinese message."""
+    if upload.size > limit_bytes:
+        raise AttachmentError(f"文件超过 {limit_bytes // 2**20} MB，请压缩后上传")
+    upload.seek(0)
+    content_type = sniff_attachment(upload.read(16))
+    upload.seek(0)
+    path = save_encrypted(upload.chunks(), purpose=purpose, folder=folder)
+    return StoredUpload(path, clean_text(upload.name or "附件")[:255], content_type)
 
 
 def _root() -> Path:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from winddown.accounts.models import User
 from winddown.audit.actions import AuditAction
 from winddown.audit.services import Actor, record
-from winddown.claims.services import store_attachment
+from winddown.core import private_files
 from winddown.core.errors import DomainError
 from winddown.identity.models import Lender
 from winddown.identity.services import check_voting_password
@@ -81,13 +82,12 @@ def signup_create(
     ):
         raise DomainError(E.SIGNUP_EXISTS)
     check_voting_password(lender=lender, password=password, actor=actor)
-    photo_path, _, photo_type = store_attachment(photo)
-    if photo_type == "application/pdf":
-        from winddown.core import private_files
-
-        private_files.delete(photo_path)
-        raise DomainError(E.SIGNUP_FIELD, field="photo", detail="照片请上传 JPG 或 PNG 图片")
-    resume_path, resume_name, resume_type = store_attachment(resume)
+    photo_file = _store(photo, "photo", photo_only=True)
+    try:
+        resume_file = _store(resume, "resume")
+    except DomainError:
+        private_files.delete(photo_file.path)
+        raise
     ring = keyring()
     try:
         with transaction.atomic():
@@ -98,11 +98,11 @@ def signup_create(
                 id_number_enc=ring.encrypt(lender.id_number, purpose=keys.ID_NUMBER),
                 phone_enc=ring.encrypt(phone, purpose=keys.PHONE),
                 introduction=introduction,
-                photo_path=photo_path,
-                photo_type=photo_type,
-                resume_path=resume_path,
-                resume_name=resume_name,
-                resume_type=resume_type,
+                photo_path=photo_file.path,
+                photo_type=photo_file.content_type,
+                resume_path=resume_file.path,
+                resume_name=resume_file.name,
+                resume_type=resume_file.content_type,
             )
             record(
                 actor=actor,
@@ -111,8 +111,27 @@ def signup_create(
                 institution_id=event.institution_id,
             )
     except IntegrityError:
+        private_files.delete(photo_file.path)
+        private_files.delete(resume_file.path)
         raise DomainError(E.SIGNUP_EXISTS) from None
     return signup
+
+
+def _store(upload, field: str, *, photo_only: bool = False) -> private_files.StoredUpload:
+    """Keep a sign-up's photo or résumé encrypted (they are personal data)."""
+    try:
+        stored = private_files.store_encrypted_upload(
+            upload,
+            purpose=keys.ATTACHMENT_FILE,
+            folder="signups",
+            limit_bytes=settings.ATTACHMENT_MAX_BYTES,
+        )
+    except private_files.AttachmentError as exc:
+        raise DomainError(E.ATTACHMENT_INVALID, field=field, detail=str(exc)) from None
+    if photo_only and not stored.content_type.startswith("image/"):
+        private_files.delete(stored.path)
+        raise DomainError(E.SIGNUP_FIELD, field=field, detail="照片请上传 JPG 或 PNG 图片")
+    return stored
 
 
 @transaction.atomic
