@@ -87,3 +87,10 @@ def send_notices(event_id: int, kind: str) -> int:
             logger.warning("notice %s for event %s: SMS failed (%s)", kind, event_id, exc.detail)
         sent += 1
     return sent
+
+
+def mark_read(lender: Lender) -> int:
+    """Mark the lender's unread in-app notices as read (they opened 消息); returns how many."""
+    from winddown.voting.models import Notice
+
+    return Notice.objects.filter(lender=lender, read_at__isnull=True).update(read_at=timezone.now())
