@@ -138,6 +138,7 @@ def cast_ballot(
                 elector=elector, idempotency_key=idempotency_key
             ).first()
             if earlier is not None:
+                earlier.replayed = True  # the API answers 200 (not 201) for a repeat
                 return earlier
         check_open(VotingEvent.objects.get(pk=event.pk))
         log = BallotLog.objects.select_for_update().get(event=event)
