@@ -21,7 +21,6 @@ from .spec import (
     FIELD_RE,
     FIELD_RULES,
     FIELDS,
-    FORMAT,
     HEADER,
     LINE_RE,
     MANIFEST_NAME,
@@ -30,6 +29,7 @@ from .spec import (
     UnreadableBundle,
     loads_json,
     parse_manifest,
+    with_defaults,
 )
 
 #: Bytes read from ``ballots.csv`` at a time when streaming it.
@@ -159,9 +159,7 @@ def write_bundle(
     publishing it. The file appears atomically (written next to ``path``,
     then renamed).
     """
-    doc = copy.deepcopy(dict(manifest))
-    doc.setdefault("format", FORMAT)
-    doc.setdefault("hash_alg", "sha256")
+    doc = copy.deepcopy(with_defaults(manifest))
     doc.pop("ballots", None)
     doc.pop("merkle", None)
     spec = parse_manifest(doc)

@@ -427,13 +427,12 @@ class _Scanner:
                     found=str(seq),
                 )
                 return
-            key = time_key(cast)
-            if not valid_date(cast[:10]) or not self.opens <= key < self.closes:
-                what_zh = "不是有效日期" if not valid_date(cast[:10]) else "不在投票期内"
-                what_en = (
-                    "is not a valid date"
-                    if not valid_date(cast[:10])
-                    else ("is outside the voting period")
+            real_date = valid_date(cast[:10])
+            if not real_date or not self.opens <= time_key(cast) < self.closes:
+                what_zh, what_en = (
+                    ("不在投票期内", "is outside the voting period")
+                    if real_date
+                    else ("不是有效日期", "is not a valid date")
                 )
                 period = f"[{spec.opens.decode()}, {spec.closes.decode()})"
                 self._fail(
@@ -513,7 +512,6 @@ class _Scanner:
                 return
             self.final[voter] = cid
             self.next_seq = seq + 1
-        return
 
 
 # ---------------------------------------------------------------- digests

@@ -178,7 +178,13 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     parser.add_argument("bundle", help="结果包 ZIP / the bundle ZIP file")
     parser.add_argument("--receipt", help="回执码：核验这张选票的包含证明 / check one receipt")
     parser.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
-    parser.add_argument("--jobs", type=int, default=None, help="进程数 / processes (1 or 2)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        choices=(1, 2),
+        default=None,
+        help="进程数 / processes (default: 2 for a large log when a core is idle)",
+    )
     args = parser.parse_args(argv)
 
     if args.receipt is not None:

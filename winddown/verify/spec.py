@@ -238,6 +238,15 @@ class EventSpec:
         return keys
 
 
+def with_defaults(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """A shallow copy with ``format`` and ``hash_alg`` (``sha256``) filled in
+    when absent: what the platform may leave out when it builds a manifest."""
+    doc = dict(manifest)
+    doc.setdefault("format", FORMAT)
+    doc.setdefault("hash_alg", "sha256")
+    return doc
+
+
 def parse_manifest(doc: Any) -> EventSpec:
     """Check the event definition of a manifest (everything except
     ``ballots``, ``merkle`` and ``declared``, see :func:`check_commitments`)."""

@@ -25,7 +25,7 @@ from winddown.rules import (
     to_json,
 )
 
-from .spec import FIELD_RE, EventSpec, parse_manifest
+from .spec import FIELD_RE, EventSpec, parse_manifest, with_defaults
 
 
 class TallyError(ValueError):
@@ -35,7 +35,7 @@ class TallyError(ValueError):
 def _spec(manifest_or_spec: Mapping[str, Any] | EventSpec) -> EventSpec:
     if isinstance(manifest_or_spec, EventSpec):
         return manifest_or_spec
-    return parse_manifest(manifest_or_spec)
+    return parse_manifest(with_defaults(manifest_or_spec))
 
 
 def _count(heads: int, weight: int) -> dict[str, int]:

@@ -182,3 +182,30 @@ def test_two_processes_from_a_threaded_program(resolution):
     worker.start()
     worker.join(timeout=120)
     assert results and results[0].ok, results
+
+
+def test_the_platform_may_leave_out_format_and_hash_alg(tmp_path):
+    doc = resolution_manifest()
+    del doc["format"], doc["hash_alg"]
+    lines = make_log(RESOLUTION_ENTRIES)
+    doc["declared"] = declare(doc, lines)
+    written = write_bundle(tmp_path / "b.zip", doc, lines)
+    assert written["format"] == "winddown-ballot-bundle/1" and written["hash_alg"] == "sha256"
+    assert "format" not in doc
+    assert verify_bundle(tmp_path / "b.zip").ok
+
+
+def test_default_number_of_processes(monkeypatch):
+    from winddown.verify import check
+
+    monkeypatch.setattr(check, "_cpus", lambda: 2)
+    monkeypatch.setattr(check, "_idle_cpus", lambda window=0.2: 1.9)
+    assert check._default_jobs(4_000_000) == 2
+    assert check._default_jobs(1000) == 1  # small logs: not worth a process
+    monkeypatch.setattr(check, "_idle_cpus", lambda window=0.2: 0.3)
+    assert check._default_jobs(4_000_000) == 1  # busy machine
+    monkeypatch.setattr(check, "_cpus", lambda: 1)
+    monkeypatch.setattr(check, "_idle_cpus", lambda window=0.2: 1.0)
+    assert check._default_jobs(4_000_000) == 1
+    idle = check._idle_cpus(0.01)
+    assert idle is None or idle >= 0
