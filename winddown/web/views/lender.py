@@ -98,7 +98,13 @@ def logout_view(request):
 
 @lender_required
 def home(request):
-    return redirect(STEP_URLS[_lender(request).next_step])
+    """首页: the lender's voting events once onboarding is done; the next step before."""
+    lender = _lender(request)
+    if lender.next_step != "done":
+        return redirect(STEP_URLS[lender.next_step])
+    from winddown.web.views.voting_lender import events_home
+
+    return events_home(request, lender)
 
 
 # --- Identity (manual 一) -------------------------------------------------------------------
