@@ -494,8 +494,12 @@ def public_bundle(request, event_id: int):
     event = _published(event_id)
     if not event.bundle_path:
         raise Http404("该活动没有结果包")
+    try:
+        stream = private_files.open_plain(event.bundle_path)
+    except FileNotFoundError:
+        raise Http404("结果包文件不存在，请联系专项工作组") from None
     response = FileResponse(
-        private_files.open_plain(event.bundle_path),
+        stream,
         as_attachment=True,
         filename=f"winddown-event-{event.pk}-bundle.zip",
         content_type="application/zip",
