@@ -1,0 +1,297 @@
+"""The result announcement (PDF) and the roster (XLSX).
+
+The PDF is read back with a small extractor written for what reportlab produces (objects,
+Flate/ASCII85 streams, TrueType subsets with ToUnicode maps, or the UCS-2 CID font), so the
+test checks the words on the page without poppler or a PDF library."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import zlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from winddown.audit.actions import AuditAction
+from winddown.audit.models import AuditEntry
+from winddown.audit.services import Actor
+from winddown.core.errors import DomainError
+from winddown.voting import exports
+from winddown.voting.errors import VotingErrorCode as E
+from winddown.voting.models import Ballot
+from winddown.voting.services import casting
+from winddown.voting.tests.conftest import ME, PASSWORD, close_now, make_event, open_now
+
+pytestmark = pytest.mark.django_db
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+# --- A minimal text extractor for reportlab's PDFs ------------------------------------------
+
+
+def _objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+    objects = {}
+    for match in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", data, re.S):
+        body = match.group(2)
+        stream = None
+        if b"stream" in body:
+            head, _, rest = body.partition(b"stream")
+            raw = rest.lstrip(b"\r\n")
+            raw = raw[: raw.rindex(b"endstream")].rstrip(b"\r\n")
+            if b"ASCII85Decode" in head:
+                raw = base64.a85decode(raw, adobe=True)
+            if b"FlateDecode" in head:
+                raw = zlib.decompress(raw)
+            stream, body = raw, head
+        objects[int(match.group(1))] = (body, stream)
+    return objects
+
+
+def _literal(raw: bytes) -> bytes:
+    """A PDF literal string's bytes (escapes resolved)."""
+    out, i = bytearray(), 0
+    while i < len(raw):
+        c = raw[i]
+        if c == 0x5C:  # backslash
+            nxt = raw[i + 1 : i + 2]
+            if nxt and nxt in b"01234567":
+                digits = re.match(rb"[0-7]{1,3}", raw[i + 1 :]).group()
+                out.append(int(digits, 8) & 0xFF)
+                i += 1 + len(digits)
+                continue
+            out += {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(nxt, nxt)
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return bytes(out)
+
+
+def pdf_text(data: bytes) -> str:
+    objects = _objects(data)
+    decoders = {}
+    for body, _ in objects.values():
+        if b"/Type /Font" not in body:
+            continue
+        name = re.search(rb"/Name /(\S+)", body)
+        if name is None:
+            continue
+        to_unicode = re.search(rb"/ToUnicode (\d+) 0 R", body)
+        if to_unicode:
+            cmap_stream = objects[int(to_unicode.group(1))][1].decode("latin-1")
+            table = {
+                int(code, 16): chr(int(uni, 16))
+                for code, uni in re.findall(r"<([0-9A-Fa-f]{2})> <([0-9A-Fa-f]{4})>", cmap_stream)
+            }
+            decoders[name.group(1)] = lambda b, t=table: "".join(t.get(x, "?") for x in b)
+        elif b"UCS2" in body:
+            decoders[name.group(1)] = lambda b: b.decode("utf-16-be", "replace")
+        else:
+            decoders[name.group(1)] = lambda b: b.decode("latin-1")
+    contents = []
+    for body, _ in objects.values():
+        if re.search(rb"/Type /Page\b", body):
+            ref = re.search(rb"/Contents (\d+) 0 R", body)
+            contents.append(objects[int(ref.group(1))][1])
+    text = []
+    token = re.compile(rb"/(\S+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\)\s*Tj|\[(.*?)\]\s*TJ|BT|T\*", re.S)
+    for stream in contents:
+        font = None
+        for match in token.finditer(stream):
+            if match.group(1):
+                font = match.group(1)
+            elif match.group(2) is not None:
+                text.append(decoders[font](_literal(match.group(2))))
+            elif match.group(3) is not None:
+                for part in re.findall(rb"\(((?:\\.|[^\\)])*)\)", match.group(3), re.S):
+                    text.append(decoders[font](_literal(part)))
+            else:
+                text.append("\n")
+    return "".join(text)
+
+
+def squeeze(value: str) -> str:
+    """Without white space: lines wrap anywhere in Chinese text."""
+    return "".join(value.split())
+
+
+def page_count(data: bytes) -> int:
+    return len(re.findall(rb"/Type /Page\b", data))
+
+
+# --- Fixtures -------------------------------------------------------------------------------
+
+
+def _cast(event, lender, choice):
+    return casting.cast_ballot(
+        event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME
+    )
+
+
+@pytest.fixture
+def counted_resolution(institution_a, operator_a, wg_officer, lenders):
+    event = open_now(
+        make_event(institution_a, operator_a, title="关于网贷机构A良性退出方案的表决"),
+        wg_officer,
+    )
+    _cast(event, lenders[0], "no")
+    _cast(event, lenders[0], "yes")  # changed: the latest counts
+    for lender in lenders[1:4]:
+        _cast(event, lender, "yes")
+    _cast(event, lenders[4], "abstain")
+    return close_now(event)
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+def test_announcement_of_a_resolution(counted_resolution):
+    event = counted_resolution
+    data = exports.announcement_pdf(event)
+    assert data.startswith(b"%PDF-")
+    assert page_count(data) >= 1
+    if WQY.exists():
+        # The TrueType font is embedded (as a subset), not merely referenced.
+        assert b"WenQuanYiMicroHei" in data and b"/FontFile2" in data
+    else:
+        assert b"STSong-Light" in data
+    text = squeeze(pdf_text(data))
+    result = event.result["result"]
+    for expected in (
+        "表决结果公告",
+        "网贷机构A信息咨询有限公司",
+        "关于网贷机构A良性退出方案的表决",
+        "草稿：结果尚未公布",  # counted, not yet published
+        "2/3+双过半",
+        "有表决权出借人11人，未偿还本金合计1,100.00元",
+        "参与表决5人",
+        "同意4",
+        "400.00",
+        "弃权1",
+        result["summary"],
+        event.merkle_root,
+        f"共{event.merkle_size}条记录",
+        "python-mwinddown.verify结果包.zip",
+    ):
+        assert squeeze(expected) in text, expected
+    for criterion in result["criteria"]:
+        assert squeeze(criterion["explanation"]) in text
+    assert event.merkle_size == 6  # five lenders, one change
+
+
+def test_announcement_of_an_election_names_the_elected(
+    institution_a, operator_a, wg_officer, lenders, register_rows_a
+):
+    from winddown.voting.services import authoring
+
+    election = make_event(institution_a, operator_a, kind="election", seats=1, max_choices=1)
+    for name in ("王小进", "张小英"):
+        authoring.candidate_add(event=election, name=name, description="")
+    election = open_now(election, wg_officer)
+    # Everyone of the electorate needs to vote for 2/3 participation: make more lenders.
+    from winddown.conftest import make_lender
+
+    extra = [
+        make_lender(r[3], name=r[0], id_number=r[2], password=PASSWORD)
+        for r in register_rows_a[5:11]
+    ]
+    for lender in [*lenders, *extra]:
+        _cast(election, lender, ["c1"])
+    election = close_now(election)
+    assert election.result["result"]["elected"] == ["王小进"]
+    text = squeeze(pdf_text(exports.announcement_pdf(election)))
+    assert "当选" in text and "王小进" in text and "张小英" in text
+    assert squeeze(election.result["result"]["summary"]) in text
+    summary, roster = _sheets(exports.roster_xlsx(election, full_identities=False))
+    assert {row[5] for row in roster.iter_rows(min_row=2, values_only=True)} == {"王小进"}
+    labels = {row[0]: row for row in summary.iter_rows(values_only=True) if row and row[0]}
+    assert labels["王小进"][1] == 11 and labels["王小进"][5] == "当选"
+    assert labels["张小英"][5] == "未达到当选条件"
+
+
+def test_announcement_falls_back_to_the_builtin_cid_font(counted_resolution, monkeypatch):
+    monkeypatch.setattr(exports, "FONT_FILES", (("/nonexistent/font.ttc", 0),))
+    data = exports.announcement_pdf(counted_resolution)
+    assert data.startswith(b"%PDF-") and b"STSong-Light" in data
+    assert "表决结果公告" in squeeze(pdf_text(data))
+
+
+def test_nothing_to_export_before_counting(institution_a, operator_a, wg_officer, lenders):
+    event = open_now(make_event(institution_a, operator_a), wg_officer)
+    with pytest.raises(DomainError) as info:
+        exports.announcement_pdf(event)
+    assert info.value.error_code is E.WRONG_STATUS and "不能导出结果公告" in info.value.message
+    with pytest.raises(DomainError):
+        exports.roster_xlsx(event, full_identities=True)
+    recruitment = make_event(institution_a, operator_a, kind="recruitment")
+    with pytest.raises(DomainError) as info:
+        exports.announcement_pdf(recruitment)
+    assert info.value.error_code is E.NOT_A_BALLOT_EVENT
+
+
+# --- XLSX -----------------------------------------------------------------------------------
+
+
+def _sheets(data: bytes):
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == ["计票汇总", "投票名册"]
+    return workbook["计票汇总"], workbook["投票名册"]
+
+
+def test_roster_full_and_masked(counted_resolution, lenders):
+    event = counted_resolution
+    summary, roster = _sheets(exports.roster_xlsx(event, full_identities=True))
+    header = [c.value for c in roster[1]]
+    assert header == list(exports.ROSTER_HEADER)
+    rows = list(roster.iter_rows(min_row=2))
+    assert len(rows) == 5  # one per lender who voted, not per ballot
+    by_id = {row[2].value: row for row in rows}
+    first = by_id[lenders[0].id_number]
+    assert first[1].value == lenders[0].real_name
+    assert first[5].value == "同意"  # the final choice, in words
+    assert first[8].value == 1  # changed once
+    weight = first[4]
+    assert weight.value == Decimal("100.00") or weight.value == 100
+    assert weight.number_format == "#,##0.00"
+    final = Ballot.objects.get(elector__id_index=lenders[0].id_index, is_current=True)
+    assert first[7].value == final.receipt
+    assert first[6].value == timezone.localtime(final.cast_at).replace(tzinfo=None, microsecond=0)
+    assert by_id[lenders[4].id_number][5].value == "弃权"
+
+    masked = _sheets(exports.roster_xlsx(event, full_identities=False))[1]
+    values = list(masked.iter_rows(min_row=2, values_only=True))
+    assert {row[7] for row in values} == {row[7].value for row in rows}
+    for row in values:
+        assert row[1].endswith("*") and "*" in row[2] and "*" in row[3]
+    assert lenders[0].id_number not in {row[2] for row in values}
+
+    labels = {row[0]: row for row in summary.iter_rows(values_only=True) if row and row[0]}
+    assert labels["有表决权出借人（人）"][1] == 11
+    assert labels["身份信息"][1] == "完整"
+    assert labels["默克尔树根"][1] == event.merkle_root
+    assert labels["同意"][1:3] == (4, "80.00%")
+    assert labels["同意"][4] == "36.36%"  # 400.00 of 1,100.00 yuan
+    assert labels["不同意"][1] == 0
+
+
+def test_roster_export_is_audited_with_the_identity_level(
+    counted_resolution, wg_officer, operator_a
+):
+    for user in (wg_officer, operator_a):
+        data = exports.export_roster(
+            event=counted_resolution, user=user, actor=Actor(user.pk, user.audit_label)
+        )
+        summary, _ = _sheets(data)
+    entries = AuditEntry.objects.filter(action=AuditAction.ROSTER_EXPORTED).order_by("seq")
+    assert [(e.actor_id, e.after["full_identities"]) for e in entries] == [
+        (wg_officer.pk, True),
+        (operator_a.pk, False),
+    ]
+    labels = {row[0]: row for row in summary.iter_rows(values_only=True) if row and row[0]}
+    assert labels["身份信息"][1] == "已脱敏" and labels["导出人"][1] == "operator_a"
