@@ -56,12 +56,20 @@ def _mount() -> None:
     from winddown.claims.api import staff_router as claims_staff_router
     from winddown.identity.api import router as identity_router
     from winddown.institutions.api import router as institutions_router
+    from winddown.voting.api import lender_router as voting_lender_router
+    from winddown.voting.api import notices_router as voting_notices_router
+    from winddown.voting.api import public_router as voting_public_router
+    from winddown.voting.api import staff_router as voting_staff_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/me", identity_router)
     api.add_router("/me/claims", claims_lender_router)
     api.add_router("/institutions", institutions_router)
     api.add_router("/", claims_staff_router)
+    api.add_router("/events", voting_lender_router)
+    api.add_router("/notices", voting_notices_router)
+    api.add_router("/results", voting_public_router)
+    api.add_router("/staff", voting_staff_router)
 
 
 _mount()

@@ -54,8 +54,11 @@ def _operations() -> list[tuple[str, str, bool]]:
 OPERATIONS = _operations()
 AUTHENTICATED = [(m, p) for m, p, secured in OPERATIONS if secured]
 PUBLIC = {(m, p) for m, p, secured in OPERATIONS if not secured}
-LENDER_OPERATIONS = [(m, p) for m, p in AUTHENTICATED if p.startswith("/api/me")]
-STAFF_OPERATIONS = [(m, p) for m, p in AUTHENTICATED if not p.startswith(("/api/me", "/api/auth"))]
+LENDER_PATHS = ("/api/me", "/api/events", "/api/notices")
+LENDER_OPERATIONS = [(m, p) for m, p in AUTHENTICATED if p.startswith(LENDER_PATHS)]
+STAFF_OPERATIONS = [
+    (m, p) for m, p in AUTHENTICATED if not p.startswith((*LENDER_PATHS, "/api/auth"))
+]
 
 
 def _fill(path: str, **ids: int) -> str:
@@ -85,6 +88,22 @@ def _valid_payload(method: str, path: str, world: World | None = None):
             "outcome": "rejected",
             "answer": "不予更正",
         },
+        # Voting
+        ("POST", "/api/events/{event_id}/ballots"): {"choice": "yes", "password": "135790"},
+        ("POST", "/api/staff/events"): {
+            "kind": "resolution",
+            "title": "是否同意清退方案",
+            "content": "请表决。",
+            "rule_id": "p2p-exit",
+            "opens_at": "2030-01-01T09:00:00+08:00",
+            "closes_at": "2030-01-04T09:00:00+08:00",
+        },
+        ("PATCH", "/api/staff/events/{event_id}"): {"title": "改名"},
+        ("POST", "/api/staff/events/{event_id}/candidates"): {"name": "张小英"},
+        ("POST", "/api/staff/events/{event_id}/return"): {"comment": "请修改"},
+        ("POST", "/api/staff/events/{event_id}/cancel"): {"reason": "不再需要表决"},
+        ("POST", "/api/staff/signups/{signup_id}/review"): {"approve": True},
+        ("POST", "/api/staff/events/{event_id}/candidates-from-signups"): {"recruitment_id": 1},
     }
     return bodies.get((method, path))
 
@@ -125,6 +144,11 @@ def test_schema_lists_only_the_sign_in_operations_as_public():
         ("POST", "/api/auth/lender/sms-code"),
         ("POST", "/api/auth/lender/token"),
         ("POST", "/api/auth/staff/token"),
+        # Published voting results are for everyone (lenders who distrust the institution).
+        ("GET", "/api/results"),
+        ("GET", "/api/results/{event_id}"),
+        ("GET", "/api/results/{event_id}/bundle"),
+        ("GET", "/api/results/{event_id}/receipts/{code}"),
     } == PUBLIC
     assert len(AUTHENTICATED) >= 25
 

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from winddown.api.tests.conftest import PHONE_1, ApiClient, World, lender_token, staff_token
+from winddown.api.tests.voting_fixtures import voting_known_ids
 from winddown.claims.models import Dispute
 from winddown.wsgi import application
 
@@ -40,6 +41,11 @@ PUBLIC = {
     "POST /api/auth/lender/sms-code",
     "POST /api/auth/lender/token",
     "POST /api/auth/staff/token",
+    # Published voting results, their bundles and receipt proofs are for everyone.
+    "GET /api/results",
+    "GET /api/results/{event_id}",
+    "GET /api/results/{event_id}/bundle",
+    "GET /api/results/{event_id}/receipts/{code}",
 }
 EXAMPLES_PER_OPERATION = int(os.environ.get("WINDDOWN_SCHEMA_EXAMPLES", "25"))
 
@@ -164,7 +170,7 @@ def test_no_server_errors_and_documented_responses(world, wg_officer, who):
     }
     token = tokens[who]() if tokens[who] else None
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    known = _known_ids(world)
+    known = {**_known_ids(world), **voting_known_ids(world, wg_officer)}
     labels = [
         label
         for label in ORDER
@@ -191,9 +197,24 @@ def test_no_server_errors_and_documented_responses(world, wg_officer, who):
         else:
             assert 401 not in statuses, (label, statuses)
     reached = {
-        "lender": ["GET /api/me", "GET /api/me/claims", "GET /api/me/claims/disputes"],
-        "operator": ["GET /api/institutions", "GET /api/institutions/{institution_id}/disputes"],
-        "officer": ["GET /api/institutions", "GET /api/registers/{version_id}/diff"],
+        "anonymous": ["GET /api/results", "GET /api/results/{event_id}"],
+        "lender": [
+            "GET /api/me",
+            "GET /api/me/claims",
+            "GET /api/me/claims/disputes",
+            "GET /api/events",
+            "GET /api/events/{event_id}",
+        ],
+        "operator": [
+            "GET /api/institutions",
+            "GET /api/institutions/{institution_id}/disputes",
+            "GET /api/staff/events/{event_id}",
+        ],
+        "officer": [
+            "GET /api/institutions",
+            "GET /api/registers/{version_id}/diff",
+            "GET /api/staff/events/{event_id}/progress",
+        ],
     }
     for label in reached.get(who, []):
         assert 200 in seen[label], (label, seen[label])
