@@ -54,6 +54,18 @@ class EntryWriter:
                 f"INSERT INTO {self._table} ({', '.join(COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
             )
 
+    @property
+    def uses_copy(self) -> bool:
+        return self._copy is not None
+
+    def write_copy_text(self, data: bytes) -> None:
+        """Rows already in COPY text format (prepared in the worker processes)."""
+        self._copy.write(data)
+
+    def add_rows(self, version_id: int, rows: Sequence[Sequence]) -> None:
+        for values in rows:
+            self.add((version_id, *values))
+
     def add(self, values: Sequence) -> None:
         if self._copy is not None:
             self._copy.write_row(values)

@@ -111,17 +111,6 @@ def import_register(
             number = (
                 locked.registers.order_by("-number").values_list("number", flat=True).first() or 0
             ) + 1
-            try:
-                header, rows = pipeline.prepared_rows(
-                    open_source,
-                    specs,
-                    workers=pipeline.default_workers(size) if workers is None else workers,
-                )
-            except RegisterFileError as exc:
-                for error in exc.errors:
-                    note(error)
-                raise _RejectImport from None
-            result.header = header
             version = RegisterVersion.objects.create(
                 institution=locked,
                 number=number,
@@ -131,25 +120,43 @@ def import_register(
                 lender_count=0,
                 principal_total_fen=0,
                 interest_total_fen=0,
-                has_interest=header.has_interest,
-                has_loan_count=header.has_loan_count,
                 created_by=user,
             )
             writer = EntryWriter()
+            try:
+                header, chunks = pipeline.prepared_chunks(
+                    open_source,
+                    specs,
+                    version_id=version.pk,
+                    copy_text=writer.uses_copy,
+                    workers=pipeline.default_workers(size) if workers is None else workers,
+                )
+            except RegisterFileError as exc:
+                writer.abort()
+                for error in exc.errors:
+                    note(error)
+                raise _RejectImport from None
+            result.header = header
             principal = interest = count = 0
             try:
-                for prepared in rows:
-                    result.rows_read += 1
-                    if on_progress is not None and result.rows_read % PROGRESS_EVERY == 0:
+                for chunk in chunks:
+                    before, result.rows_read = result.rows_read, result.rows_read + chunk.size
+                    if (
+                        on_progress
+                        and before // PROGRESS_EVERY != result.rows_read // PROGRESS_EVERY
+                    ):
                         on_progress(result.rows_read)
-                    for error in prepared.errors:
+                    for error in chunk.errors:
                         note(error)
                     if result.error_count:
                         continue  # keep checking, stop writing: it will all roll back
-                    writer.add((version.pk, *prepared.values))
-                    principal += prepared.principal_fen
-                    interest += prepared.interest_fen
-                    count += 1
+                    if writer.uses_copy:
+                        writer.write_copy_text(chunk.copy_text)
+                    else:
+                        writer.add_rows(version.pk, chunk.rows)
+                    principal += chunk.principal_fen
+                    interest += chunk.interest_fen
+                    count += chunk.count
                 if result.error_count:
                     raise _RejectImport
                 if count == 0:
@@ -159,11 +166,19 @@ def import_register(
                 writer.abort()
                 raise
             writer.close()
+            version.has_interest = header.has_interest
+            version.has_loan_count = header.has_loan_count
             version.lender_count = count
             version.principal_total_fen = principal
             version.interest_total_fen = interest
             version.save(
-                update_fields=["lender_count", "principal_total_fen", "interest_total_fen"]
+                update_fields=[
+                    "lender_count",
+                    "principal_total_fen",
+                    "interest_total_fen",
+                    "has_interest",
+                    "has_loan_count",
+                ]
             )
             _store_diff(version, active_register(locked))
             record(

@@ -288,3 +288,63 @@ def test_stale_running_imports_are_failed(institution_a, operator_a):
     assert fail_stale_imports() == 1
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and "中断" in job.message
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_names_survive_bulk_loading_and_worker_processes(
+    tmp_path, institution_a, operator_a, people, workers
+):
+    """Backslashes and quotes reach the database unchanged (COPY text escaping), whether rows
+    are prepared in this process or in worker processes."""
+    odd = ["张\\三", 'O"Brien Lee', "李\\\\四"]
+    rows = [
+        [name, "身份证", number, phone, "1.00", "", ""]
+        for name, (_, number, phone) in zip(odd, people, strict=False)
+    ]
+    path = register_file(tmp_path, rows)
+    result = services.import_register(
+        institution=institution_a,
+        open_source=lambda: open(path, "rb"),  # noqa: SIM115
+        source_name=path.name,
+        user=operator_a,
+        actor=Actor(operator_a.pk, operator_a.audit_label),
+        workers=workers,
+    )
+    assert result.ok, [str(e) for e in result.errors]
+    stored = list(
+        ClaimEntry.objects.filter(version=result.version)
+        .order_by("row_number")
+        .values_list("name", flat=True)
+    )
+    assert stored == odd
+    assert [
+        e.id_number
+        for e in ClaimEntry.objects.filter(version=result.version).order_by("row_number")
+    ] == [p[1] for p in people[:3]]
+
+
+def test_duplicates_across_worker_chunks_are_found(
+    tmp_path, institution_a, operator_a, monkeypatch
+):
+    from winddown.claims import pipeline
+
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 3)
+    rows = list(register_rows_for_test(10))
+    rows.append(list(rows[1]))  # the same lender again, in a later chunk
+    path = register_file(tmp_path, rows)
+    result = services.import_register(
+        institution=institution_a,
+        open_source=lambda: open(path, "rb"),  # noqa: SIM115
+        source_name=path.name,
+        user=operator_a,
+        actor=Actor(operator_a.pk, operator_a.audit_label),
+        workers=2,
+    )
+    assert not result.ok and [(e.row, e.column) for e in result.errors] == [(12, "证件号码")]
+    assert "第3行" in result.errors[0].message
+
+
+def register_rows_for_test(count):
+    from winddown.demo.generators import register_rows
+
+    return register_rows(count, seed=31)
