@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -145,18 +146,13 @@ def _csv_records(open_source: Opener, encoding: str) -> Iterator[list[str]]:
         text = io.TextIOWrapper(raw, encoding=encoding, newline="")
         first = text.readline()
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
-        reader = csv.reader(_chain_first(first, text), delimiter=delimiter, strict=False)
+        reader = csv.reader(itertools.chain((first,), text), delimiter=delimiter, strict=False)
         try:
             yield from reader
         except csv.Error as exc:
             raise RegisterFileError(
                 [RowError(reader.line_num, "", f"CSV 格式错误（{exc}），请检查引号是否成对")]
             ) from None
-
-
-def _chain_first(first: str, rest: io.TextIOBase) -> Iterator[str]:
-    yield first
-    yield from rest
 
 
 def _xlsx_records(open_source: Opener) -> Iterator[list[str]]:
@@ -357,6 +353,9 @@ class DuplicateFinder:
 
 
 def is_blank(record: list[str]) -> bool:
+    # The first cell (the name) is almost always filled: decide on it before looking further.
+    if record and record[0] and not record[0].isspace():
+        return False
     return not any(cell.strip() for cell in record)
 
 

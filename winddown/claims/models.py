@@ -69,7 +69,12 @@ class ClaimEntry(models.Model):
     """One lender's row in a register version. ID and mobile numbers are encrypted; the
     blind index `id_index` is the same one `identity.Lender` carries, which links them."""
 
-    version = models.ForeignKey(RegisterVersion, on_delete=models.CASCADE, related_name="entries")
+    # No database-level foreign key: a register version's rows are bulk-loaded in the same
+    # transaction that creates the version, and a per-row constraint trigger would double the
+    # cost of loading a million rows. Django still cascades deletes.
+    version = models.ForeignKey(
+        RegisterVersion, on_delete=models.CASCADE, related_name="entries", db_constraint=False
+    )
     row_number = models.PositiveIntegerField()
     name = models.CharField(max_length=50)
     id_type = models.CharField(max_length=24, choices=[(t.value, t.label) for t in IdType])
