@@ -154,7 +154,8 @@ def issue_api_token(*, user: User, actor: Actor) -> tuple[str, ApiToken]:
 def user_for_api_token(key: str) -> User | None:
     now = timezone.now()
     token = (
-        ApiToken.objects.select_related("user")
+        # The lender profile comes along in the same query: most API calls are lenders'.
+        ApiToken.objects.select_related("user", "user__lender")
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )

@@ -55,7 +55,7 @@ def require_lender(request: HttpRequest) -> Lender:
     user = request.auth
     if user.role != Role.LENDER:
         raise HttpError(403, "该接口仅供出借人使用")
-    return Lender.objects.get(user=user)
+    return user.lender  # loaded with the token (accounts.services.user_for_api_token)
 
 
 def require_staff(request: HttpRequest, *roles: Role) -> User:

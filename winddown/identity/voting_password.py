@@ -1,14 +1,17 @@
 """Hashing and checking six-digit voting passwords (manual 2.2 设置投票密码, 3.2 密码管理).
 
 A six-digit password has only 10^6 values, so no hash alone can protect it once the
-database leaks: one core tries them all in hours. The protection is layered:
+database leaks: with 19 MiB Argon2 (OWASP's minimum) one core still tries them all in about
+eight hours. The protection is layered:
 
 1. a server-side pepper (``settings.PASSWORD_PEPPER``, never in the database): the digits
-   are first HMAC-SHA256'd with it, so a stolen database without the pepper is useless;
-2. Argon2id on top, with parameters that keep a ballot affordable. 8 MiB and one pass cost
-   about 4-6 ms per check on this 2-core machine, which leaves room for the 300 ballots/s
-   target; OWASP's 19 MiB/2 passes would cost ~29 ms and cap the platform at ~70 checks/s;
-3. five wrong tries lock voting for 15 minutes (services.check_voting_password).
+   are first HMAC-SHA256'd with it, so a stolen database without the pepper reveals nothing;
+2. Argon2id on top, with parameters chosen for the ballot-throughput target (300 ballots/s on
+   2 cores, every ballot re-asks the password): 2 MiB and one pass cost ~1.2 ms per check on
+   this machine; 8 MiB would cost ~6 ms and 19 MiB ~29 ms — a large share of each ballot's
+   CPU budget for a few hours more of an attack that the pepper already stops;
+3. five wrong tries lock voting for 15 minutes (services.check_voting_password), so online
+   guessing gets 5 tries in 15 minutes, about 480 a day.
 
 Parameters live in settings (VOTING_PASSWORD_ARGON2) and are encoded in each hash, so they
 can be raised later: a successful check re-hashes with the current parameters.
@@ -25,7 +28,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from django.conf import settings
 
-DEFAULT_ARGON2 = {"time_cost": 1, "memory_cost": 8 * 1024, "parallelism": 1}
+DEFAULT_ARGON2 = {"time_cost": 1, "memory_cost": 2 * 1024, "parallelism": 1}
 
 
 def _hasher() -> PasswordHasher:

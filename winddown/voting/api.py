@@ -476,15 +476,13 @@ def _event_to_take_part(request, event_id: int) -> tuple[Lender, VotingEvent]:
     lender = require_lender(request)
     if not lender.is_verified:
         raise DomainError(VotingErrorCode.NOT_VERIFIED)
-    try:
-        return lender, selectors.lender_event(lender, event_id)
-    except Http404:
-        event = VotingEvent.objects.filter(
-            pk=event_id, opened_at__isnull=False, status__in=selectors.LENDER_VISIBLE
-        ).first()
-        if event is None:
-            raise
-        return lender, event
+    # An opened event has a frozen electorate, which the service checks for every ballot: one
+    # cheap lookup here (this is the hot path of a vote). Before opening, the lender must be
+    # able to see the event at all.
+    event = VotingEvent.objects.filter(
+        pk=event_id, opened_at__isnull=False, status__in=selectors.LENDER_VISIBLE
+    ).first()
+    return lender, event or selectors.lender_event(lender, event_id)
 
 
 def _no_nul_items(value: Any) -> Any:
@@ -562,7 +560,8 @@ def cast(
         idempotency_key=key,
     )
     replayed = bool(getattr(ballot, "replayed", False))
-    ballot.refresh_from_db(fields=["is_current"])
+    if replayed:  # a new ballot is current; a replayed one may have been changed since
+        ballot.refresh_from_db(fields=["is_current"])
     body = {**_ballot_out(event, ballot), "event_id": event.pk, "replayed": replayed}
     return Status(200 if replayed else 201, body)
 

@@ -116,9 +116,9 @@ def cast_ballot(
 ) -> Ballot:
     """Cast or change the lender's ballot; the latest one counts. Returns the ballot with
     its receipt. Submitting the same request again (same idempotency key) returns the
-    ballot the first submission created."""
+    ballot the first submission created. `lender` must be freshly read (the callers read it
+    for the request)."""
     event = ensure_current(VotingEvent.objects.get(pk=event.pk))
-    lender = Lender.objects.get(pk=lender.pk)
     if not event.is_ballot_event:
         raise DomainError(E.NOT_A_BALLOT_EVENT)
     check_open(event)
@@ -140,8 +140,13 @@ def cast_ballot(
             if earlier is not None:
                 earlier.replayed = True  # the API answers 200 (not 201) for a repeat
                 return earlier
-        check_open(VotingEvent.objects.get(pk=event.pk))
-        log = BallotLog.objects.select_for_update().get(event=event)
+        # Lock the log head (only it) and re-read the event's status in the same query.
+        log = (
+            BallotLog.objects.select_for_update(of=("self",))
+            .select_related("event")
+            .get(event=event)
+        )
+        check_open(log.event)
         now = timezone.now()
         seq = log.size + 1
         voter = ballot_log.voter_pseudonym(event, elector.id_index)
