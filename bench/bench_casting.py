@@ -5,13 +5,20 @@ lenders, each verified with a voting password and an API token. Serves the platf
 gunicorn on 127.0.0.1 (loopback only) and drives `POST /api/events/<id>/ballots` with wrk
 from `--connections` concurrent lenders for `--seconds` seconds (bounded in time and count):
 each request casts or changes a ballot with the password and a fresh idempotency key.
-Prints throughput, latency percentiles and the status codes, checks the database afterwards
-(one current ballot per lender, a gapless log), then profiles single requests in-process to
-show where the time goes (Argon2, database, the rest).
+
+Each connection is one lender at a phone: it submits, waits for the answer, pauses (random,
+mean `connections / rate` seconds) and submits again, so `--rate` is the offered load when
+the server keeps up; `--rate 0` drops the pauses and finds the ceiling (then every
+connection queues, and the latency is mostly waiting for a worker).
+
+Prints throughput, latency percentiles and the status codes; the CPU each part of the system
+used per ballot while the load ran (gunicorn workers, PostgreSQL, wrk, all); checks the
+database afterwards (one current ballot per lender, a gapless log); then times single
+requests in-process to show where a worker's time goes.
 Target (issue 4): >= 300 ballots/s sustained for 60 s, p99 <= 250 ms, 200 concurrent lenders.
 
 Usage: .venv/bin/python bench/bench_casting.py [--lenders 2000] [--connections 200]
-       [--seconds 60] [--workers 4]
+       [--rate 300] [--seconds 60] [--workers 4]
 Installs Debian's wrk if it is missing (root only).
 """
 
@@ -119,6 +126,11 @@ function request()
     {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
 end
 
+function delay()
+  if PAUSE_MS == 0 then return 0 end
+  return math.random(0, 2 * PAUSE_MS)
+end
+
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
 end
@@ -132,49 +144,88 @@ end
 """
 
 PROFILE = r"""
-import cProfile, io, json, pstats, time
-from django.db import connection
+import collections, json, time
 from django.test import Client
+import winddown.api.auth as api_auth
+import winddown.voting.api as voting_api
+import winddown.voting.services.casting as casting
 from winddown.identity import voting_password
 
 data = json.loads(open(OUTFILE).read())
-db_seconds = [0.0]
-argon_seconds = [0.0]
+spent = collections.Counter()
 
-def timed_db(execute, sql, params, many, context):
-    started = time.perf_counter()
-    try:
-        return execute(sql, params, many, context)
-    finally:
-        db_seconds[0] += time.perf_counter() - started
+def timed(module, name, label):
+    real = getattr(module, name)
+    def wrapper(*args, **kwargs):
+        started = time.process_time()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent[label] += time.process_time() - started
+    setattr(module, name, wrapper)
 
-real_verify = voting_password.verify_password
-def timed_verify(password, encoded):
-    started = time.perf_counter()
-    try:
-        return real_verify(password, encoded)
-    finally:
-        argon_seconds[0] += time.perf_counter() - started
-voting_password.verify_password = timed_verify
+timed(api_auth, "user_for_api_token", "token, user and lender")
+timed(voting_api, "_event_to_take_part", "event")
+timed(casting, "precheck", "elector, attachments, choice")
+timed(voting_password, "verify_password", "Argon2")
+timed(casting, "voting_password_failure", "lender lock")
+timed(casting, "_append_ballot", "ballot log and ballot")
 
 client = Client()
-N = 300
-started = time.perf_counter()
-with connection.execute_wrapper(timed_db):
-    for i in range(N):
+def cast(n, prefix):
+    for i in range(n):
         token = data["tokens"][i % len(data["tokens"])]
         response = client.post(f"/api/events/{data['event']}/ballots",
-            data=json.dumps({"choice": "yes", "password": PASSWORD, "idempotency_key": f"p{i}"}),
+            data=json.dumps({"choice": "yes", "password": PASSWORD,
+                             "idempotency_key": f"{prefix}{i}"}),
             content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
             REMOTE_ADDR="127.0.0.1")
         assert response.status_code == 201, response.content
-total = time.perf_counter() - started
-per = total / N * 1000
-db = db_seconds[0] / N * 1000
-argon = argon_seconds[0] / N * 1000
-print(f"in-process, one request at a time ({N} ballots): {per:.1f} ms per ballot = "
-      f"Argon2 {argon:.1f} ms + database {db:.1f} ms + Django/ninja/services {per - argon - db:.1f} ms")
+
+cast(20, "warm")
+spent.clear()
+N = 300
+started = time.process_time()
+cast(N, "profile")
+total = (time.process_time() - started) / N * 1000
+spent["lender lock"] -= spent["Argon2"]
+print(f"in-process, one request at a time ({N} ballots): {total:.1f} ms CPU per ballot")
+for label, seconds in spent.most_common():
+    print(f"  {label:30s} {seconds / N * 1000:5.2f} ms")
+rest = total - sum(spent.values()) / N * 1000
+print(f"  {'HTTP, middleware, ninja':30s} {rest:5.2f} ms")
 """
+
+GROUPS = {"gunicorn": "gunicorn workers", "postgres": "PostgreSQL", "wrk": "wrk"}
+
+
+def cpu_seconds() -> tuple[dict[str, float], float]:
+    """CPU seconds used so far by each group of processes, and by the whole machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(GROUPS, 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        for prefix in GROUPS:
+            if name.startswith(prefix):
+                used[prefix] += (int(fields[11]) + int(fields[12])) / tick
+    with open("/proc/stat") as machine:
+        busy = sum(int(v) for i, v in enumerate(machine.readline().split()[1:]) if i not in (3, 4))
+    return used, busy / tick
+
+
+def cpu_per_ballot(before, after, ballots: int) -> str:
+    (groups_before, all_before), (groups_after, all_after) = before, after
+    parts = [
+        f"{GROUPS[g]} {(groups_after[g] - groups_before[g]) / ballots * 1000:.1f} ms"
+        for g in GROUPS
+    ]
+    total = (all_after - all_before) / ballots * 1000
+    return f"CPU per ballot under load: {', '.join(parts)}; whole machine {total:.1f} ms"
 
 
 def ensure_wrk() -> str:
@@ -195,6 +246,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lenders", type=int, default=2000)
     parser.add_argument("--connections", type=int, default=200)
+    parser.add_argument("--rate", type=int, default=300, help="offered ballots/s; 0: no pauses")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
@@ -219,6 +271,7 @@ def main() -> None:
         WRK_SCRIPT.replace("EVENT_ID", str(data["event"]))
         .replace("TOKENS_FILE", json.dumps(str(tokens_file)))
         .replace("PASSWORD", json.dumps(PASSWORD))
+        .replace("PAUSE_MS", str(round(1000 * args.connections / args.rate) if args.rate else 0))
     )
     server_env = {**env, "WINDDOWN_ALLOWED_HOSTS": "127.0.0.1,localhost"}
     server = subprocess.Popen(
@@ -244,10 +297,12 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
+        offered = f"offered {args.rate}/s" if args.rate else "no pauses"
         print(
-            f"gunicorn: {args.workers} sync workers; wrk: {args.connections} connections, "
-            f"{args.seconds} s, {args.lenders} lenders"
+            f"gunicorn: {args.workers} sync workers; wrk: {args.connections} connections "
+            f"({offered}), {args.seconds} s, {args.lenders} lenders"
         )
+        before = cpu_seconds()
         done = subprocess.run(
             [
                 wrk,
@@ -268,12 +323,15 @@ def main() -> None:
             text=True,
             check=True,
         )
+        after = cpu_seconds()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     report = done.stdout
     print(report)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1))
+    requests = int(re.search(r"(\d+) requests in", report).group(1))
+    print(cpu_per_ballot(before, after, requests))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", report)
     p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
     check = (
@@ -296,7 +354,7 @@ def main() -> None:
         f"throughput {rate:.0f} ballots/s, p99 {p99_ms:.0f} ms  [{verdict}: >= 300/s, p99 <= 250 ms]"
     )
     manage(
-        env,
+        {**env, "WINDDOWN_ALLOWED_HOSTS": "testserver"},
         "shell",
         "-v",
         "0",

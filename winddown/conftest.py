@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import os
 import random
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -38,6 +41,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_redis_database():
+    """Parallel workers (pytest -n) each get their own Redis database: clearing the cache
+    between tests flushes the whole database, which must not wipe another worker's
+    rate-limit counters mid-test."""
+    cache_settings = django_settings.CACHES["default"]
+    location = str(cache_settings.get("LOCATION", ""))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (location.startswith("redis") and worker.startswith("gw")):
+        yield
+        return
+    base, _, number = location.rpartition("/")
+    if not number.isdigit():  # no database named: Redis's default 0
+        base, number = location.rstrip("/"), "0"
+    database = (int(number) - int(worker[2:])) % 16
+    with override_settings(
+        CACHES={"default": {**cache_settings, "LOCATION": f"{base}/{database}"}}
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

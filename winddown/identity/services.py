@@ -318,58 +318,71 @@ def set_voting_password(*, lender: Lender, password: str, confirm: str, actor: A
 
 def check_voting_password(*, lender: Lender, password: str, actor: Actor) -> None:
     """Raise unless the password is right; five wrong tries lock voting for 15 minutes."""
+    with transaction.atomic():
+        failure = voting_password_failure(lender=lender, password=password, actor=actor)
+    if failure is not None:
+        raise failure
+
+
+def voting_password_failure(*, lender: Lender, password: str, actor: Actor) -> DomainError | None:
+    """Check the password inside the caller's transaction, holding the lender's row lock
+    until it ends (so tries are counted one at a time and the caller's work happens under
+    the same lock). Returns None when it is right; otherwise the error to raise once the
+    transaction is committed: the wrong try must be counted, not rolled back with it."""
     password = voting_password.normalize(password)
     now = timezone.now()
-    failure: DomainError | None = None
-    with transaction.atomic():
-        locked = Lender.objects.select_for_update().get(pk=lender.pk)
-        if not locked.voting_password_hash:
-            raise DomainError(E.PASSWORD_NOT_SET)
-        if locked.voting_locked_until and locked.voting_locked_until > now:
-            raise DomainError(
-                E.PASSWORD_LOCKED, field="password", until=_local_time(locked.voting_locked_until)
+    locked = (
+        Lender.objects.select_for_update()
+        .only("voting_password_hash", "voting_locked_until", "failed_password_attempts")
+        .get(pk=lender.pk)
+    )
+    if not locked.voting_password_hash:
+        return DomainError(E.PASSWORD_NOT_SET)
+    if locked.voting_locked_until and locked.voting_locked_until > now:
+        return DomainError(
+            E.PASSWORD_LOCKED, field="password", until=_local_time(locked.voting_locked_until)
+        )
+    ok, rehashed = voting_password.verify_password(password, locked.voting_password_hash)
+    if ok:
+        if rehashed or locked.failed_password_attempts:
+            locked.voting_password_hash = rehashed or locked.voting_password_hash
+            locked.failed_password_attempts = 0
+            locked.voting_locked_until = None
+            locked.save(
+                update_fields=[
+                    "voting_password_hash",
+                    "failed_password_attempts",
+                    "voting_locked_until",
+                ]
             )
-        ok, rehashed = voting_password.verify_password(password, locked.voting_password_hash)
-        if ok:
-            if rehashed or locked.failed_password_attempts:
-                locked.voting_password_hash = rehashed or locked.voting_password_hash
-                locked.failed_password_attempts = 0
-                locked.voting_locked_until = None
-                locked.save(
-                    update_fields=[
-                        "voting_password_hash",
-                        "failed_password_attempts",
-                        "voting_locked_until",
-                    ]
-                )
-            return
-        locked.failed_password_attempts += 1
+        return None
+    locked.failed_password_attempts += 1
+    record(
+        actor=actor,
+        action=AuditAction.VOTING_PASSWORD_FAILED,
+        obj=locked,
+        after={"attempts": locked.failed_password_attempts},
+    )
+    if locked.failed_password_attempts >= PASSWORD_MAX_ATTEMPTS:
+        locked.failed_password_attempts = 0
+        locked.voting_locked_until = now + PASSWORD_LOCK
         record(
             actor=actor,
-            action=AuditAction.VOTING_PASSWORD_FAILED,
+            action=AuditAction.VOTING_PASSWORD_LOCKED,
             obj=locked,
-            after={"attempts": locked.failed_password_attempts},
+            after={"locked_until": locked.voting_locked_until.isoformat()},
         )
-        if locked.failed_password_attempts >= PASSWORD_MAX_ATTEMPTS:
-            locked.failed_password_attempts = 0
-            locked.voting_locked_until = now + PASSWORD_LOCK
-            record(
-                actor=actor,
-                action=AuditAction.VOTING_PASSWORD_LOCKED,
-                obj=locked,
-                after={"locked_until": locked.voting_locked_until.isoformat()},
-            )
-            failure = DomainError(
-                E.PASSWORD_LOCKED, field="password", until=_local_time(locked.voting_locked_until)
-            )
-        else:
-            failure = DomainError(
-                E.PASSWORD_WRONG,
-                field="password",
-                remaining=PASSWORD_MAX_ATTEMPTS - locked.failed_password_attempts,
-            )
-        locked.save(update_fields=["failed_password_attempts", "voting_locked_until"])
-    raise failure
+        failure = DomainError(
+            E.PASSWORD_LOCKED, field="password", until=_local_time(locked.voting_locked_until)
+        )
+    else:
+        failure = DomainError(
+            E.PASSWORD_WRONG,
+            field="password",
+            remaining=PASSWORD_MAX_ATTEMPTS - locked.failed_password_attempts,
+        )
+    locked.save(update_fields=["failed_password_attempts", "voting_locked_until"])
+    return failure
 
 
 def change_voting_password(

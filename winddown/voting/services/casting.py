@@ -1,21 +1,25 @@
 """Casting and changing ballots (manual 2.2 选举, 2.3 决议).
 
-The voting password is checked before any lock is taken (Argon2 is the slow part); then,
-inside one short transaction, the lender's elector row and the event's log head are locked in
-that fixed order, the previous ballot stops being current and the new one is appended to the
-log. The partial unique index `one_current_ballot` makes two current ballots for one lender
-impossible even if the code were wrong.
+Everything that can be refused without the password is checked first, in one query for
+the elector and the unread attachments. Then one transaction: the lender's row is locked and
+the password checked under that lock (Argon2 is the slow part, and it holds only this
+lender's lock); a repeated request is answered from the ballot it created; only then is the
+event's log head locked, the previous ballot stops being current and the new one is appended
+to the log. Locks are always taken in that order (lender, then log head). The partial unique
+index `one_current_ballot` makes two current ballots for one lender impossible even if the
+code were wrong. This is the hot path of a vote: every query here is counted.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from winddown.audit.services import Actor
 from winddown.core.errors import DomainError
 from winddown.identity.models import Lender
-from winddown.identity.services import check_voting_password
+from winddown.identity.services import voting_password_failure
 from winddown.voting import ballot_log
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import (
@@ -60,20 +64,26 @@ def check_open(event: VotingEvent) -> None:
 
 
 def elector_for(event: VotingEvent, lender: Lender) -> Elector:
+    """The lender's place in the frozen electorate, with `unread` = attachments of the event
+    the lender has not opened yet (one query)."""
     if not lender.is_verified:
         raise DomainError(E.NOT_VERIFIED)
-    elector = Elector.objects.filter(event=event, id_index=lender.id_index).first()
+    unread = (
+        EventAttachment.objects.filter(event=OuterRef("event"))
+        .exclude(Q(opens__lender=lender))
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    elector = (
+        Elector.objects.filter(event=event, id_index=lender.id_index)
+        .annotate(unread=Subquery(unread))
+        .first()
+    )
     if elector is None:
         record_date = _local(event.record_version.activated_at) if event.record_version else ""
         raise DomainError(E.NOT_IN_ELECTORATE, record_date=record_date)
     return elector
-
-
-def unread_attachments(event: VotingEvent, lender: Lender) -> int:
-    read = AttachmentOpen.objects.filter(attachment__event=event, lender=lender).values(
-        "attachment_id"
-    )
-    return EventAttachment.objects.filter(event=event).exclude(pk__in=read).count()
 
 
 def record_attachment_open(*, attachment: EventAttachment, lender: Lender) -> None:
@@ -105,6 +115,23 @@ def normalize_choice(event: VotingEvent, choice: str | list[str]) -> str:
     return "+".join(sorted(keys))
 
 
+def precheck(event: VotingEvent, lender: Lender, choice: str | list[str]) -> tuple[Elector, str]:
+    """Everything a ballot is refused for before its password is asked: the event is a
+    ballot event and open, the lender is verified, in its electorate, has a voting password,
+    has opened every attachment, and the choice is valid. Returns the elector and the
+    canonical choice."""
+    if not event.is_ballot_event:
+        raise DomainError(E.NOT_A_BALLOT_EVENT)
+    check_open(event)
+    elector = elector_for(event, lender)
+    if not lender.has_voting_password:
+        raise DomainError(E.NO_PASSWORD)
+    canonical = normalize_choice(event, choice)
+    if elector.unread:
+        raise DomainError(E.ATTACHMENTS_UNREAD, count=elector.unread)
+    return elector, canonical
+
+
 def cast_ballot(
     *,
     event: VotingEvent,
@@ -116,62 +143,61 @@ def cast_ballot(
 ) -> Ballot:
     """Cast or change the lender's ballot; the latest one counts. Returns the ballot with
     its receipt. Submitting the same request again (same idempotency key) returns the
-    ballot the first submission created. `lender` must be freshly read (the callers read it
-    for the request)."""
-    event = ensure_current(VotingEvent.objects.get(pk=event.pk))
-    if not event.is_ballot_event:
-        raise DomainError(E.NOT_A_BALLOT_EVENT)
-    check_open(event)
-    elector = elector_for(event, lender)
-    if not lender.has_voting_password:
-        raise DomainError(E.NO_PASSWORD)
-    canonical = normalize_choice(event, choice)
-    unread = unread_attachments(event, lender)
-    if unread:
-        raise DomainError(E.ATTACHMENTS_UNREAD, count=unread)
+    ballot the first submission created. `event` and `lender` must be freshly read (the
+    callers read them for the request); the event's status is read again under the lock."""
+    event = ensure_current(event)
+    elector, canonical = precheck(event, lender, choice)
     idempotency_key = (idempotency_key or "")[:64]
-    check_voting_password(lender=lender, password=password, actor=actor)
     with transaction.atomic():
-        elector = Elector.objects.select_for_update().get(pk=elector.pk)
-        if idempotency_key:
-            earlier = Ballot.objects.filter(
-                elector=elector, idempotency_key=idempotency_key
-            ).first()
-            if earlier is not None:
-                earlier.replayed = True  # the API answers 200 (not 201) for a repeat
-                return earlier
-        # Lock the log head (only it) and re-read the event's status in the same query.
-        log = (
-            BallotLog.objects.select_for_update(of=("self",))
-            .select_related("event")
-            .get(event=event)
-        )
-        check_open(log.event)
-        now = timezone.now()
-        seq = log.size + 1
-        voter = ballot_log.voter_pseudonym(event, elector.id_index)
-        receipt = ballot_log.new_receipt()
-        line = ballot_log.ballot_line(
-            seq=seq,
-            voter=voter,
-            receipt=receipt,
-            choice=canonical,
-            weight_fen=elector.weight_fen,
-            cast_at=now,
-        )
-        leaf = ballot_log.append(log, line)
-        log.save(update_fields=["size", "frontier", "root"])
-        Ballot.objects.filter(elector=elector, is_current=True).update(is_current=False)
-        return Ballot.objects.create(
-            event=event,
-            elector=elector,
-            seq=seq,
-            voter=voter,
-            receipt=receipt,
-            choice=canonical,
-            weight_fen=elector.weight_fen,
-            cast_at=now,
-            leaf_hash=leaf,
-            is_current=True,
-            idempotency_key=idempotency_key,
-        )
+        failure = voting_password_failure(lender=lender, password=password, actor=actor)
+        ballot = None if failure else _append_ballot(event, elector, canonical, idempotency_key)
+    if failure is not None:
+        raise failure
+    return ballot
+
+
+def _append_ballot(
+    event: VotingEvent, elector: Elector, canonical: str, idempotency_key: str
+) -> Ballot:
+    """Under the lender's lock: answer a repeat, or append the ballot to the log."""
+    # The lender's current ballot and an earlier one with this key, in one query.
+    mine = Q(is_current=True)
+    if idempotency_key:
+        mine |= Q(idempotency_key=idempotency_key)
+    earlier = list(Ballot.objects.filter(mine, elector=elector))
+    for ballot in earlier:
+        if idempotency_key and ballot.idempotency_key == idempotency_key:
+            ballot.replayed = True  # the API answers 200 (not 201) for a repeat
+            return ballot
+    # Lock the log head (only it) and re-read the event's status in the same query.
+    log = BallotLog.objects.select_for_update(of=("self",)).select_related("event").get(event=event)
+    check_open(log.event)
+    now = timezone.now()
+    seq = log.size + 1
+    voter = ballot_log.voter_pseudonym(event, elector.id_index)
+    receipt = ballot_log.new_receipt()
+    line = ballot_log.ballot_line(
+        seq=seq,
+        voter=voter,
+        receipt=receipt,
+        choice=canonical,
+        weight_fen=elector.weight_fen,
+        cast_at=now,
+    )
+    leaf = ballot_log.append(log, line)
+    log.save(update_fields=["size", "frontier", "root"])
+    if earlier:  # the current one stops counting; it stays in the history
+        Ballot.objects.filter(pk=earlier[0].pk).update(is_current=False)
+    return Ballot.objects.create(
+        event=event,
+        elector=elector,
+        seq=seq,
+        voter=voter,
+        receipt=receipt,
+        choice=canonical,
+        weight_fen=elector.weight_fen,
+        cast_at=now,
+        leaf_hash=leaf,
+        is_current=True,
+        idempotency_key=idempotency_key,
+    )

@@ -31,7 +31,6 @@ from winddown.voting.services.casting import (
     check_open,
     elector_for,
     ensure_current,
-    unread_attachments,
 )
 
 
@@ -53,7 +52,7 @@ def signup_create(
     if event.kind != EventKind.RECRUITMENT:
         raise DomainError(E.NOT_RECRUITMENT)
     check_open(event)
-    elector_for(event, lender)
+    elector = elector_for(event, lender)
     if (
         clean_text(name or "") != lender.real_name
         or "".join((id_number or "").split()).upper() != lender.id_number
@@ -72,9 +71,8 @@ def signup_create(
         raise DomainError(E.SIGNUP_FIELD, field="photo", detail="请上传本人照片（JPG 或 PNG）")
     if resume is None:
         raise DomainError(E.SIGNUP_FIELD, field="resume", detail="请上传简历（PDF、JPG 或 PNG）")
-    unread = unread_attachments(event, lender)
-    if unread:
-        raise DomainError(E.ATTACHMENTS_UNREAD, count=unread)
+    if elector.unread:
+        raise DomainError(E.ATTACHMENTS_UNREAD, count=elector.unread)
     if (
         SignUp.objects.filter(event=event, lender=lender)
         .exclude(status=SignUpStatus.WITHDRAWN)

@@ -281,22 +281,6 @@ def _choice_from(request, event: VotingEvent) -> str | list[str]:
     return request.POST.get("choice", "")
 
 
-def _precheck(event: VotingEvent, lender: Lender, choice) -> str:
-    """What cast_ballot checks before the password, so the lender does not type it for
-    nothing; returns the canonical choice."""
-    if not event.is_ballot_event:
-        raise DomainError(VotingErrorCode.NOT_A_BALLOT_EVENT)
-    casting.check_open(event)
-    casting.elector_for(event, lender)
-    if not lender.has_voting_password:
-        raise DomainError(VotingErrorCode.NO_PASSWORD)
-    canonical = casting.normalize_choice(event, choice)
-    unread = casting.unread_attachments(event, lender)
-    if unread:
-        raise DomainError(VotingErrorCode.ATTACHMENTS_UNREAD, count=unread)
-    return canonical
-
-
 def _confirm_page(request, lender, event, canonical: str, key: str, errors: dict | None = None):
     context = {
         "event": event,
@@ -319,7 +303,7 @@ def event_vote(request, lender: Lender, event_id: int):
     choice = _choice_from(request, event)
     if request.POST.get("step") != "confirm":
         try:
-            canonical = _precheck(event, lender, choice)
+            _elector, canonical = casting.precheck(event, lender, choice)
         except DomainError as exc:
             return _render_event(request, lender, event, errors=_error_dict(exc))
         return _confirm_page(request, lender, event, canonical, uuid.uuid4().hex)
