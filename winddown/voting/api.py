@@ -96,6 +96,7 @@ ATTACHMENT_CONTENT = {
     "image/jpeg": BINARY,
     "image/png": BINARY,
 }
+PAGE_CONTENT = {"image/jpeg": BINARY}
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,64}")  # printable ASCII, no spaces
 RECEIPT_CACHE_SECONDS = 3600
 MAX_LIST = 500
@@ -192,6 +193,11 @@ class AttachmentOut(Schema):
     size: int
     sha256: str
     url: str
+    page_count: int = Field(description="PDF 的页数（图片为 0）")
+    page_urls: list[str] = Field(
+        description="PDF 各页的图片（JPEG，宽 1080 像素，供手机在页面内显示）；"
+        "页数很多时只有前若干页，其余请打开原文件"
+    )
     opened: bool | None = Field(None, description="出借人是否已阅读（仅出借人接口）")
 
 
@@ -228,6 +234,8 @@ def _attachment_out(attachment: EventAttachment, url: str, opened: bool | None =
         "size": attachment.size,
         "sha256": attachment.sha256,
         "url": url,
+        "page_count": attachment.page_count,
+        "page_urls": [f"{url}/pages/{n}" for n in range(1, len(attachment.page_images) + 1)],
         "opened": opened,
     }
 
@@ -463,6 +471,37 @@ def read_attachment(request, event_id: int, attachment_id: int):
         inline=True,
     )
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _page_response(attachment: EventAttachment, page: int):
+    if not 1 <= page <= len(attachment.page_images):
+        raise Http404("没有这一页")
+    response = _file_response(
+        private_files.open_plain(attachment.page_images[page - 1]),
+        content_type="image/jpeg",
+        filename=f"{attachment.name}-{page}.jpg",
+        inline=True,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@lender_router.get(
+    "/{event_id}/attachments/{attachment_id}/pages/{page}",
+    response={**ERRORS},
+    summary="阅读 PDF 附件的一页（图片，并记录已阅读）",
+    description="PDF 附件的第 page 页（从 1 起）为 JPEG 图片，手机可在页面内显示；"
+    "取得任一页即记录本人已阅读该附件。",
+    openapi_extra={"responses": {"200": {"description": "页面图片", "content": PAGE_CONTENT}}},
+)
+def read_attachment_page(request, event_id: int, attachment_id: int, page: int):
+    lender, event = _visible_event(request, event_id)
+    attachment = event.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("附件不存在")
+    response = _page_response(attachment, page)
+    casting.record_attachment_open(attachment=attachment, lender=lender)
     return response
 
 
@@ -1357,6 +1396,20 @@ def staff_attachment(request, event_id: int, attachment_id: int):
         filename=attachment.name,
         inline=True,
     )
+
+
+@staff_router.get(
+    "/events/{event_id}/attachments/{attachment_id}/pages/{page}",
+    response={**ERRORS},
+    summary="查看 PDF 附件的一页（出借人在手机上看到的图片）",
+    openapi_extra={"responses": {"200": {"description": "页面图片", "content": PAGE_CONTENT}}},
+)
+def staff_attachment_page(request, event_id: int, attachment_id: int, page: int):
+    _user, event = _event_for(request, event_id)
+    attachment = event.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("附件不存在")
+    return _page_response(attachment, page)
 
 
 @staff_router.delete(

@@ -129,12 +129,24 @@ class EventAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
     path = models.CharField(max_length=500)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # A PDF's pages as images (private paths, in order; see attachment_pages) and how many
+    # pages the PDF has: phones show images in the page, not PDFs.
+    page_images = models.JSONField(default=list, blank=True)
+    page_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
+
+    @property
+    def pages_not_shown(self) -> int:
+        return max(self.page_count - len(self.page_images), 0)
 
 
 class AttachmentOpen(models.Model):

@@ -17,6 +17,11 @@ urlpatterns: list = [
         views.attachment_file,
         name="lender-event-attachment-file",
     ),
+    path(
+        "m/events/<int:event_id>/attachments/<int:attachment_id>/pages/<int:page>/",
+        views.attachment_page,
+        name="lender-event-attachment-page",
+    ),
     path("m/events/<int:event_id>/vote/", views.event_vote, name="lender-event-vote"),
     path(
         "m/events/<int:event_id>/ballots/<str:receipt>/",

@@ -136,6 +136,11 @@ def test_resolution_from_draft_to_checked_receipt(voting_world, clients, tmp_pat
     )
     staff_copy = operator.get(f"/api/staff/events/{event_id}/attachments/{attachment['id']}")
     assert staff_copy.status_code == 200 and staff_copy["Content-Type"] == "application/pdf"
+    # The pages lenders will see on their phones.
+    assert attachment["page_count"] == 2 and len(attachment["page_urls"]) == 2
+    staff_page = operator.get(attachment["page_urls"][1])
+    assert staff_page.status_code == 200 and staff_page["Content-Type"] == "image/jpeg"
+    assert_detail(operator.get(f"{attachment['url']}/pages/3"), 404)
 
     # Submitted, returned with a comment, corrected, approved.
     assert ok(operator.post(f"/api/staff/events/{event_id}/submit"))["status"] == "submitted"
@@ -183,6 +188,15 @@ def test_resolution_from_draft_to_checked_receipt(voting_world, clients, tmp_pat
     assert_error(
         vote(lender_1, event_id, PASSWORD_1, choice="yes"), 409, "voting.attachments_unread"
     )
+    # Fetching a page image (how a phone app shows a PDF) counts as reading it, like the file.
+    page_url = detail["attachments"][0]["page_urls"][0]
+    assert (
+        page_url == f"/api/events/{event_id}/attachments/{detail['attachments'][0]['id']}/pages/1"
+    )
+    page = lender_1.get(page_url)
+    assert page.status_code == 200 and page["Content-Type"] == "image/jpeg"
+    assert b"".join(page.streaming_content).startswith(b"\xff\xd8\xff")
+    assert ok(lender_1.get(f"/api/events/{event_id}"))["unread_attachments"] == 0
     opened = lender_1.get(detail["attachments"][0]["url"])
     assert opened.status_code == 200
     assert opened["Content-Type"] == "application/pdf"
@@ -593,6 +607,7 @@ def test_roles_and_institution_boundaries(voting_world, clients):
         operator_b.post(f"/api/staff/events/{eid}/submit"),
         operator_b.post(f"/api/staff/events/{eid}/candidates", {"name": "某人"}),
         operator_b.get(f"/api/staff/events/{eid}/progress"),
+        operator_b.get(f"/api/staff/events/{eid}/attachments/1/pages/1"),
         operator_b.post(f"/api/staff/events/{eid}/cancel", {"reason": ""}),
     ):
         assert_detail(response, 404)

@@ -20,8 +20,9 @@ from winddown.identity.models import Lender
 from winddown.institutions.models import Institution
 from winddown.voting.models import VotingEvent
 from winddown.voting.services import lifecycle
+from winddown.voting.tests.sample_pdf import sample_pdf
 
-PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = sample_pdf()
 PNG_BYTES = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
@@ -230,6 +231,7 @@ def voting_known_ids(world, officer: User) -> dict[str, list]:
     return {
         "event_id": [resolution.pk, recruitment.pk, election.pk],
         "attachment_id": [attachment.pk],
+        "page": [1, 2],
         "notice_id": list(Notice.objects.filter(lender=lender).values_list("pk", flat=True)),
         "signup_id": [signup.pk],
         "key": ["c1", "c2"],

@@ -19,6 +19,7 @@ from winddown.core.errors import DomainError
 from winddown.institutions.models import Institution
 from winddown.pii.normalize import clean_text
 from winddown.rules import RulesInputError, get_rule
+from winddown.voting import attachment_pages
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import (
     EDITABLE_STATUSES,
@@ -239,15 +240,25 @@ def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachme
     for chunk in upload.chunks():
         digest.update(chunk)
         chunks.append(chunk)
-    path = private_files.save_plain(chunks, folder=ATTACHMENT_FOLDER)
-    attachment = EventAttachment.objects.create(
-        event=event,
-        name=clean_text(upload.name or "附件")[:255],
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-        path=path,
-    )
+    page_images, page_count = [], 0
+    if content_type == "application/pdf":
+        page_images, page_count = store_page_images(b"".join(chunks))
+    try:
+        path = private_files.save_plain(chunks, folder=ATTACHMENT_FOLDER)
+        attachment = EventAttachment.objects.create(
+            event=event,
+            name=clean_text(upload.name or "附件")[:255],
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            path=path,
+            page_images=page_images,
+            page_count=page_count,
+        )
+    except BaseException:
+        for image in page_images:
+            private_files.delete(image)
+        raise
     record(
         actor=actor,
         action=AuditAction.EVENT_UPDATED,
@@ -258,10 +269,33 @@ def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachme
     return attachment
 
 
+def store_page_images(pdf: bytes) -> tuple[list[str], int]:
+    """Render a PDF's pages for phones and store them; (image paths, pages in the PDF).
+    A PDF that cannot be opened is refused: lenders could not read it before voting."""
+    stored: list[str] = []
+    try:
+        count = attachment_pages.page_count(pdf)
+        for image in attachment_pages.render_pages(
+            pdf, max_pages=settings.ATTACHMENT_MAX_PAGE_IMAGES
+        ):
+            stored.append(private_files.save_plain([image], folder=ATTACHMENT_FOLDER))
+    except BaseException as exc:
+        for path in stored:
+            private_files.delete(path)
+        if isinstance(exc, attachment_pages.UnreadablePdf):
+            raise DomainError(
+                E.ATTACHMENT_INVALID,
+                field="attachment",
+                detail="PDF 文件无法打开（文件已损坏或设有打开密码），请另存为普通 PDF 后上传",
+            ) from None
+        raise
+    return stored, count
+
+
 @transaction.atomic
 def attachment_remove(*, attachment: EventAttachment, actor: Actor) -> None:
     event = _locked_editable(attachment.event)
-    path = attachment.path
+    paths = [attachment.path, *attachment.page_images]
     record(
         actor=actor,
         action=AuditAction.EVENT_UPDATED,
@@ -270,7 +304,7 @@ def attachment_remove(*, attachment: EventAttachment, actor: Actor) -> None:
         after={"attachment_removed": attachment.name},
     )
     attachment.delete()
-    transaction.on_commit(lambda: private_files.delete(path))
+    transaction.on_commit(lambda: [private_files.delete(path) for path in paths])
 
 
 # --- Submission and review ------------------------------------------------------------------

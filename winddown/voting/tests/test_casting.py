@@ -11,6 +11,7 @@ from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import Ballot, BallotLog, VotingEvent
 from winddown.voting.services import authoring, casting
 from winddown.voting.tests.conftest import ME, PASSWORD, make_event, open_now
+from winddown.voting.tests.sample_pdf import sample_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,7 @@ def test_abstain_only_when_allowed(institution_a, operator_a, wg_officer, lender
 def test_attachments_must_be_opened_first(institution_a, operator_a, wg_officer, lenders):
     draft = make_event(institution_a, operator_a)
     attachment = authoring.attachment_add(
-        event=draft, upload=SimpleUploadedFile("方案.pdf", b"%PDF-1.4 x"), actor=ME
+        event=draft, upload=SimpleUploadedFile("方案.pdf", sample_pdf()), actor=ME
     )
     event = open_now(draft, wg_officer)
     error = _error(event=event, lender=lenders[0], choice="yes", password=PASSWORD)

@@ -12,6 +12,7 @@ from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import Elector, EventStatus, Notice, VotingEvent
 from winddown.voting.services import authoring, casting, lifecycle
 from winddown.voting.tests.conftest import ME, PASSWORD, close_now, make_event, open_now
+from winddown.voting.tests.sample_pdf import sample_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +162,7 @@ def test_attachments_are_checked_and_hashed(institution_a, operator_a):
         authoring.attachment_add(
             event=event, upload=SimpleUploadedFile("a.exe", b"MZ\x90"), actor=ME
         )
-    pdf = b"%PDF-1.4\n%test\n"
+    pdf = sample_pdf()
     attachment = authoring.attachment_add(
         event=event, upload=SimpleUploadedFile("清退方案.pdf", pdf), actor=ME
     )

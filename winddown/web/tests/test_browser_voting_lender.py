@@ -19,6 +19,7 @@ from winddown.demo.generators import register_rows
 from winddown.voting.models import Ballot, SignUp, SignUpStatus, VotingEvent
 from winddown.voting.services import authoring, lifecycle
 from winddown.voting.tests.conftest import ME, close_now, make_event, open_now
+from winddown.voting.tests.sample_pdf import sample_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +27,7 @@ PHONE = "13500003333"
 NAME = "林晓雯"
 LENDER_ID = "440305199203150027"
 PASSWORD = "135790"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = sample_pdf()
 
 
 def tiny_png() -> bytes:
@@ -111,8 +112,17 @@ def test_recruitment_sign_up_withdraw_and_again(
     expect(phone.locator("#signup-phone")).to_be_disabled()
     snap(phone, "02-unread")
     phone.get_by_test_id("attachment").click()
-    expect(phone.get_by_test_id("attachment-name")).to_have_text("征集公告.pdf")
+    expect(phone.get_by_test_id("attachment-name")).to_have_text("征集公告.pdf（共 2 页）")
     expect(phone.get_by_test_id("attachment-viewer")).to_be_visible()
+    # The PDF's pages are images inside the page, as wide as the phone's screen.
+    pages = phone.get_by_test_id("attachment-page")
+    expect(pages).to_have_count(2)
+    phone.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=attachment-page]')]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    widths = pages.evaluate_all("imgs => imgs.map(img => [img.naturalWidth, img.width])")
+    assert widths == [[1080, widths[0][1]]] * 2 and 300 <= widths[0][1] <= 360
     snap(phone, "03-attachment", full_page=False)
     phone.locator("#attachment-back").click()
     expect(phone.get_by_test_id("unread-hint")).to_have_count(0)

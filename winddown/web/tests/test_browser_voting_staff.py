@@ -20,12 +20,13 @@ from winddown.conftest import make_lender, register_file, upload_and_activate
 from winddown.demo.generators import register_rows
 from winddown.voting.models import EventStatus, VotingEvent
 from winddown.voting.services import casting, lifecycle
+from winddown.voting.tests.sample_pdf import sample_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "258036"
 ME = Actor(None, "tests")
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = sample_pdf()
 TITLE = "关于网贷机构A良性退出方案的表决"
 # Yes: 1,000 + 2,000 (+ 8,000 later); no: 4,000 — none of these sums is a participation total.
 WEIGHTS = ["1000.00", "2000.00", "4000.00", "8000.00"]

@@ -26,11 +26,12 @@ from winddown.voting.models import (
 )
 from winddown.voting.services import authoring, casting, lifecycle, notices, signups
 from winddown.voting.tests.conftest import ME, PASSWORD, close_now, make_event, open_now
+from winddown.voting.tests.sample_pdf import sample_pdf
 from winddown.web.views.voting_lender import percent
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = sample_pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
@@ -128,6 +129,7 @@ def test_other_institutions_events_are_404(
         f"/m/events/{event.pk}/",
         f"/m/events/{event.pk}/attachments/{attachment.pk}/",
         f"/m/events/{event.pk}/attachments/{attachment.pk}/file/",
+        f"/m/events/{event.pk}/attachments/{attachment.pk}/pages/1/",
         f"/m/events/{event.pk}/ballots/AAAAAAAAAAAAAAAA/",
     ):
         assert signed_in.get(url).status_code == 404, url
@@ -224,12 +226,20 @@ def test_attachments_must_be_opened_before_voting(
     assert "请先点击阅读全部附件（还有 2 个未读）后再投票" in html
     assert not Ballot.objects.exists()
 
+    # A PDF is shown in the page as its pages' images (phones do not show PDFs in a page).
     html = page(signed_in.get(f"{url}attachments/{pdf.pk}/"))
-    assert f"{url}attachments/{pdf.pk}/file/" in html and 'type="application/pdf"' in html
+    assert "清退方案.pdf（共 2 页）" in html and "第 2 / 2 页" in html
+    assert html.count('data-testid="attachment-page"') == 2
+    assert f"{url}attachments/{pdf.pk}/file/" in html  # the original, to open or save
     assert AttachmentOpen.objects.filter(attachment=pdf, lender=lender).count() == 1
+    for number in (1, 2):
+        jpeg = signed_in.get(f"{url}attachments/{pdf.pk}/pages/{number}/")
+        assert jpeg["Content-Type"] == "image/jpeg"
+        assert b"".join(jpeg.streaming_content).startswith(b"\xff\xd8\xff")
+    for missing in (0, 3):
+        assert signed_in.get(f"{url}attachments/{pdf.pk}/pages/{missing}/").status_code == 404
     response = signed_in.get(f"{url}attachments/{pdf.pk}/file/")
     assert response["Content-Type"] == "application/pdf"
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert response["Content-Disposition"] == "inline"
     assert b"".join(response.streaming_content) == PDF
     assert "还有1个未读" in page(signed_in.get(url))

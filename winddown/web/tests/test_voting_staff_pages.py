@@ -32,11 +32,12 @@ from winddown.voting.models import (
 )
 from winddown.voting.services import casting, lifecycle, signups
 from winddown.voting.tests.conftest import ME, close_now, make_event, open_now
+from winddown.voting.tests.sample_pdf import sample_pdf
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "258036"
-PDF = b"%PDF-1.4\n%plan\n1 0 obj<<>>endobj\n%%EOF\n"
+PDF = sample_pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 # Distinct weights (yuan), so a per-option sum can never be mistaken for a participation total.
 WEIGHTS = ["1000.00", "2000.00", "4000.00", "8000.00", "16000.00", "32000.00"]

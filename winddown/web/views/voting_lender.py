@@ -15,7 +15,6 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from winddown.accounts.permissions import lender_required
@@ -240,30 +239,45 @@ def event_detail(request, lender: Lender, event_id: int):
     return _render_event(request, lender, event)
 
 
-@verified_lender_required
-def attachment_view(request, lender: Lender, event_id: int, attachment_id: int):
-    """The in-page viewer: opening it records that the lender read the attachment."""
+def _attachment(lender: Lender, event_id: int, attachment_id: int):
     event = _lender_event(lender, event_id)
     attachment = event.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404("附件不存在")
+    return event, attachment
+
+
+@verified_lender_required
+def attachment_view(request, lender: Lender, event_id: int, attachment_id: int):
+    """The in-page viewer (a PDF as its page images): opening it records that the lender
+    read the attachment."""
+    event, attachment = _attachment(lender, event_id, attachment_id)
     casting.record_attachment_open(attachment=attachment, lender=lender)
     context = {
         "event": event,
         "attachment": attachment,
-        "is_pdf": attachment.content_type == "application/pdf",
+        "pages": range(1, len(attachment.page_images) + 1),
     }
     return render(request, "web/lender/voting/attachment.html", context)
 
 
-@xframe_options_sameorigin
+@verified_lender_required
+def attachment_page(request, lender: Lender, event_id: int, attachment_id: int, page: int):
+    """One page of a PDF attachment as an image (numbered from 1)."""
+    _event, attachment = _attachment(lender, event_id, attachment_id)
+    if not 1 <= page <= len(attachment.page_images):
+        raise Http404("没有这一页")
+    response = FileResponse(
+        private_files.open_plain(attachment.page_images[page - 1]), content_type="image/jpeg"
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 @verified_lender_required
 def attachment_file(request, lender: Lender, event_id: int, attachment_id: int):
-    """The attachment itself, inline (the viewer frames it)."""
-    event = _lender_event(lender, event_id)
-    attachment = event.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404("附件不存在")
+    """The attachment itself, inline (an image in the viewer; a PDF in its own tab)."""
+    _event, attachment = _attachment(lender, event_id, attachment_id)
     response = FileResponse(
         private_files.open_plain(attachment.path), content_type=attachment.content_type
     )
