@@ -1,18 +1,15 @@
 """The result announcement (PDF) and the roster (XLSX).
 
-The PDF is read back with a small extractor written for what reportlab produces (objects,
-Flate/ASCII85 streams, TrueType subsets with ToUnicode maps, or the UCS-2 CID font), so the
-test checks the words on the page without poppler or a PDF library."""
+The PDF is read back with PDFium (pypdfium2, which also renders attachments), so the tests
+check the words a reader sees on the page."""
 
 from __future__ import annotations
 
-import base64
 import io
-import re
-import zlib
 from decimal import Decimal
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -32,88 +29,16 @@ pytestmark = pytest.mark.django_db
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 
-# --- A minimal text extractor for reportlab's PDFs ------------------------------------------
-
-
-def _objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
-    objects = {}
-    for match in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", data, re.S):
-        body = match.group(2)
-        stream = None
-        if b"stream" in body:
-            head, _, rest = body.partition(b"stream")
-            raw = rest.lstrip(b"\r\n")
-            raw = raw[: raw.rindex(b"endstream")].rstrip(b"\r\n")
-            if b"ASCII85Decode" in head:
-                raw = base64.a85decode(raw, adobe=True)
-            if b"FlateDecode" in head:
-                raw = zlib.decompress(raw)
-            stream, body = raw, head
-        objects[int(match.group(1))] = (body, stream)
-    return objects
-
-
-def _literal(raw: bytes) -> bytes:
-    """A PDF literal string's bytes (escapes resolved)."""
-    out, i = bytearray(), 0
-    while i < len(raw):
-        c = raw[i]
-        if c == 0x5C:  # backslash
-            nxt = raw[i + 1 : i + 2]
-            if nxt and nxt in b"01234567":
-                digits = re.match(rb"[0-7]{1,3}", raw[i + 1 :]).group()
-                out.append(int(digits, 8) & 0xFF)
-                i += 1 + len(digits)
-                continue
-            out += {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(nxt, nxt)
-            i += 2
-            continue
-        out.append(c)
-        i += 1
-    return bytes(out)
+# --- Reading the PDF back ------------------------------------------------------------------
 
 
 def pdf_text(data: bytes) -> str:
-    objects = _objects(data)
-    decoders = {}
-    for body, _ in objects.values():
-        if b"/Type /Font" not in body:
-            continue
-        name = re.search(rb"/Name /(\S+)", body)
-        if name is None:
-            continue
-        to_unicode = re.search(rb"/ToUnicode (\d+) 0 R", body)
-        if to_unicode:
-            cmap_stream = objects[int(to_unicode.group(1))][1].decode("latin-1")
-            table = {
-                int(code, 16): chr(int(uni, 16))
-                for code, uni in re.findall(r"<([0-9A-Fa-f]{2})> <([0-9A-Fa-f]{4})>", cmap_stream)
-            }
-            decoders[name.group(1)] = lambda b, t=table: "".join(t.get(x, "?") for x in b)
-        elif b"UCS2" in body:
-            decoders[name.group(1)] = lambda b: b.decode("utf-16-be", "replace")
-        else:
-            decoders[name.group(1)] = lambda b: b.decode("latin-1")
-    contents = []
-    for body, _ in objects.values():
-        if re.search(rb"/Type /Page\b", body):
-            ref = re.search(rb"/Contents (\d+) 0 R", body)
-            contents.append(objects[int(ref.group(1))][1])
-    text = []
-    token = re.compile(rb"/(\S+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\)\s*Tj|\[(.*?)\]\s*TJ|BT|T\*", re.S)
-    for stream in contents:
-        font = None
-        for match in token.finditer(stream):
-            if match.group(1):
-                font = match.group(1)
-            elif match.group(2) is not None:
-                text.append(decoders[font](_literal(match.group(2))))
-            elif match.group(3) is not None:
-                for part in re.findall(rb"\(((?:\\.|[^\\)])*)\)", match.group(3), re.S):
-                    text.append(decoders[font](_literal(part)))
-            else:
-                text.append("\n")
-    return "".join(text)
+    """The text of every page, as a reader copying it would get it (PDFium's extraction)."""
+    document = pdfium.PdfDocument(data)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
 
 
 def squeeze(value: str) -> str:
@@ -122,7 +47,11 @@ def squeeze(value: str) -> str:
 
 
 def page_count(data: bytes) -> int:
-    return len(re.findall(rb"/Type /Page\b", data))
+    document = pdfium.PdfDocument(data)
+    try:
+        return len(document)
+    finally:
+        document.close()
 
 
 # --- Fixtures -------------------------------------------------------------------------------
