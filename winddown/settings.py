@@ -196,7 +196,7 @@ PLATFORM_AGREEMENT_VERSION = "2026-11"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it from the page, not the cookie
-X_FRAME_OPTIONS = "SAMEORIGIN"  # attachments open in an in-page frame
+X_FRAME_OPTIONS = "DENY"  # nothing of ours is shown in a frame
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:

@@ -1,6 +1,9 @@
 """Who may open which page (Django test client; the browser tests walk the flows)."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from winddown.accounts.roles import Role
@@ -15,7 +18,10 @@ from winddown.conftest import (
     upload_and_activate,
 )
 from winddown.demo.generators import register_rows
+from winddown.identity.models import Lender
 from winddown.identity.providers.dev import last_code_for
+from winddown.verify import verify_bundle
+from winddown.voting.models import Ballot, VotingEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +237,26 @@ def test_demo_data_loads_and_its_lender_can_sign_in(client, db):
     assert response.status_code == 302 and response["Location"] == "/m/me/"
     page = client.get("/m/me/").content.decode()
     assert "125,000.00" in page and "网贷机构B" in page
+
+    # Voting in every stage that matters: open at A (the plan attached), published at B,
+    # where the demo lender voted and can check the receipt.
+    home = client.get("/m/").content.decode()
+    for title in ("良性退出方案的表决", "征集网贷机构A出借人代表", "选举网贷机构B监督委员会成员"):
+        assert title in home
+    vote = VotingEvent.objects.get(title="关于网贷机构A良性退出方案的表决")
+    plan = vote.attachments.get()
+    assert vote.status == "open" and plan.page_count == len(plan.page_images) >= 2
+    election = VotingEvent.objects.get(title="选举网贷机构B监督委员会成员")
+    assert election.status == "published"
+    assert election.result["result"]["elected"] == ["陈立新", "赵国强", "刘美华"]
+    lender = Lender.objects.get(real_name="王小金")
+    receipt = Ballot.objects.get(event=election, elector__id_index=lender.id_index).receipt
+    assert (
+        f"/m/events/{election.pk}/ballots/{receipt}/"
+        in client.get(f"/m/events/{election.pk}/").content.decode()
+    )
+    bundle = Path(settings.PRIVATE_STORAGE_ROOT) / election.bundle_path
+    assert verify_bundle(bundle).ok
 
 
 def test_nul_characters_in_forms_are_refused(client, db):

@@ -1,5 +1,6 @@
-"""Demo data: 网贷机构A with about 1,000 lenders, 网贷机构B, one account per role, and two
-demo lenders (one ready to use, one to walk through identity verification)."""
+"""Demo data: 网贷机构A with about 1,000 lenders, 网贷机构B, one account per role, two demo
+lenders (one ready to use, one to walk through identity verification) and voting events in
+every stage that matters (winddown/demo/events.py)."""
 
 import base64
 import random
@@ -15,6 +16,8 @@ from winddown.accounts.models import User
 from winddown.accounts.roles import Role
 from winddown.audit.services import Actor
 from winddown.claims.services import activate_version, import_register
+from winddown.demo.events import DEMO_VOTING_PASSWORD as VOTING_PASSWORD
+from winddown.demo.events import load_demo_events
 from winddown.demo.generators import register_rows, write_register_csv
 from winddown.identity import services as identity_services
 from winddown.identity.models import Lender
@@ -37,7 +40,6 @@ STAFF = [
 # Demo lenders: (phone, name, ID number, principal at A in yuan, ready to vote?)
 READY_LENDER = ("13800138000", "王小金", "110101198001010053", "125000.00", True)
 NEW_LENDER = ("13900139000", "张小英", "440305199203150027", "8800.50", False)
-VOTING_PASSWORD = "135790"
 
 
 class Command(BaseCommand):
@@ -82,8 +84,9 @@ class Command(BaseCommand):
                     membership_set(actor=actor, user=user, institution=institutions[institution])
                 users[username] = user
             self._register(a, users["operator_a"], 1000, seed=7, extra=[READY_LENDER, NEW_LENDER])
-            self._register(b, users["operator_b"], 60, seed=8, extra=[READY_LENDER])
-            self._ready_lender()
+            rows_b = self._register(b, users["operator_b"], 60, seed=8, extra=[READY_LENDER])
+            ready = self._ready_lender()
+            load_demo_events(users=users, lenders_b=rows_b, ready_lender=ready)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def _register(self, institution, operator, count, *, seed, extra):
@@ -107,8 +110,9 @@ class Command(BaseCommand):
         activate_version(
             version=result.version, user=operator, actor=Actor(operator.pk, operator.audit_label)
         )
+        return rows
 
-    def _ready_lender(self):
+    def _ready_lender(self) -> Lender:
         phone, name, number, _, _ = READY_LENDER
         ring = keyring()
         user = User.objects.create_user("lender-demo-ready", role=Role.LENDER)
@@ -131,3 +135,4 @@ class Command(BaseCommand):
             confirm=VOTING_PASSWORD,
             actor=Actor(user.pk, user.audit_label),
         )
+        return lender
