@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
 from django.core.cache import cache
@@ -460,9 +461,7 @@ def my_event(request, event_id: int):
 )
 def read_attachment(request, event_id: int, attachment_id: int):
     lender, event = _visible_event(request, event_id)
-    attachment = event.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404("附件不存在")
+    attachment = selectors.event_attachment(event, attachment_id)
     casting.record_attachment_open(attachment=attachment, lender=lender)
     response = _file_response(
         private_files.open_plain(attachment.path),
@@ -480,7 +479,7 @@ def _page_response(attachment: EventAttachment, page: int):
     response = _file_response(
         private_files.open_plain(attachment.page_images[page - 1]),
         content_type="image/jpeg",
-        filename=f"{attachment.name}-{page}.jpg",
+        filename=f"{PurePath(attachment.name).stem}-{page}.jpg",
         inline=True,
     )
     response["Cache-Control"] = "private, max-age=3600"
@@ -497,9 +496,7 @@ def _page_response(attachment: EventAttachment, page: int):
 )
 def read_attachment_page(request, event_id: int, attachment_id: int, page: int):
     lender, event = _visible_event(request, event_id)
-    attachment = event.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404("附件不存在")
+    attachment = selectors.event_attachment(event, attachment_id)
     response = _page_response(attachment, page)
     casting.record_attachment_open(attachment=attachment, lender=lender)
     return response
@@ -1387,9 +1384,7 @@ def add_attachment(request, event_id: int, attachment: File[UploadedFile | None]
 )
 def staff_attachment(request, event_id: int, attachment_id: int):
     _user, event = _event_for(request, event_id)
-    attachment = event.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404("附件不存在")
+    attachment = selectors.event_attachment(event, attachment_id)
     return _file_response(
         private_files.open_plain(attachment.path),
         content_type=attachment.content_type,
@@ -1406,9 +1401,7 @@ def staff_attachment(request, event_id: int, attachment_id: int):
 )
 def staff_attachment_page(request, event_id: int, attachment_id: int, page: int):
     _user, event = _event_for(request, event_id)
-    attachment = event.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404("附件不存在")
+    attachment = selectors.event_attachment(event, attachment_id)
     return _page_response(attachment, page)
 
 
@@ -1419,9 +1412,7 @@ def staff_attachment_page(request, event_id: int, attachment_id: int, page: int)
 )
 def remove_attachment(request, event_id: int, attachment_id: int):
     _user, event = _event_for(request, event_id, Role.OPERATOR)
-    attachment = event.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404("附件不存在")
+    attachment = selectors.event_attachment(event, attachment_id)
     authoring.attachment_remove(attachment=attachment, actor=actor_from_request(request))
     return _staff_event_out(event)
 

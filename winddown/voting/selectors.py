@@ -15,6 +15,7 @@ from winddown.voting.models import (
     AttachmentOpen,
     Ballot,
     Elector,
+    EventAttachment,
     EventStatus,
     Notice,
     SignUp,
@@ -59,6 +60,13 @@ def lender_event(lender: Lender, event_id: int) -> VotingEvent:
     if event is None:
         raise Http404("活动不存在")
     return event
+
+
+def event_attachment(event: VotingEvent, attachment_id: int) -> EventAttachment:
+    attachment = event.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("附件不存在")
+    return attachment
 
 
 def current_ballot(event: VotingEvent, lender: Lender) -> Ballot | None:

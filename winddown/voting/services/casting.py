@@ -169,6 +169,7 @@ def _append_ballot(
         if idempotency_key and ballot.idempotency_key == idempotency_key:
             ballot.replayed = True  # the API answers 200 (not 201) for a repeat
             return ballot
+    current = next((ballot for ballot in earlier if ballot.is_current), None)
     # Lock the log head (only it) and re-read the event's status in the same query.
     log = BallotLog.objects.select_for_update(of=("self",)).select_related("event").get(event=event)
     check_open(log.event)
@@ -186,8 +187,8 @@ def _append_ballot(
     )
     leaf = ballot_log.append(log, line)
     log.save(update_fields=["size", "frontier", "root"])
-    if earlier:  # the current one stops counting; it stays in the history
-        Ballot.objects.filter(pk=earlier[0].pk).update(is_current=False)
+    if current is not None:  # it stops counting; it stays in the history
+        Ballot.objects.filter(pk=current.pk).update(is_current=False)
     return Ballot.objects.create(
         event=event,
         elector=elector,

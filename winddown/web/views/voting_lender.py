@@ -241,9 +241,7 @@ def event_detail(request, lender: Lender, event_id: int):
 
 def _attachment(lender: Lender, event_id: int, attachment_id: int):
     event = _lender_event(lender, event_id)
-    attachment = event.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404("附件不存在")
+    attachment = selectors.event_attachment(event, attachment_id)
     return event, attachment
 
 

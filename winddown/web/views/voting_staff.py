@@ -553,9 +553,7 @@ def event_edit(request, event_id: int):
 @staff_required()
 def event_attachment(request, event_id: int, attachment_id: int):
     event = selectors.access_event_by_id(request.user, event_id)
-    attachment = event.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404("附件不存在")
+    attachment = selectors.event_attachment(event, attachment_id)
     response = FileResponse(
         private_files.open_plain(attachment.path), content_type=attachment.content_type
     )
