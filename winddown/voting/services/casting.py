@@ -170,13 +170,17 @@ def _append_ballot(
             ballot.replayed = True  # the API answers 200 (not 201) for a repeat
             return ballot
     current = next((ballot for ballot in earlier if ballot.is_current), None)
+    if current is not None:  # it stops counting (it stays in the history); rolled back with
+        # the rest if the event turns out to be closed. Done before the log head is locked:
+        # that lock serialises the event's ballots, so the less happens under it the better.
+        Ballot.objects.filter(pk=current.pk).update(is_current=False)
+    voter = ballot_log.voter_pseudonym(event, elector.id_index)
+    receipt = ballot_log.new_receipt()
     # Lock the log head (only it) and re-read the event's status in the same query.
     log = BallotLog.objects.select_for_update(of=("self",)).select_related("event").get(event=event)
     check_open(log.event)
-    now = timezone.now()
+    now = timezone.now()  # under the lock: times rise with the sequence numbers
     seq = log.size + 1
-    voter = ballot_log.voter_pseudonym(event, elector.id_index)
-    receipt = ballot_log.new_receipt()
     line = ballot_log.ballot_line(
         seq=seq,
         voter=voter,
@@ -187,8 +191,6 @@ def _append_ballot(
     )
     leaf = ballot_log.append(log, line)
     log.save(update_fields=["size", "frontier", "root"])
-    if current is not None:  # it stops counting; it stays in the history
-        Ballot.objects.filter(pk=current.pk).update(is_current=False)
     return Ballot.objects.create(
         event=event,
         elector=elector,
