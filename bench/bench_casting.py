@@ -1,8 +1,9 @@
 """Casting ballots over HTTP on PostgreSQL: voting password check and ballot log included.
 
 Sets up (untimed) a resolution event whose electorate is a generated register of `--lenders`
-lenders, each verified with a voting password and an API token. Serves the platform with
-gunicorn on 127.0.0.1 (loopback only) and drives `POST /api/events/<id>/ballots` with wrk
+lenders, each verified with a voting password and an API token. Serves the platform as in
+production, nginx in front of gunicorn's sync workers, on 127.0.0.1 (loopback only), and
+drives `POST /api/events/<id>/ballots` with wrk
 from `--connections` concurrent lenders for `--seconds` seconds (bounded in time and count):
 each request casts or changes a ballot with the password and a fresh idempotency key.
 
@@ -12,14 +13,14 @@ the server keeps up; `--rate 0` drops the pauses and finds the ceiling (then eve
 connection queues, and the latency is mostly waiting for a worker).
 
 Prints throughput, latency percentiles and the status codes; the CPU each part of the system
-used per ballot while the load ran (gunicorn workers, PostgreSQL, wrk, all); checks the
+used per ballot while the load ran (gunicorn workers, PostgreSQL, nginx, wrk, all); checks the
 database afterwards (one current ballot per lender, a gapless log); then times single
 requests in-process to show where a worker's time goes.
 Target (issue 4): >= 300 ballots/s sustained for 60 s, p99 <= 250 ms, 200 concurrent lenders.
 
 Usage: .venv/bin/python bench/bench_casting.py [--lenders 2000] [--connections 200]
        [--rate 300] [--seconds 60] [--workers 4]
-Installs Debian's wrk if it is missing (root only).
+Installs Debian's wrk and nginx if they are missing (root only).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -37,7 +37,8 @@ from pathlib import Path
 
 from _setup import OUT, PYTHON, ROOT, fresh_database, manage, register_file
 
-PORT = 8765
+PORT = 8765  # nginx
+APP_PORT = 8766  # gunicorn, behind it
 PASSWORD = "135790"
 
 SETUP = r"""
@@ -117,7 +118,14 @@ function init(args)
   counter = id * 100000000
 end
 
+local greeted = 0
 function request()
+  -- Each connection first fetches /healthz, so its first ballot follows a pause like every
+  -- other one instead of all connections voting in the same instant.
+  if greeted < CONNECTIONS_PER_THREAD then
+    greeted = greeted + 1
+    return wrk.format("GET", "/healthz")
+  end
   counter = counter + 1
   local token = tokens[(counter % #tokens) + 1]
   local body = string.format('{"choice":"%s","password":"%s","idempotency_key":"k%d"}',
@@ -196,7 +204,12 @@ rest = total - sum(spent.values()) / N * 1000
 print(f"  {'HTTP, middleware, ninja':30s} {rest:5.2f} ms")
 """
 
-GROUPS = {"gunicorn": "gunicorn workers", "postgres": "PostgreSQL", "wrk": "wrk"}
+GROUPS = {
+    "gunicorn": "gunicorn workers",
+    "postgres": "PostgreSQL",
+    "nginx": "nginx",
+    "wrk": "wrk",
+}
 
 
 def cpu_seconds() -> tuple[dict[str, float], float]:
@@ -228,18 +241,79 @@ def cpu_per_ballot(before, after, ballots: int) -> str:
     return f"CPU per ballot under load: {', '.join(parts)}; whole machine {total:.1f} ms"
 
 
-def ensure_wrk() -> str:
-    path = shutil.which("wrk")
+def ensure_tool(command: str, package: str) -> str:
+    """A Debian tool the bench drives (wrk, nginx), installed if missing (root only)."""
+    path = shutil.which(command) or shutil.which(command, path="/usr/sbin")
     if path:
         return path
     if os.geteuid() != 0:
-        raise SystemExit("wrk is needed: sudo apt-get install -y wrk")
+        raise SystemExit(f"{command} is needed: sudo apt-get install -y {package}")
     subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "wrk"],
+        ["apt-get", "install", "-y", "-qq", package],
         check=True,
         env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
     )
-    return shutil.which("wrk")
+    return shutil.which(command) or shutil.which(command, path="/usr/sbin")
+
+
+NGINX_CONF = """
+{user}
+worker_processes 1;
+daemon off;
+pid {out}/nginx.pid;
+error_log {out}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  log_format timing '$msec $request_method $status $request_time';
+  access_log {out}/nginx-access.log timing;
+  client_body_temp_path {out}/nginx-body;
+  proxy_temp_path {out}/nginx-proxy;
+  fastcgi_temp_path {out}/nginx-fastcgi;
+  uwsgi_temp_path {out}/nginx-uwsgi;
+  scgi_temp_path {out}/nginx-scgi;
+  keepalive_timeout 75s;
+  keepalive_requests 1000000;
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://127.0.0.1:{app_port};
+      proxy_set_header Host $host;
+    }}
+  }}
+}}
+"""
+
+
+def ballot_timings() -> tuple[float, list[float]]:
+    """From nginx's log: ballots per second between the first and the last ballot, and each
+    ballot's time at the proxy in ms (waiting for a worker included)."""
+    times, durations = [], []
+    for line in (OUT / "nginx-access.log").read_text().splitlines():
+        at, method, status, seconds = line.split()
+        if method == "POST" and status in ("200", "201"):
+            times.append(float(at))
+            durations.append(float(seconds) * 1000)
+    return len(times) / (max(times) - min(times)), sorted(durations)
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def start_nginx(nginx: str) -> subprocess.Popen:
+    """The buffering proxy production puts in front of gunicorn's sync workers: it holds
+    the slow and pausing connections of phones, the workers only see whole requests."""
+    conf = OUT / "nginx.conf"
+    (OUT / "nginx-access.log").unlink(missing_ok=True)
+    conf.write_text(
+        NGINX_CONF.format(
+            user="user root;" if os.geteuid() == 0 else "",
+            out=OUT,
+            port=PORT,
+            app_port=APP_PORT,
+        )
+    )
+    return subprocess.Popen([nginx, "-c", str(conf)])
 
 
 def main() -> None:
@@ -250,7 +324,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    wrk = ensure_wrk()
+    wrk = ensure_tool("wrk", "wrk")
+    nginx = ensure_tool("nginx", "nginx")
     env = fresh_database("postgres")
     register = register_file(args.lenders)
     outfile = OUT / "casting.json"
@@ -271,6 +346,7 @@ def main() -> None:
         WRK_SCRIPT.replace("EVENT_ID", str(data["event"]))
         .replace("TOKENS_FILE", json.dumps(str(tokens_file)))
         .replace("PASSWORD", json.dumps(PASSWORD))
+        .replace("CONNECTIONS_PER_THREAD", str(args.connections // 2))
         .replace("PAUSE_MS", str(round(1000 * args.connections / args.rate) if args.rate else 0))
     )
     server_env = {**env, "WINDDOWN_ALLOWED_HOSTS": "127.0.0.1,localhost"}
@@ -281,7 +357,7 @@ def main() -> None:
             "--workers",
             str(args.workers),
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{APP_PORT}",
             "--log-level",
             "warning",
             "--backlog",
@@ -290,6 +366,7 @@ def main() -> None:
         cwd=ROOT,
         env=server_env,
     )
+    proxy = start_nginx(nginx)
     try:
         for _ in range(100):
             try:
@@ -299,7 +376,7 @@ def main() -> None:
                 time.sleep(0.2)
         offered = f"offered {args.rate}/s" if args.rate else "no pauses"
         print(
-            f"gunicorn: {args.workers} sync workers; wrk: {args.connections} connections "
+            f"nginx -> gunicorn: {args.workers} sync workers; wrk: {args.connections} connections "
             f"({offered}), {args.seconds} s, {args.lenders} lenders"
         )
         before = cpu_seconds()
@@ -325,15 +402,20 @@ def main() -> None:
         )
         after = cpu_seconds()
     finally:
+        proxy.send_signal(signal.SIGTERM)
         server.send_signal(signal.SIGTERM)
+        proxy.wait(timeout=30)
         server.wait(timeout=30)
     report = done.stdout
     print(report)
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1))
-    requests = int(re.search(r"(\d+) requests in", report).group(1))
-    print(cpu_per_ballot(before, after, requests))
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", report)
-    p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    rate, durations = ballot_timings()
+    p50_ms, p99_ms = percentile(durations, 0.50), percentile(durations, 0.99)
+    print(
+        f"ballots at the proxy: {len(durations):,} in {len(durations) / rate:.0f} s = "
+        f"{rate:.0f}/s; p50 {p50_ms:.0f} ms, p90 {percentile(durations, 0.9):.0f} ms, "
+        f"p99 {p99_ms:.0f} ms, max {durations[-1]:.0f} ms"
+    )
+    print(cpu_per_ballot(before, after, len(durations)))
     check = (
         "from winddown.voting.models import Ballot, BallotLog\n"
         f"b = Ballot.objects.filter(event_id={data['event']})\n"
