@@ -24,15 +24,13 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from winddown.accounts.models import User
-from winddown.accounts.roles import Role
 from winddown.audit.services import Actor
+from winddown.demo.lenders import verified_lender
 from winddown.identity import services as identity_services
 from winddown.identity import voting_password
 from winddown.identity.models import Lender
 from winddown.institutions.models import Institution
-from winddown.pii import keys
 from winddown.pii.idnumbers import IdType
-from winddown.pii.keys import keyring
 from winddown.voting.models import VotingEvent
 from winddown.voting.services import authoring, casting, lifecycle
 
@@ -170,31 +168,19 @@ def _published_election(institution, operator, officer, lenders_b, ready_lender)
 def _lenders_with_accounts(rows: list[list[str]], electorate: set[str]) -> list[Lender]:
     """Verified lender accounts for the register rows in the electorate (the ready demo
     lender's own account already exists and is reused), all with the demo voting password."""
-    ring = keyring()
     password_hash = voting_password.hash_password(DEMO_VOTING_PASSWORD)
-    now = timezone.now()
     lenders = []
     for name, _id_type, number, phone, *_ in rows:
         index = identity_services.id_index(IdType.RESIDENT_ID, number)
         if index not in electorate:
             continue  # nothing outstanding (fully repaid): no vote
-        lender = Lender.objects.filter(id_index=index).first()
-        if lender is None:
-            user = User.objects.create_user(f"lender-demo-{index[:12]}", role=Role.LENDER)
-            lender = Lender.objects.create(
-                user=user,
-                phone_enc=ring.encrypt(phone, purpose=keys.PHONE),
-                phone_index=identity_services.phone_index(phone),
-                real_name=name,
-                id_number_enc=ring.encrypt(number, purpose=keys.ID_NUMBER),
-                id_index=index,
-                identity_checked_at=now,
-                agreement_version="demo",
-                agreement_accepted_at=now,
-                liveness_passed_at=now,
-                voting_password_hash=password_hash,
-                voting_password_set_at=now,
-            )
+        lender = Lender.objects.filter(id_index=index).first() or verified_lender(
+            username=f"lender-demo-{index[:12]}",
+            name=name,
+            id_number=number,
+            phone=phone,
+            voting_password_hash=password_hash,
+        )
         lenders.append(lender)
     return lenders
 

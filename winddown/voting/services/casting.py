@@ -179,27 +179,21 @@ def _append_ballot(
     # Lock the log head (only it) and re-read the event's status in the same query.
     log = BallotLog.objects.select_for_update(of=("self",)).select_related("event").get(event=event)
     check_open(log.event)
-    now = timezone.now()  # under the lock: times rise with the sequence numbers
-    seq = log.size + 1
-    line = ballot_log.ballot_line(
-        seq=seq,
-        voter=voter,
-        receipt=receipt,
-        choice=canonical,
-        weight_fen=elector.weight_fen,
-        cast_at=now,
-    )
-    leaf = ballot_log.append(log, line)
+    # The log line holds exactly what the ballot row stores (the published bundle's data).
+    entry = {
+        "seq": log.size + 1,
+        "voter": voter,
+        "receipt": receipt,
+        "choice": canonical,
+        "weight_fen": elector.weight_fen,
+        "cast_at": timezone.now(),  # under the lock: times rise with the sequence numbers
+    }
+    leaf = ballot_log.append(log, ballot_log.ballot_line(**entry))
     log.save(update_fields=["size", "frontier", "root"])
     return Ballot.objects.create(
         event=event,
         elector=elector,
-        seq=seq,
-        voter=voter,
-        receipt=receipt,
-        choice=canonical,
-        weight_fen=elector.weight_fen,
-        cast_at=now,
+        **entry,
         leaf_hash=leaf,
         is_current=True,
         idempotency_key=idempotency_key,

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from winddown.accounts.models import User
@@ -19,13 +18,11 @@ from winddown.claims.services import activate_version, import_register
 from winddown.demo.events import DEMO_VOTING_PASSWORD as VOTING_PASSWORD
 from winddown.demo.events import load_demo_events
 from winddown.demo.generators import register_rows, write_register_csv
+from winddown.demo.lenders import verified_lender
 from winddown.identity import services as identity_services
 from winddown.identity.models import Lender
 from winddown.institutions.models import Institution, InstitutionStatus
 from winddown.institutions.services import institution_create, membership_set
-from winddown.pii import keys
-from winddown.pii.idnumbers import IdType
-from winddown.pii.keys import keyring
 
 DEMO_PASSWORD = "Winddown-demo-2026"
 # Fixed demo TOTP secret (base32) so the README can tell people how to sign in.
@@ -114,21 +111,10 @@ class Command(BaseCommand):
 
     def _ready_lender(self) -> Lender:
         phone, name, number, _, _ = READY_LENDER
-        ring = keyring()
-        user = User.objects.create_user("lender-demo-ready", role=Role.LENDER)
-        now = timezone.now()
-        lender = Lender.objects.create(
-            user=user,
-            phone_enc=ring.encrypt(phone, purpose=keys.PHONE),
-            phone_index=identity_services.phone_index(phone),
-            real_name=name,
-            id_number_enc=ring.encrypt(number, purpose=keys.ID_NUMBER),
-            id_index=identity_services.id_index(IdType.RESIDENT_ID, number),
-            identity_checked_at=now,
-            agreement_version="demo",
-            agreement_accepted_at=now,
-            liveness_passed_at=now,
+        lender = verified_lender(
+            username="lender-demo-ready", name=name, id_number=number, phone=phone
         )
+        user = lender.user
         identity_services.set_voting_password(
             lender=lender,
             password=VOTING_PASSWORD,
