@@ -78,6 +78,8 @@ def test_blind_index_is_deterministic_keyed_and_purpose_separated():
         f"k1:{OLD},k1:{NEW}",
         f"a-b:{OLD}",
     ],
+    # Stable ids (the keys are random): parallel workers must collect the same tests.
+    ids=["empty", "no-kid", "not-base64", "short-key", "duplicate-kid", "bad-kid"],
 )
 def test_malformed_key_specs_are_refused(spec):
     with pytest.raises(KeySpecError):
