@@ -17,11 +17,19 @@ from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import (
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from winddown.accounts.models import User
 from winddown.audit.services import Actor
@@ -30,6 +38,7 @@ from winddown.identity import services as identity_services
 from winddown.identity import voting_password
 from winddown.identity.models import Lender
 from winddown.institutions.models import Institution
+from winddown.money import format_yuan
 from winddown.pii.idnumbers import IdType
 from winddown.voting.models import VotingEvent
 from winddown.voting.services import authoring, casting, lifecycle
@@ -186,15 +195,35 @@ def _lenders_with_accounts(rows: list[list[str]], electorate: set[str]) -> list[
 
 
 def exit_plan_pdf() -> bytes:
-    """The demo exit plan: a few pages of Chinese text, as an institution would attach."""
+    """The demo exit plan: its sections and an appendix table of monthly collections, a few
+    pages long, as an institution would attach it."""
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     title = ParagraphStyle("title", fontName="STSong-Light", fontSize=18, leading=28)
     heading = ParagraphStyle("heading", fontName="STSong-Light", fontSize=14, leading=24)
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=11, leading=20, wordWrap="CJK")
     story = [Paragraph("网贷机构A良性退出方案（表决稿）", title), Spacer(1, 12)]
-    for _ in range(3):  # long enough to need scrolling on a phone
-        for section, text in PLAN_SECTIONS:
-            story += [Paragraph(section, heading), Paragraph(text * 4, body), Spacer(1, 8)]
+    for section, text in PLAN_SECTIONS:
+        story += [Paragraph(section, heading), Paragraph(text, body), Spacer(1, 8)]
+    story += [PageBreak(), Paragraph("附表：历月催收回款（演示数据）", heading), Spacer(1, 8)]
+    rng = random.Random(2019)
+    rows, total_fen = [["月份", "催收回款（元）", "累计回款（元）"]], 0
+    for month in range(48):
+        collected_fen = rng.randrange(80_000_00, 2_500_000_00)
+        total_fen += collected_fen
+        label = f"{2020 + month // 12}年{month % 12 + 1}月"
+        rows.append([label, format_yuan(collected_fen), format_yuan(total_fen)])
+    table = Table(rows, colWidths=[120, 150, 150], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), "STSong-Light", 10),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+            ]
+        )
+    )
+    story.append(table)
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, title="网贷机构A良性退出方案").build(story)
     return out.getvalue()
