@@ -23,6 +23,7 @@ from .spec import (
     FIELDS,
     HEADER,
     LINE_RE,
+    MANIFEST_KEYS,
     MANIFEST_NAME,
     MAX_MANIFEST_BYTES,
     ManifestError,
@@ -191,7 +192,7 @@ def write_bundle(
                 "sha256": writer.sha.hexdigest(),
             }
             doc["merkle"] = {"size": writer.log.size, "root": writer.log.root().hex()}
-            ordered = {k: doc[k] for k in _ORDER if k in doc}
+            ordered = {k: doc[k] for k in MANIFEST_KEYS if k in doc}
             ordered.update((k, v) for k, v in doc.items() if k not in ordered)
             text = json.dumps(ordered, ensure_ascii=False, indent=1) + "\n"
             minfo = zipfile.ZipInfo(MANIFEST_NAME, date_time=(2000, 1, 1, 0, 0, 0))
@@ -202,20 +203,6 @@ def write_bundle(
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return ordered
-
-
-_ORDER = (
-    "format",
-    "event",
-    "rule",
-    "electorate",
-    "resolution",
-    "election",
-    "hash_alg",
-    "ballots",
-    "merkle",
-    "declared",
-)
 
 
 # ---------------------------------------------------------------- reading

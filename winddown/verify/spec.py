@@ -52,7 +52,8 @@ CANDIDATE_KEY_RE = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 HEX_RE = re.compile(r"[0-9a-f]+")
 _TIME_RE = re.compile(FIELD_PATTERNS["cast_at"].decode())
 
-_TOP_KEYS = (
+# The manifest's top-level keys, in the order the writer puts them.
+MANIFEST_KEYS = (
     "format",
     "event",
     "rule",
@@ -251,7 +252,7 @@ def parse_manifest(doc: Any) -> EventSpec:
     """Check the event definition of a manifest (everything except
     ``ballots``, ``merkle`` and ``declared``, see :func:`check_commitments`)."""
     obj = _obj(doc, "(manifest)")
-    _only(obj, _TOP_KEYS, "")
+    _only(obj, MANIFEST_KEYS, "")
     fmt = _get(obj, "format", "")
     if fmt != FORMAT:
         raise ManifestError(

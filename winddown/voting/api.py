@@ -72,7 +72,13 @@ from winddown.voting.models import (
     VotingEvent,
 )
 from winddown.voting.services import authoring, casting, notices, signups
-from winddown.voting.tally import OPTION_LABELS, event_options
+from winddown.voting.tally import (
+    OPTION_LABELS,
+    candidate_names,
+    choice_keys,
+    choice_words,
+    event_options,
+)
 
 lender_router = Router(tags=["出借人投票"], auth=AUTH)
 notices_router = Router(tags=["出借人消息"], auth=AUTH)
@@ -152,21 +158,6 @@ def _rule(event: VotingEvent) -> dict:
     except RulesInputError:
         return {"rule_id": event.rule_id, "rule_name": "", "rule_citation": ""}
     return {"rule_id": rule.id, "rule_name": rule.name, "rule_citation": rule.citation}
-
-
-def _candidate_names(event: VotingEvent) -> dict[str, str]:
-    return dict(event.candidates.values_list("key", "name"))
-
-
-def _choice_keys(choice: str) -> list[str]:
-    return [key for key in choice.split("+") if key]
-
-
-def _choice_label(event: VotingEvent, choice: str, names: dict[str, str] | None = None) -> str:
-    if event.kind == EventKind.RESOLUTION:
-        return OPTION_LABELS.get(choice, choice)
-    names = _candidate_names(event) if names is None else names
-    return "、".join(names.get(key, key) for key in _choice_keys(choice))
 
 
 def _file_response(chunks_or_file, *, content_type: str, filename: str, inline: bool):
@@ -255,8 +246,8 @@ def _ballot_out(event: VotingEvent, ballot: Ballot, names: dict[str, str] | None
         "seq": ballot.seq,
         "receipt": ballot.receipt,
         "choice": ballot.choice,
-        "choices": _choice_keys(ballot.choice),
-        "choice_label": _choice_label(event, ballot.choice, names),
+        "choices": choice_keys(ballot.choice),
+        "choice_label": choice_words(event, ballot.choice, names),
         "weight_fen": ballot.weight_fen,
         "weight": _yuan(ballot.weight_fen),
         "cast_at": ballot.cast_at,
@@ -350,36 +341,35 @@ class LenderEventOut(LenderEventSummaryOut):
     result_url: str | None
 
 
-def _lender_summary(event: VotingEvent, lender: Lender, names: dict[str, str] | None = None):
-    ballot = selectors.current_ballot(event, lender) if event.is_ballot_event else None
-    signup = selectors.lender_signup(event, lender) if not event.is_ballot_event else None
-    return (
-        {
-            "id": event.pk,
-            "institution_id": event.institution_id,
-            "institution_name": event.institution.short_name,
-            "kind": event.kind,
-            "kind_label": event.get_kind_display(),
-            "title": event.title,
-            "status": event.status,
-            "status_label": event.get_status_display(),
-            "opens_at": event.opens_at,
-            "closes_at": event.closes_at,
-            "voted": ballot is not None,
-            "my_choice": ballot.choice if ballot else None,
-            "my_choice_label": _choice_label(event, ballot.choice, names) if ballot else None,
-            "my_receipt": ballot.receipt if ballot else None,
-            "my_cast_at": ballot.cast_at if ballot else None,
-            "signup_status": signup.status if signup else None,
-        },
-        ballot,
-        signup,
-    )
+def _lender_summary(
+    event: VotingEvent, ballot: Ballot | None, signup: SignUp | None, names: dict[str, str]
+) -> dict:
+    """What the lender's list shows of an event: its state and the lender's part in it."""
+    return {
+        "id": event.pk,
+        "institution_id": event.institution_id,
+        "institution_name": event.institution.short_name,
+        "kind": event.kind,
+        "kind_label": event.get_kind_display(),
+        "title": event.title,
+        "status": event.status,
+        "status_label": event.get_status_display(),
+        "opens_at": event.opens_at,
+        "closes_at": event.closes_at,
+        "voted": ballot is not None,
+        "my_choice": ballot.choice if ballot else None,
+        "my_choice_label": choice_words(event, ballot.choice, names) if ballot else None,
+        "my_receipt": ballot.receipt if ballot else None,
+        "my_cast_at": ballot.cast_at if ballot else None,
+        "signup_status": signup.status if signup else None,
+    }
 
 
 def _lender_event_out(event: VotingEvent, lender: Lender) -> dict:
-    names = _candidate_names(event)
-    summary, ballot, signup = _lender_summary(event, lender, names)
+    names = candidate_names(event)
+    ballot = selectors.current_ballot(event, lender) if event.is_ballot_event else None
+    signup = selectors.lender_signup(event, lender) if not event.is_ballot_event else None
+    summary = _lender_summary(event, ballot, signup, names)
     elector = (
         Elector.objects.filter(event=event, id_index=lender.id_index).first()
         if event.opened_at
@@ -427,8 +417,12 @@ def _lender_event_out(event: VotingEvent, lender: Lender) -> dict:
 )
 def my_events(request):
     lender = require_lender(request)
-    events = selectors.lender_events(lender).select_related("institution")[:MAX_LIST]
-    return [_lender_summary(event, lender)[0] for event in events]
+    events = list(selectors.lender_events(lender)[:MAX_LIST])
+    ballots, signups, names = selectors.lender_positions(lender, events)
+    return [
+        _lender_summary(event, ballots.get(event.pk), signups.get(event.pk), names[event.pk])
+        for event in events
+    ]
 
 
 def _visible_event(request, event_id: int) -> tuple[Lender, VotingEvent]:
@@ -820,7 +814,7 @@ def _result_rows(event: VotingEvent, tally: dict, decision: dict) -> list[dict]:
             row(key, OPTION_LABELS.get(key, key), count)
             for key, count in (tally.get("options") or {}).items()
         ]
-    names = _candidate_names(event)
+    names = candidate_names(event)
     statuses = {c["name"]: c.get("status") for c in decision.get("candidates") or []}
     return [
         row(key, names.get(key, key), count, statuses.get(names.get(key, key)))
@@ -1003,7 +997,7 @@ def receipt(request, event_id: int, code: Annotated[Text, Path(max_length=64)]):
         "line": info["line"],
         "voter": info["voter"],
         "choice": choice,
-        "choice_label": _choice_label(event, choice) if choice else "",
+        "choice_label": choice_words(event, choice) if choice else "",
         "weight_fen": weight,
         "weight": _yuan(weight),
         "cast_at": cast_at,

@@ -29,7 +29,11 @@ from winddown.rules import get_rule
 from winddown.rules.text import percent
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import Ballot, EventKind, EventStatus, VotingEvent
-from winddown.voting.tally import OPTION_LABELS, event_options
+from winddown.voting.tally import (
+    OPTION_LABELS,
+    choice_words,
+    event_options,
+)
 
 EXPORTABLE = (EventStatus.COUNTED, EventStatus.PUBLISHED)
 
@@ -128,12 +132,6 @@ def tally_rows(event: VotingEvent) -> list[TallyRow]:
             )
         )
     return rows
-
-
-def choice_words(event: VotingEvent, choice: str, names: dict[str, str]) -> str:
-    if event.kind == EventKind.RESOLUTION:
-        return OPTION_LABELS.get(choice, choice)
-    return "、".join(names.get(key, key) for key in choice.split("+") if key)
 
 
 # --- PDF announcement -----------------------------------------------------------------------

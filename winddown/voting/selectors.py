@@ -14,6 +14,7 @@ from winddown.institutions.selectors import record_denied, visible_institutions
 from winddown.voting.models import (
     AttachmentOpen,
     Ballot,
+    Candidate,
     Elector,
     EventAttachment,
     EventStatus,
@@ -91,6 +92,30 @@ def opened_attachment_ids(event: VotingEvent, lender: Lender) -> set[int]:
 
 def lender_signup(event: VotingEvent, lender: Lender) -> SignUp | None:
     return SignUp.objects.filter(event=event, lender=lender).order_by("-created_at").first()
+
+
+def lender_positions(
+    lender: Lender, events: list[VotingEvent]
+) -> tuple[dict[int, Ballot], dict[int, SignUp], dict[int, dict[str, str]]]:
+    """For a list of events, in three queries whatever its length: the lender's current
+    ballot and latest sign-up in each event (by event id), and each election's candidate
+    names (key → name, for wording the choices)."""
+    ids = [event.pk for event in events]
+    ballots = {}
+    if lender.id_index:
+        current = Ballot.objects.filter(
+            event_id__in=ids, elector__id_index=lender.id_index, is_current=True
+        )
+        ballots = {ballot.event_id: ballot for ballot in current}
+    signups = {}
+    for signup in SignUp.objects.filter(event_id__in=ids, lender=lender).order_by("created_at"):
+        signups[signup.event_id] = signup  # the latest one stays
+    names: dict[int, dict[str, str]] = {event_id: {} for event_id in ids}
+    for event_id, key, name in Candidate.objects.filter(event_id__in=ids).values_list(
+        "event_id", "key", "name"
+    ):
+        names[event_id][key] = name
+    return ballots, signups, names
 
 
 def lender_notices(lender: Lender) -> QuerySet[Notice]:

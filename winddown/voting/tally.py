@@ -30,6 +30,24 @@ def event_options(event: VotingEvent) -> tuple[str, ...]:
     return RESOLUTION_OPTIONS if event.allow_abstain else RESOLUTION_OPTIONS[:2]
 
 
+def choice_keys(choice: str) -> list[str]:
+    """A stored choice's parts: one option, or candidate keys joined with '+'."""
+    return [key for key in choice.split("+") if key]
+
+
+def candidate_names(event: VotingEvent) -> dict[str, str]:
+    return dict(event.candidates.values_list("key", "name"))
+
+
+def choice_words(event: VotingEvent, choice: str, names: dict[str, str] | None = None) -> str:
+    """A choice as a lender reads it: 同意, or the candidates' names (`names` from
+    candidate_names, passed in when many choices of one event are worded)."""
+    if event.kind == EventKind.RESOLUTION:
+        return OPTION_LABELS.get(choice, choice)
+    names = candidate_names(event) if names is None else names
+    return "、".join(names.get(key, key) for key in choice_keys(choice))
+
+
 def choice_totals(event: VotingEvent) -> dict[str, tuple[int, int]]:
     """{choice string: (heads, weight_fen)} over current ballots: one grouped query."""
     rows = (

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from winddown.accounts.roles import Role
@@ -115,6 +117,35 @@ def test_home_groups_the_lenders_events(
     assert "监委会选举" in html
     assert "草稿不显示" not in html and "别家机构的表决" not in html
     assert f"/m/events/{open_event.pk}/" in html
+
+
+def test_home_and_events_api_cost_the_same_queries_for_many_events(
+    signed_in, lender, institution_a, operator_a, wg_officer
+):
+    """The lender's list reads ballots, sign-ups and candidate names for all events at
+    once: more events, no more queries."""
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert signed_in.get(url).status_code == 200
+        return len(captured)
+
+    def voted_election(title: str) -> None:
+        election = make_event(institution_a, operator_a, kind="election", title=title)
+        for name in ("王小进", "李小华"):
+            authoring.candidate_add(event=election, name=name)
+        election = open_now(election, wg_officer)
+        casting.cast_ballot(
+            event=election, lender=lender, choice=["c1"], password=PASSWORD, actor=ME
+        )
+
+    voted_election("第一次选举")
+    one = (queries("/m/"), queries("/api/events"))
+    for n in range(3):
+        voted_election(f"选举 {n}")
+        open_now(make_event(institution_a, operator_a, kind="recruitment"), wg_officer)
+    assert "王小进" in page(signed_in.get("/m/"))
+    assert (queries("/m/"), queries("/api/events")) == one
 
 
 def test_other_institutions_events_are_404(

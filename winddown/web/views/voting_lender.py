@@ -41,7 +41,13 @@ from winddown.voting.models import (
     VotingEvent,
 )
 from winddown.voting.services import casting, notices, signups
-from winddown.voting.tally import OPTION_LABELS, event_options
+from winddown.voting.tally import (
+    OPTION_LABELS,
+    candidate_names,
+    choice_keys,
+    choice_words,
+    event_options,
+)
 
 # Errors about the voting password: shown on the password step, next to the field.
 PASSWORD_ERRORS = {"PASSWORD_WRONG", "PASSWORD_LOCKED", "PASSWORD_NOT_SET"}
@@ -81,18 +87,6 @@ def percent(part: int, whole: int) -> str:
         return "—"
     hundredths = (2 * 10_000 * part + whole) // (2 * whole)
     return f"{hundredths // 100}.{hundredths % 100:02d}%"
-
-
-def candidate_names(event: VotingEvent) -> dict[str, str]:
-    return dict(event.candidates.values_list("key", "name"))
-
-
-def choice_words(event: VotingEvent, choice: str, names: dict[str, str] | None = None) -> str:
-    """A ballot's choice as the lender reads it: 同意, or the candidates' names."""
-    if event.kind == EventKind.RESOLUTION:
-        return OPTION_LABELS.get(choice, choice)
-    names = candidate_names(event) if names is None else names
-    return "、".join(names.get(key, key) for key in choice.split("+") if key)
 
 
 def _current(event: VotingEvent) -> VotingEvent:
@@ -145,21 +139,20 @@ def _window_state(event: VotingEvent) -> str:
 def events_home(request, lender: Lender) -> HttpResponse:
     """The lender's events grouped 进行中 / 即将开始 / 已结束 (rendered by lender.home)."""
     groups: dict[str, list] = {"open": [], "upcoming": [], "ended": []}
-    for event in selectors.lender_events(lender):
+    events = list(selectors.lender_events(lender))
+    ballots, signups, names = selectors.lender_positions(lender, events)
+    for event in events:
         if (event.status == EventStatus.SCHEDULED and timezone.now() >= event.opens_at) or (
             event.status == EventStatus.OPEN and timezone.now() >= event.closes_at
         ):
             event = _current(event)
-        state = _window_state(event)
         item = {"event": event, "ballot": None, "choice": "", "signup": None}
         if event.kind == EventKind.RECRUITMENT:
-            item["signup"] = selectors.lender_signup(event, lender)
-        else:
-            ballot = selectors.current_ballot(event, lender)
-            if ballot is not None:
-                item["ballot"] = ballot
-                item["choice"] = choice_words(event, ballot.choice)
-        groups[state].append(item)
+            item["signup"] = signups.get(event.pk)
+        elif (ballot := ballots.get(event.pk)) is not None:
+            item["ballot"] = ballot
+            item["choice"] = choice_words(event, ballot.choice, names[event.pk])
+        groups[_window_state(event)].append(item)
     groups["upcoming"].reverse()  # soonest first
     context = {
         "lender": lender,
@@ -296,7 +289,7 @@ def _choice_from(request, event: VotingEvent) -> str | list[str]:
 def _confirm_page(request, lender, event, canonical: str, key: str, errors: dict | None = None):
     context = {
         "event": event,
-        "choice_keys": canonical.split("+"),
+        "choice_keys": choice_keys(canonical),
         "choice_words": choice_words(event, canonical),
         "idempotency_key": key,
         "errors": errors or {},
