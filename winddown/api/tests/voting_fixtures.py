@@ -18,9 +18,9 @@ from winddown.api.tests.conftest import ApiClient, id_number, lender_token, row,
 from winddown.conftest import make_lender, register_file, upload_and_activate
 from winddown.identity.models import Lender
 from winddown.institutions.models import Institution
+from winddown.testing import sample_pdf
 from winddown.voting.models import VotingEvent
 from winddown.voting.services import lifecycle
-from winddown.voting.tests.sample_pdf import sample_pdf
 
 PDF_BYTES = sample_pdf()
 PNG_BYTES = bytes.fromhex(

@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from winddown.core.errors import DomainError
+from winddown.testing import sample_pdf
 from winddown.voting import attachment_pages
 from winddown.voting.models import EventAttachment
 from winddown.voting.services import authoring
 from winddown.voting.tests.conftest import ME, make_event
-from winddown.voting.tests.sample_pdf import sample_pdf
 
 DAMAGED = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -7,11 +7,11 @@ from django.utils import timezone
 from winddown.conftest import make_lender
 from winddown.core.errors import DomainError
 from winddown.identity.errors import IdentityErrorCode
+from winddown.testing import sample_pdf
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import Ballot, BallotLog, VotingEvent
 from winddown.voting.services import authoring, casting
 from winddown.voting.tests.conftest import ME, PASSWORD, make_event, open_now
-from winddown.voting.tests.sample_pdf import sample_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
 from winddown.core.errors import DomainError
 from winddown.identity.providers.dev import OUTBOX
+from winddown.testing import sample_pdf
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import Elector, EventStatus, Notice, VotingEvent
 from winddown.voting.services import authoring, casting, lifecycle
 from winddown.voting.tests.conftest import ME, PASSWORD, close_now, make_event, open_now
-from winddown.voting.tests.sample_pdf import sample_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import random
 import re
-import struct
-import zlib
 
 import pytest
 from playwright.sync_api import expect
@@ -19,6 +17,7 @@ from winddown.identity import services as identity_services
 from winddown.identity.models import Lender
 from winddown.pii.idnumbers import IdType
 from winddown.pii.masking import mask_id_number
+from winddown.testing import sample_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,20 +35,6 @@ def id_number_ending_in_x(seed: int = 7) -> str:
 def full_width(text: str) -> str:
     """What a Chinese input method in full-width mode types: "１１０…ｘ"."""
     return "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in text)
-
-
-def tiny_png() -> bytes:
-    """A valid 1×1 white PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\xff\xff")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
 
 
 @pytest.fixture
@@ -184,7 +169,7 @@ def test_new_lender_verifies_confirms_and_disputes(pages, shot, registers):
     reason = "待收本金应为 1,080.00 元：2024年3月还有一笔 200 元的出借未计入，见截图。"
     page.locator("textarea[name=reason]").fill(reason)
     page.locator("input[name=attachment]").set_input_files(
-        files=[{"name": "还款记录.png", "mimeType": "image/png", "buffer": tiny_png()}]
+        files=[{"name": "还款记录.png", "mimeType": "image/png", "buffer": sample_png()}]
     )
     shot(page, "07-dispute-form")
     page.get_by_role("button", name="提交异议").click()
@@ -206,7 +191,7 @@ def test_new_lender_verifies_confirms_and_disputes(pages, shot, registers):
     response = page.request.get(attachment_link.get_attribute("href"))
     assert response.status == 200
     assert response.headers["content-type"] == "image/png"
-    assert response.body() == tiny_png()
+    assert response.body() == sample_png()
 
     # --- 我的 shows the dispute under way and lists it
     page.get_by_role("link", name="‹ 我的").click()

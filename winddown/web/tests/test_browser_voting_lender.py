@@ -7,8 +7,6 @@ receipt check."""
 from __future__ import annotations
 
 import re
-import struct
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,10 +14,10 @@ from playwright.sync_api import expect
 
 from winddown.conftest import make_lender, register_file, upload_and_activate
 from winddown.demo.generators import register_rows
+from winddown.testing import sample_pdf, sample_png
 from winddown.voting.models import Ballot, SignUp, SignUpStatus, VotingEvent
 from winddown.voting.services import authoring, lifecycle
 from winddown.voting.tests.conftest import ME, close_now, make_event, open_now
-from winddown.voting.tests.sample_pdf import sample_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,20 +26,6 @@ NAME = "林晓雯"
 LENDER_ID = "440305199203150027"
 PASSWORD = "135790"
 PDF = sample_pdf()
-
-
-def tiny_png() -> bytes:
-    """A valid 1×1 white PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\xff\xff")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
 
 
 @pytest.fixture
@@ -135,7 +119,7 @@ def test_recruitment_sign_up_withdraw_and_again(
     def fill_form(password: str) -> None:
         phone.fill("#signup-introduction", "从事会计工作十五年，愿意为出借人核对清退账目。")
         phone.set_input_files(
-            "#signup-photo", {"name": "me.png", "mimeType": "image/png", "buffer": tiny_png()}
+            "#signup-photo", {"name": "me.png", "mimeType": "image/png", "buffer": sample_png()}
         )
         phone.set_input_files(
             "#signup-resume", {"name": "简历.pdf", "mimeType": "application/pdf", "buffer": PDF}

@@ -18,9 +18,9 @@ from playwright.sync_api import expect
 from winddown.audit.services import Actor
 from winddown.conftest import make_lender, register_file, upload_and_activate
 from winddown.demo.generators import register_rows
+from winddown.testing import sample_pdf
 from winddown.voting.models import EventStatus, VotingEvent
 from winddown.voting.services import casting, lifecycle
-from winddown.voting.tests.sample_pdf import sample_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

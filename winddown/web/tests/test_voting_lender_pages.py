@@ -16,6 +16,7 @@ from django.utils import timezone
 from winddown.accounts.roles import Role
 from winddown.conftest import make_lender, make_staff, register_file, upload_and_activate
 from winddown.demo.generators import register_rows
+from winddown.testing import sample_pdf
 from winddown.verify import verify_bundle
 from winddown.voting.models import (
     AttachmentOpen,
@@ -28,7 +29,6 @@ from winddown.voting.models import (
 )
 from winddown.voting.services import authoring, casting, lifecycle, notices, signups
 from winddown.voting.tests.conftest import ME, PASSWORD, close_now, make_event, open_now
-from winddown.voting.tests.sample_pdf import sample_pdf
 from winddown.web.views.voting_lender import percent
 
 pytestmark = pytest.mark.django_db

@@ -22,6 +22,7 @@ from winddown.conftest import (
     upload_and_activate,
 )
 from winddown.demo.generators import register_rows
+from winddown.testing import sample_pdf
 from winddown.voting.models import (
     Candidate,
     EventAttachment,
@@ -32,7 +33,6 @@ from winddown.voting.models import (
 )
 from winddown.voting.services import casting, lifecycle, signups
 from winddown.voting.tests.conftest import ME, close_now, make_event, open_now
-from winddown.voting.tests.sample_pdf import sample_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,11 @@
-"""Real PDFs for tests of attachments (the platform renders their pages for phones)."""
+"""Real files for tests: PDFs (the platform renders their pages for phones) and images."""
 
 from __future__ import annotations
 
 import functools
 import io
 
+from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -22,4 +23,12 @@ def sample_pdf(pages: int = 2, title: str = "良性退出方案") -> bytes:
         document.drawString(72, 760, f"{title} 第 {number} 页")
         document.showPage()
     document.save()
+    return out.getvalue()
+
+
+@functools.cache
+def sample_png() -> bytes:
+    """A valid 1×1 white PNG."""
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), "white").save(out, format="PNG")
     return out.getvalue()
