@@ -160,10 +160,14 @@ def _rule(event: VotingEvent) -> dict:
     return {"rule_id": rule.id, "rule_name": rule.name, "rule_citation": rule.citation}
 
 
-def _file_response(chunks_or_file, *, content_type: str, filename: str, inline: bool):
+def _file_response(
+    chunks_or_file, *, content_type: str, filename: str, inline: bool, cache: str = ""
+):
     response = FileResponse(chunks_or_file, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     response["X-Content-Type-Options"] = "nosniff"
+    if cache:
+        response["Cache-Control"] = cache
     return response
 
 
@@ -457,27 +461,25 @@ def read_attachment(request, event_id: int, attachment_id: int):
     lender, event = _visible_event(request, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
     casting.record_attachment_open(attachment=attachment, lender=lender)
-    response = _file_response(
+    return _file_response(
         private_files.open_plain(attachment.path),
         content_type=attachment.content_type,
         filename=attachment.name,
         inline=True,
+        cache="private, no-store",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _page_response(attachment: EventAttachment, page: int):
     if not 1 <= page <= len(attachment.page_images):
         raise Http404("没有这一页")
-    response = _file_response(
+    return _file_response(
         private_files.open_plain(attachment.page_images[page - 1]),
         content_type="image/jpeg",
         filename=f"{PurePath(attachment.name).stem}-{page}.jpg",
         inline=True,
+        cache="private, max-age=3600",
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @lender_router.get(
@@ -1558,14 +1560,13 @@ def _signup_file(request, signup_id: int, which: Literal["photo", "resume"]):
     name = f"photo-{signup.pk}" if which == "photo" else signup.resume_name
     if not path:
         raise Http404("文件不存在")
-    response = _file_response(
+    return _file_response(
         private_files.read_decrypted(path, purpose=keys.ATTACHMENT_FILE),
         content_type=content_type,
         filename=name,
         inline=True,
+        cache="private, no-store",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @staff_router.get(
