@@ -147,7 +147,10 @@ def event_create(
 
 
 def _locked_editable(event: VotingEvent) -> VotingEvent:
-    event = VotingEvent.objects.select_for_update().get(pk=event.pk)
+    return _check_editable(VotingEvent.objects.select_for_update().get(pk=event.pk))
+
+
+def _check_editable(event: VotingEvent) -> VotingEvent:
     if event.status not in EDITABLE_STATUSES:
         raise DomainError(E.NOT_EDITABLE, status=event.get_status_display())
     return event
@@ -223,9 +226,11 @@ def candidate_remove(*, candidate: Candidate) -> None:
 # --- Attachments ----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachment:
-    event = _locked_editable(event)
+    """Check, store and attach a file. The files (and a PDF's page images, which take a
+    while for a long PDF) are written before the event is locked: on SQLite that lock
+    holds every writer, lenders' ballots included."""
+    _check_editable(VotingEvent.objects.get(pk=event.pk))  # fail fast, before the work
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise DomainError(E.ATTACHMENT_TOO_LARGE, field="attachment", limit_mb=limit // 2**20)
@@ -243,29 +248,32 @@ def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachme
     page_images, page_count = [], 0
     if content_type == "application/pdf":
         page_images, page_count = store_page_images(b"".join(chunks))
+    stored = list(page_images)
     try:
-        path = private_files.save_plain(chunks, folder=ATTACHMENT_FOLDER)
-        attachment = EventAttachment.objects.create(
-            event=event,
-            name=clean_text(upload.name or "附件")[:255],
-            content_type=content_type,
-            size=upload.size,
-            sha256=digest.hexdigest(),
-            path=path,
-            page_images=page_images,
-            page_count=page_count,
-        )
+        stored.append(private_files.save_plain(chunks, folder=ATTACHMENT_FOLDER))
+        with transaction.atomic():
+            event = _locked_editable(event)
+            attachment = EventAttachment.objects.create(
+                event=event,
+                name=clean_text(upload.name or "附件")[:255],
+                content_type=content_type,
+                size=upload.size,
+                sha256=digest.hexdigest(),
+                path=stored[-1],
+                page_images=page_images,
+                page_count=page_count,
+            )
+            record(
+                actor=actor,
+                action=AuditAction.EVENT_UPDATED,
+                obj=event,
+                institution_id=event.institution_id,
+                after={"attachment_added": attachment.name, "sha256": attachment.sha256},
+            )
     except BaseException:
-        for image in page_images:
-            private_files.delete(image)
+        for path in stored:
+            private_files.delete(path)
         raise
-    record(
-        actor=actor,
-        action=AuditAction.EVENT_UPDATED,
-        obj=event,
-        institution_id=event.institution_id,
-        after={"attachment_added": attachment.name, "sha256": attachment.sha256},
-    )
     return attachment
 
 

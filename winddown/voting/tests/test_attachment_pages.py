@@ -73,3 +73,16 @@ def test_a_damaged_pdf_is_refused_and_nothing_kept(institution_a, operator_a, se
     assert "PDF 文件无法打开（文件已损坏或设有打开密码）" in error.value.message
     assert not EventAttachment.objects.exists()
     assert stored_files(settings) == []
+
+
+def test_no_attachment_once_submitted_and_nothing_kept(
+    institution_a, operator_a, active_register, settings
+):
+    event = make_event(institution_a, operator_a)
+    authoring.event_submit(event=event, actor=ME)
+    with pytest.raises(DomainError) as error:
+        authoring.attachment_add(
+            event=event, upload=SimpleUploadedFile("方案.pdf", sample_pdf()), actor=ME
+        )
+    assert error.value.error_code.name == "NOT_EDITABLE"
+    assert not EventAttachment.objects.exists() and stored_files(settings) == []
