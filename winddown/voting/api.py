@@ -511,9 +511,7 @@ def _event_to_take_part(request, event_id: int) -> tuple[Lender, VotingEvent]:
     # An opened event has a frozen electorate, which the service checks for every ballot: one
     # cheap lookup here (this is the hot path of a vote). Before opening, the lender must be
     # able to see the event at all.
-    event = VotingEvent.objects.filter(
-        pk=event_id, opened_at__isnull=False, status__in=selectors.LENDER_VISIBLE
-    ).first()
+    event = selectors.opened_event(event_id)
     return lender, event or selectors.lender_event(lender, event_id)
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import base64
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from winddown.merkle import MerkleLog, leaf_hash
 from winddown.verify import BallotLine, iso_utc
-from winddown.voting.models import BallotLog, VotingEvent
+from winddown.voting.models import VotingEvent
 
 HASH_ALG = "sha256"
 
@@ -31,12 +32,24 @@ def ballot_line(
     return BallotLine(seq, voter, receipt, choice, weight_fen, iso_utc(cast_at)).to_line()
 
 
-def append(log: BallotLog, line: str) -> str:
-    """Add one line's leaf to the locked log head; returns the leaf hash (hex)."""
+@dataclass(frozen=True)
+class Appended:
+    """The log head after one more line: what `BallotLog` stores, and the line's leaf."""
+
+    size: int
+    frontier: list[str]  # hex digests, largest subtree first
+    root: str
+    leaf: str
+
+
+def append(size: int, frontier: list[str], line: str) -> Appended:
+    """Add one line's leaf to the log head of `size` entries with `frontier`."""
     leaf = leaf_hash(line.encode(), HASH_ALG)
-    merkle = MerkleLog.restore(log.size, [bytes.fromhex(h) for h in log.frontier], HASH_ALG)
+    merkle = MerkleLog.restore(size, [bytes.fromhex(h) for h in frontier], HASH_ALG)
     merkle.append(leaf)
-    log.size = merkle.size
-    log.frontier = [h.hex() for h in merkle.frontier]
-    log.root = merkle.root().hex()
-    return leaf.hex()
+    return Appended(
+        size=merkle.size,
+        frontier=[h.hex() for h in merkle.frontier],
+        root=merkle.root().hex(),
+        leaf=leaf.hex(),
+    )

@@ -56,6 +56,20 @@ def lender_events(lender: Lender) -> QuerySet[VotingEvent]:
     )
 
 
+OPENED_EVENT = (
+    "SELECT * FROM voting_votingevent WHERE id = %s AND opened_at IS NOT NULL"  # noqa: S608
+    f" AND status IN ({', '.join(['%s'] * len(LENDER_VISIBLE))})"
+)
+
+
+def opened_event(event_id: int) -> VotingEvent | None:
+    """An event that has opened (its electorate is frozen). A fixed statement: every ballot
+    reads it, and the ORM would spend twice the time building the query."""
+    if not 0 < event_id < 2**63:  # no such row; the database would refuse the number
+        return None
+    return next(iter(VotingEvent.objects.raw(OPENED_EVENT, [event_id, *LENDER_VISIBLE])), None)
+
+
 def lender_event(lender: Lender, event_id: int) -> VotingEvent:
     event = lender_events(lender).filter(pk=event_id).first()
     if event is None:

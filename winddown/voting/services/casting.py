@@ -3,29 +3,29 @@
 Everything that can be refused without the password is checked first, in one query for
 the elector and the unread attachments. Then one transaction: the lender's row is locked and
 the password checked under that lock (Argon2 is the slow part, and it holds only this
-lender's lock); a repeated request is answered from the ballot it created; only then is the
-event's log head locked, the previous ballot stops being current and the new one is appended
-to the log. Locks are always taken in that order (lender, then log head). The partial unique
+lender's lock); a repeated request is answered from the ballot it created; the previous
+ballot stops being current; only then is the event's log head locked, the event's status and
+closing time read again and the new ballot appended to the log. Locks are always taken in
+that order (lender, then log head; counting waits for the log head too). The partial unique
 index `one_current_ballot` makes two current ballots for one lender impossible even if the
-code were wrong. This is the hot path of a vote: every query here is counted.
+code were wrong. This is the hot path of a vote: every query here is counted, and the
+statements themselves are written by hand in `voting.ballot_store`.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from winddown.audit.services import Actor
 from winddown.core.errors import DomainError
 from winddown.identity.models import Lender
 from winddown.identity.services import voting_password_failure
-from winddown.voting import ballot_log
+from winddown.voting import ballot_log, ballot_store
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import (
     AttachmentOpen,
     Ballot,
-    BallotLog,
     Elector,
     EventAttachment,
     EventKind,
@@ -51,16 +51,20 @@ def ensure_current(event: VotingEvent) -> VotingEvent:
     return event
 
 
-def check_open(event: VotingEvent) -> None:
-    now = timezone.now()
-    if event.status in (EventStatus.SCHEDULED, EventStatus.SUBMITTED) or now < event.opens_at:
+def check_open(event: VotingEvent, *, status: str = "", closes_at=None, now=None) -> None:
+    """Refuse unless the event is open now. `status`, `closes_at`: as just read under a
+    lock, when `event` may be older."""
+    status = status or event.status
+    closes_at = closes_at or event.closes_at
+    now = now or timezone.now()
+    if status in (EventStatus.SCHEDULED, EventStatus.SUBMITTED) or now < event.opens_at:
         raise DomainError(E.NOT_OPEN_YET, opens_at=_local(event.opens_at))
-    if event.status != EventStatus.OPEN:
-        if event.status in (EventStatus.CLOSED, EventStatus.COUNTED, EventStatus.PUBLISHED):
-            raise DomainError(E.ALREADY_CLOSED, closes_at=_local(event.closes_at))
-        raise DomainError(E.NOT_OPEN, status=event.get_status_display())
-    if now >= event.closes_at:
-        raise DomainError(E.ALREADY_CLOSED, closes_at=_local(event.closes_at))
+    if status != EventStatus.OPEN:
+        if status in (EventStatus.CLOSED, EventStatus.COUNTED, EventStatus.PUBLISHED):
+            raise DomainError(E.ALREADY_CLOSED, closes_at=_local(closes_at))
+        raise DomainError(E.NOT_OPEN, status=EventStatus(status).label)
+    if now >= closes_at:
+        raise DomainError(E.ALREADY_CLOSED, closes_at=_local(closes_at))
 
 
 def elector_for(event: VotingEvent, lender: Lender) -> Elector:
@@ -68,18 +72,7 @@ def elector_for(event: VotingEvent, lender: Lender) -> Elector:
     the lender has not opened yet (one query)."""
     if not lender.is_verified:
         raise DomainError(E.NOT_VERIFIED)
-    unread = (
-        EventAttachment.objects.filter(event=OuterRef("event"))
-        .exclude(Q(opens__lender=lender))
-        .values("event")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    elector = (
-        Elector.objects.filter(event=event, id_index=lender.id_index)
-        .annotate(unread=Subquery(unread))
-        .first()
-    )
+    elector = ballot_store.elector(event.pk, lender.id_index, lender.pk)
     if elector is None:
         record_date = _local(event.record_version.activated_at) if event.record_version else ""
         raise DomainError(E.NOT_IN_ELECTORATE, record_date=record_date)
@@ -161,24 +154,24 @@ def _append_ballot(
 ) -> Ballot:
     """Under the lender's lock: answer a repeat, or append the ballot to the log."""
     # The lender's current ballot and an earlier one with this key, in one query.
-    mine = Q(is_current=True)
-    if idempotency_key:
-        mine |= Q(idempotency_key=idempotency_key)
-    earlier = list(Ballot.objects.filter(mine, elector=elector))
+    earlier = ballot_store.mine(elector.pk, idempotency_key)
     for ballot in earlier:
         if idempotency_key and ballot.idempotency_key == idempotency_key:
-            ballot.replayed = True  # the API answers 200 (not 201) for a repeat
-            return ballot
+            replayed = Ballot.objects.get(pk=ballot.id)
+            replayed.replayed = True  # the API answers 200 (not 201) for a repeat
+            return replayed
     current = next((ballot for ballot in earlier if ballot.is_current), None)
     if current is not None:  # it stops counting (it stays in the history); rolled back with
         # the rest if the event turns out to be closed. Done before the log head is locked:
         # that lock serialises the event's ballots, so the less happens under it the better.
-        Ballot.objects.filter(pk=current.pk).update(is_current=False)
+        ballot_store.retire(current.id)
     voter = ballot_log.voter_pseudonym(event, elector.id_index)
     receipt = ballot_log.new_receipt()
-    # Lock the log head (only it) and re-read the event's status in the same query.
-    log = BallotLog.objects.select_for_update(of=("self",)).select_related("event").get(event=event)
-    check_open(log.event)
+    # Lock the log head (only it) and re-read the event's status in the same query; the
+    # time is read after the lock is held, so no ballot lands after the closing time.
+    log = ballot_store.lock_log(event.pk)
+    now = timezone.now()
+    check_open(event, status=log.event_status, closes_at=log.event_closes_at, now=now)
     # The log line holds exactly what the ballot row stores (the published bundle's data).
     entry = {
         "seq": log.size + 1,
@@ -186,15 +179,14 @@ def _append_ballot(
         "receipt": receipt,
         "choice": canonical,
         "weight_fen": elector.weight_fen,
-        "cast_at": timezone.now(),  # under the lock: times rise with the sequence numbers
+        "cast_at": now,  # under the lock: times rise with the sequence numbers
     }
-    leaf = ballot_log.append(log, ballot_log.ballot_line(**entry))
-    log.save(update_fields=["size", "frontier", "root"])
-    return Ballot.objects.create(
-        event=event,
-        elector=elector,
+    merkle = ballot_log.append(log.size, log.frontier, ballot_log.ballot_line(**entry))
+    ballot_store.save_log(log.id, size=merkle.size, frontier=merkle.frontier, root=merkle.root)
+    return ballot_store.insert_ballot(
+        event_id=event.pk,
+        elector_id=elector.pk,
         **entry,
-        leaf_hash=leaf,
-        is_current=True,
+        leaf_hash=merkle.leaf,
         idempotency_key=idempotency_key,
     )
