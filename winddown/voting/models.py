@@ -94,6 +94,13 @@ class VotingEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.institution} · {self.title}"
 
+    @classmethod
+    def lock(cls, pk: int) -> "VotingEvent":
+        """The event, its row locked until the transaction ends. FOR NO KEY UPDATE: rows that
+        refer to the event (ballots, sign-ups, readings) can still be inserted meanwhile, so
+        a ballot holding the log head never waits for a transition that waits for it."""
+        return cls.objects.select_for_update(no_key=True).get(pk=pk)
+
     @property
     def is_ballot_event(self) -> bool:
         return self.kind in (EventKind.ELECTION, EventKind.RESOLUTION)

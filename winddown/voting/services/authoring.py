@@ -147,7 +147,7 @@ def event_create(
 
 
 def _locked_editable(event: VotingEvent) -> VotingEvent:
-    return _check_editable(VotingEvent.objects.select_for_update().get(pk=event.pk))
+    return _check_editable(VotingEvent.lock(event.pk))
 
 
 def _check_editable(event: VotingEvent) -> VotingEvent:
@@ -344,7 +344,7 @@ def event_submit(*, event: VotingEvent, actor: Actor) -> VotingEvent:
 def event_approve(*, event: VotingEvent, user: User, actor: Actor) -> VotingEvent:
     from winddown.voting.services.lifecycle import schedule
 
-    event = VotingEvent.objects.select_for_update().get(pk=event.pk)
+    event = VotingEvent.lock(event.pk)
     if event.status != EventStatus.SUBMITTED:
         raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="批准")
     if event.opens_at <= timezone.now():
@@ -365,7 +365,7 @@ def event_approve(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
 
 @transaction.atomic
 def event_return(*, event: VotingEvent, user: User, comment: str, actor: Actor) -> VotingEvent:
-    event = VotingEvent.objects.select_for_update().get(pk=event.pk)
+    event = VotingEvent.lock(event.pk)
     if event.status != EventStatus.SUBMITTED:
         raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="退回")
     comment = (comment or "").strip()
@@ -390,7 +390,7 @@ def event_cancel(*, event: VotingEvent, user: User, reason: str, actor: Actor) -
     every lender in the electorate is told."""
     from winddown.voting.services.notices import notify_cancelled
 
-    event = VotingEvent.objects.select_for_update().get(pk=event.pk)
+    event = VotingEvent.lock(event.pk)
     final = (EventStatus.COUNTED, EventStatus.PUBLISHED, EventStatus.CANCELLED)
     if event.status in final:
         raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="取消")

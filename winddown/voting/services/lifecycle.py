@@ -49,7 +49,7 @@ def open_event(event_id: int) -> VotingEvent:
     from winddown.voting.services.notices import queue_notices
 
     with transaction.atomic():
-        event = VotingEvent.objects.select_for_update().get(pk=event_id)
+        event = VotingEvent.lock(event_id)
         now = timezone.now()
         if event.status != EventStatus.SCHEDULED or now < event.opens_at:
             return event
@@ -97,7 +97,7 @@ def _freeze_electorate(event: VotingEvent, version) -> None:
 
 def close_event(event_id: int) -> VotingEvent:
     with transaction.atomic():
-        event = VotingEvent.objects.select_for_update().get(pk=event_id)
+        event = VotingEvent.lock(event_id)
         if event.status != EventStatus.OPEN or timezone.now() < event.closes_at:
             return event
         event.status = EventStatus.CLOSED
@@ -116,11 +116,13 @@ def count_event(event_id: int) -> VotingEvent:
     """Tally the final ballots with the rules engine and store the result, once."""
     close_event(event_id)
     with transaction.atomic():
-        event = VotingEvent.objects.select_for_update().get(pk=event_id)
+        event = VotingEvent.lock(event_id)
         if event.status != EventStatus.CLOSED or not event.is_ballot_event:
             return event
+        # A ballot checked against the closing time just before it is committed under this
+        # lock: waiting for it here keeps it out of neither the tally nor the stored root.
+        log = BallotLog.objects.select_for_update().get(event=event)
         result = tally.result_document(event)
-        log = BallotLog.objects.get(event=event)
         event.result = result
         event.merkle_size = log.size
         event.merkle_root = log.root
@@ -158,7 +160,7 @@ def publish_event(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
     # Outside the transaction: writing the bundle of a huge event takes a while.
     path = write_event_bundle(event) if event.is_ballot_event else ""
     with transaction.atomic():
-        event = VotingEvent.objects.select_for_update().get(pk=event.pk)
+        event = VotingEvent.lock(event.pk)
         if event.status != ready:
             return event
         event.bundle_path = path

@@ -1,15 +1,21 @@
-"""1,000 concurrent ballot changes by the same 100 lenders: never two current ballots for one
-lender, a gapless log, and a log root that matches the ballots."""
+"""Ballots written at the same time: 1,000 concurrent changes by the same 100 lenders (never
+two current ballots for one lender, a gapless log, a log root that matches the ballots), and
+a ballot still being written when the count starts."""
 
 import random
 import threading
+import time
+from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connections, transaction
+from django.utils import timezone
 
 from winddown.conftest import make_lender, register_file, upload_and_activate
 from winddown.demo.generators import register_rows
-from winddown.voting.models import Ballot, BallotLog
+from winddown.voting import ballot_store
+from winddown.voting.models import Ballot, BallotLog, VotingEvent
+from winddown.voting.services import lifecycle
 from winddown.voting.tests.conftest import ME, PASSWORD, make_event, open_now
 
 LENDERS = 100
@@ -73,3 +79,56 @@ def casting_cast(event, lender, choice):
     from winddown.voting.services.casting import cast_ballot
 
     return cast_ballot(event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ballot_being_written_at_the_closing_time_is_counted(
+    institution_a, operator_a, wg_officer, lenders, settings, monkeypatch
+):
+    """A ballot accepted just before the closing time and still being written when the count
+    starts is in the tally and in the stored root: the count waits for the log head."""
+    settings.VOTING_PASSWORD_ARGON2 = {"time_cost": 1, "memory_cost": 64, "parallelism": 1}
+    event = open_now(make_event(institution_a, operator_a), wg_officer)
+    closes_at = timezone.now() + timedelta(seconds=1)
+    VotingEvent.objects.filter(pk=event.pk).update(closes_at=closes_at)
+    event = VotingEvent.objects.get(pk=event.pk)
+
+    holding, release = threading.Event(), threading.Event()
+    save_log = ballot_store.save_log
+
+    def save_log_and_wait(*args, **kwargs):  # the ballot holds the log head here
+        save_log(*args, **kwargs)
+        holding.set()
+        release.wait(10)
+
+    monkeypatch.setattr(ballot_store, "save_log", save_log_and_wait)
+    outcome: dict[str, object] = {}
+
+    def run(name, job):
+        try:
+            outcome[name] = job()
+        except Exception as exc:
+            outcome[name] = exc
+        finally:
+            connections.close_all()
+
+    voter = threading.Thread(
+        target=run, args=("ballot", lambda: casting_cast(event, lenders[0], "yes"))
+    )
+    voter.start()
+    assert holding.wait(10)
+    time.sleep(max(0.0, (closes_at - timezone.now()).total_seconds()) + 0.05)
+    counter = threading.Thread(target=run, args=("count", lambda: lifecycle.count_event(event.pk)))
+    counter.start()
+    counter.join(0.5)
+    assert counter.is_alive(), "the count must wait for the ballot being written"
+    release.set()
+    voter.join(10)
+    counter.join(10)
+
+    assert isinstance(outcome["ballot"], Ballot), outcome
+    assert isinstance(outcome["count"], VotingEvent), outcome
+    counted = VotingEvent.objects.get(pk=event.pk)
+    assert counted.status == "counted"
+    assert counted.result["tally"]["options"]["yes"]["heads"] == 1
+    assert counted.merkle_size == 1 == BallotLog.objects.get(event=event).size
