@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,6 +17,8 @@ from winddown.accounts.roles import STAFF_ROLES, Role
 from winddown.audit.actions import AuditAction
 from winddown.audit.services import Actor, record
 from winddown.core.errors import DomainError
+from winddown.core.rawsql import aware
+from winddown.identity.models import Lender
 
 API_TOKEN_LIFETIME = timedelta(hours=12)
 LOGIN_FAILURES_BEFORE_LOCK = 10
@@ -151,19 +153,32 @@ def issue_api_token(*, user: User, actor: Actor) -> tuple[str, ApiToken]:
     return key, token
 
 
+# Every API call, each ballot included, starts here: two fixed statements cost half of what
+# the ORM spends building one query with the user and the lender profile joined in.
+USER_BY_KEY_HASH = (
+    "SELECT u.*, t.id AS token_id, t.last_used_at AS token_last_used_at"
+    " FROM accounts_user u JOIN accounts_apitoken t ON t.user_id = u.id"
+    " WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s"
+)
+LENDER_OF_USER = "SELECT * FROM identity_lender WHERE user_id = %s"
+
+
 def user_for_api_token(key: str) -> User | None:
+    """The active user a valid (issued, unexpired, unrevoked) token belongs to, with the
+    lender profile loaded for a lender."""
     now = timezone.now()
-    token = (
-        # The lender profile comes along in the same query: most API calls are lenders'.
-        ApiToken.objects.select_related("user", "user__lender")
-        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    params = [ApiToken.hash_key(key), connection.ops.adapt_datetimefield_value(now)]
+    user = next(iter(User.objects.raw(USER_BY_KEY_HASH, params)), None)
+    if user is None or not user.is_active:
         return None
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    last_used = aware(user.token_last_used_at)
+    if last_used is None or now - last_used > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
+    if user.role == Role.LENDER:
+        lender = next(iter(Lender.objects.raw(LENDER_OF_USER, [user.pk])), None)
+        if lender is not None:
+            user.lender = lender  # cached on the user, as the ORM's join would
+    return user
 
 
 def revoke_api_token(key: str) -> None:

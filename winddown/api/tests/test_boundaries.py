@@ -495,6 +495,19 @@ def test_expired_token_gives_401(world):
     assert staff.get("/api/institutions").status_code == 401
 
 
+def test_token_use_is_recorded_at_most_every_five_minutes(world):
+    lender = ApiClient(lender_token(PHONE_1))
+    assert lender.get("/api/me").status_code == 200
+    first_use = ApiToken.objects.get().last_used_at
+    assert first_use is not None
+    assert lender.get("/api/me").status_code == 200
+    assert ApiToken.objects.get().last_used_at == first_use  # not a write per request
+    long_ago = timezone.now() - timedelta(minutes=6)
+    ApiToken.objects.update(last_used_at=long_ago)
+    assert lender.get("/api/me").status_code == 200
+    assert ApiToken.objects.get().last_used_at > long_ago + timedelta(minutes=5)
+
+
 def test_token_of_deactivated_account_gives_401(world):
     staff = ApiClient(staff_token(world.operator_a))
     world.operator_a.is_active = False
