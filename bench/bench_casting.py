@@ -19,7 +19,7 @@ requests in-process to show where a worker's time goes.
 Target (issue 4): >= 300 ballots/s sustained for 60 s, p99 <= 250 ms, 200 concurrent lenders.
 
 Usage: .venv/bin/python bench/bench_casting.py [--lenders 2000] [--connections 200]
-       [--rate 300] [--seconds 60] [--workers 4]
+       [--rate 300] [--seconds 60] [--workers 3]
 Installs Debian's wrk and nginx if they are missing (root only).
 """
 
@@ -322,7 +322,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=200)
     parser.add_argument("--rate", type=int, default=300, help="offered ballots/s; 0: no pauses")
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
     args = parser.parse_args()
     wrk = ensure_tool("wrk", "wrk")
     nginx = ensure_tool("nginx", "nginx")
