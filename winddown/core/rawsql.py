@@ -24,6 +24,12 @@ def fetchone(sql: str, params: list) -> tuple | None:
         return cursor.fetchone()
 
 
+def fetchall(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def execute(sql: str, params: list) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.db import connection
 
-from winddown.core.rawsql import aware, execute, fetchone, for_update
+from winddown.core.rawsql import aware, execute, fetchall, fetchone, for_update
 from winddown.voting.models import Ballot, Elector
 
 ELECTOR_FIELDS = ["id", "event_id", "id_index", "weight_fen"]
@@ -34,6 +34,10 @@ BALLOT_FIELDS = [
     "is_current",
     "idempotency_key",
 ]
+INSERT_BALLOT = (
+    f"INSERT INTO voting_ballot ({', '.join(BALLOT_FIELDS)})"  # noqa: S608 (fixed names)
+    f" VALUES ({', '.join(['%s'] * len(BALLOT_FIELDS))}) RETURNING id"
+)
 
 
 def elector(event_id: int, id_index: str, lender_id: int) -> Elector | None:
@@ -65,13 +69,12 @@ class Mine:
 
 
 def mine(elector_id: int, idempotency_key: str) -> list[Mine]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, idempotency_key, is_current FROM voting_ballot WHERE elector_id = %s"
-            " AND (is_current OR (idempotency_key = %s AND idempotency_key <> ''))",
-            [elector_id, idempotency_key],
-        )
-        return [Mine(id_, key, bool(current)) for id_, key, current in cursor.fetchall()]
+    rows = fetchall(
+        "SELECT id, idempotency_key, is_current FROM voting_ballot WHERE elector_id = %s"
+        " AND (is_current OR (idempotency_key = %s AND idempotency_key <> ''))",
+        [elector_id, idempotency_key],
+    )
+    return [Mine(id_, key, bool(current)) for id_, key, current in rows]
 
 
 def retire(ballot_id: int) -> None:
@@ -120,12 +123,7 @@ def insert_ballot(**values) -> Ballot:
     params[BALLOT_FIELDS.index("cast_at")] = connection.ops.adapt_datetimefield_value(
         values["cast_at"]
     )
-    row = fetchone(
-        "INSERT INTO voting_ballot (event_id, elector_id, seq, voter, receipt, choice,"
-        " weight_fen, cast_at, leaf_hash, is_current, idempotency_key)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-        params,
-    )
+    (ballot_id,) = fetchone(INSERT_BALLOT, params)
     return Ballot.from_db(
-        connection.alias, ["id", *BALLOT_FIELDS], [row[0], *(values[n] for n in BALLOT_FIELDS)]
+        connection.alias, ["id", *BALLOT_FIELDS], [ballot_id, *(values[n] for n in BALLOT_FIELDS)]
     )
