@@ -14,6 +14,8 @@ statements themselves are written by hand in `voting.ballot_store`.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,7 +53,13 @@ def ensure_current(event: VotingEvent) -> VotingEvent:
     return event
 
 
-def check_open(event: VotingEvent, *, status: str = "", closes_at=None, now=None) -> None:
+def check_open(
+    event: VotingEvent,
+    *,
+    status: str = "",
+    closes_at: datetime | None = None,
+    now: datetime | None = None,
+) -> None:
     """Refuse unless the event is open now. `status`, `closes_at`: as just read under a
     lock, when `event` may be older."""
     status = status or event.status
