@@ -138,10 +138,11 @@ def test_staff_console_needs_a_full_staff_sign_in(
     expect(phone.get_by_test_id("claim-card")).to_contain_text("100.00")
 
 
-def totp_code(secret_b32: str, *, steps_ahead: int = 0) -> str:
+def totp_code(secret_b32: str, *, step: int | None = None) -> str:
+    """What the authenticator shows now, or at the 30-second `step` (counted from 1970)."""
     key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
     totp = TOTP(key)
-    totp.time = time.time() + 30 * steps_ahead
+    totp.time = time.time() if step is None else step * 30
     return f"{totp.token():06d}"
 
 
@@ -199,7 +200,9 @@ def test_new_staff_account_enrols_authenticator_at_first_sign_in(
     page.fill("#password", "Kaiyuan-Ops-2026")
     page.get_by_role("button", name="下一步").click()
     expect(page.get_by_role("heading", name="动态口令")).to_be_visible()
-    # The next 30-second step: the code just used cannot be replayed.
-    page.fill("#otp", totp_code(secret, steps_ahead=1))
+    # The step after the one just used (which cannot be replayed). Not "now + 30 s": if the
+    # enrolment code crossed a step boundary, the device has synced its drift to the past.
+    used = TOTPDevice.objects.get(user=user, confirmed=True).last_t
+    page.fill("#otp", totp_code(secret, step=used + 1))
     page.get_by_role("button", name="登录").click()
     expect(page.locator("header.top")).to_contain_text("孙经办")
