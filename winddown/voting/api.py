@@ -42,7 +42,7 @@ from winddown.api.schemas import (
     refuse_nul,
 )
 from winddown.audit.actions import AuditAction
-from winddown.audit.services import actor_from_request, record
+from winddown.audit.services import actor_from_request
 from winddown.core import private_files
 from winddown.core.errors import DomainError, ErrorCode
 from winddown.identity.models import Lender
@@ -59,6 +59,7 @@ from winddown.verify import normalize_receipt as parse_receipt
 from winddown.voting import selectors
 from winddown.voting.bundle import bundle_path
 from winddown.voting.errors import VotingErrorCode
+from winddown.voting.event_audit import record_event
 from winddown.voting.models import (
     Ballot,
     Candidate,
@@ -345,10 +346,8 @@ class LenderEventOut(LenderEventSummaryOut):
     result_url: str | None
 
 
-def _lender_summary(
-    event: VotingEvent, ballot: Ballot | None, signup: SignUp | None, names: dict[str, str]
-) -> dict:
-    """What the lender's list shows of an event: its state and the lender's part in it."""
+def _event_heading(event: VotingEvent) -> dict:
+    """What every list of events shows of one, to lenders and staff alike."""
     return {
         "id": event.pk,
         "institution_id": event.institution_id,
@@ -360,6 +359,15 @@ def _lender_summary(
         "status_label": event.get_status_display(),
         "opens_at": event.opens_at,
         "closes_at": event.closes_at,
+    }
+
+
+def _lender_summary(
+    event: VotingEvent, ballot: Ballot | None, signup: SignUp | None, names: dict[str, str]
+) -> dict:
+    """What the lender's list shows of an event: its state and the lender's part in it."""
+    return {
+        **_event_heading(event),
         "voted": ballot is not None,
         "my_choice": ballot.choice if ballot else None,
         "my_choice_label": choice_words(event, ballot.choice, names) if ballot else None,
@@ -589,9 +597,8 @@ def cast(
         actor=actor_from_request(request),
         idempotency_key=key,
     )
+    # A replayed ballot was read under the lender's lock: whether it is still current is known.
     replayed = bool(getattr(ballot, "replayed", False))
-    if replayed:  # a new ballot is current; a replayed one may have been changed since
-        ballot.refresh_from_db(fields=["is_current"])
     body = {**_ballot_out(event, ballot), "event_id": event.pk, "replayed": replayed}
     return Status(200 if replayed else 201, body)
 
@@ -1195,16 +1202,7 @@ class FromSignupsOut(Schema):
 
 def _staff_summary(event: VotingEvent) -> dict:
     return {
-        "id": event.pk,
-        "institution_id": event.institution_id,
-        "institution_name": event.institution.short_name,
-        "kind": event.kind,
-        "kind_label": event.get_kind_display(),
-        "title": event.title,
-        "status": event.status,
-        "status_label": event.get_status_display(),
-        "opens_at": event.opens_at,
-        "closes_at": event.closes_at,
+        **_event_heading(event),
         "created_at": event.created_at,
         "submitted_at": event.submitted_at,
     }
@@ -1541,11 +1539,10 @@ def event_signups(request, event_id: int, status: SignUpStatus | None = None):
     rows = list(rows[:MAX_LIST])
     full = user.role in PII_FULL_VIEW_ROLES
     if full and rows:
-        record(
+        record_event(
             actor=actor_from_request(request),
             action=AuditAction.PII_REVEALED,
-            obj=event,
-            institution_id=event.institution_id,
+            event=event,
             after={"signups": [s.pk for s in rows]},
         )
     return [_staff_signup_out(s, full) for s in rows]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from winddown.accounts.models import User
 from winddown.accounts.roles import PII_FULL_VIEW_ROLES
 from winddown.audit.actions import AuditAction
-from winddown.audit.services import Actor, record
+from winddown.audit.services import Actor
 from winddown.claims.models import ClaimEntry
 from winddown.core.errors import DomainError
 from winddown.money import fen_to_decimal, format_yuan
@@ -28,6 +28,7 @@ from winddown.pii.masking import mask_id_number, mask_name, mask_phone
 from winddown.rules import get_rule
 from winddown.rules.text import percent
 from winddown.voting.errors import VotingErrorCode as E
+from winddown.voting.event_audit import record_event
 from winddown.voting.models import Ballot, EventKind, EventStatus, VotingEvent
 from winddown.voting.tally import (
     OPTION_LABELS,
@@ -540,11 +541,10 @@ def export_roster(*, event: VotingEvent, user: User, actor: Actor) -> bytes:
     other role; each export is audited."""
     full = user.role in PII_FULL_VIEW_ROLES
     data = roster_xlsx(event, full_identities=full, exported_by=user.display_name or user.username)
-    record(
+    record_event(
         actor=actor,
         action=AuditAction.ROSTER_EXPORTED,
-        obj=event,
-        institution_id=event.institution_id,
+        event=event,
         after={"full_identities": full, "bytes": len(data)},
     )
     return data

@@ -222,6 +222,8 @@ def test_resolution_from_draft_to_checked_receipt(voting_world, clients, tmp_pat
     )
     changed = created(vote(lender_1, event_id, PASSWORD_1, key="tap-2", choice="yes"))
     assert changed["seq"] == first["seq"] + 1 and changed["receipt"] != first["receipt"]
+    stale = ok(vote(lender_1, event_id, PASSWORD_1, key="tap-1", choice="no"))
+    assert stale["replayed"] is True and stale["current"] is False  # replayed, since changed
     detail = ok(lender_1.get(f"/api/events/{event_id}"))
     assert detail["ballot"]["receipt"] == changed["receipt"]
     assert detail["ballot"]["choice_label"] == "同意"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from winddown.accounts.models import User
 from winddown.audit.actions import AuditAction
-from winddown.audit.services import Actor, record
+from winddown.audit.services import Actor
 from winddown.claims.selectors import active_register
 from winddown.core import private_files
 from winddown.core.errors import DomainError
@@ -21,6 +21,7 @@ from winddown.pii.normalize import clean_text
 from winddown.rules import RulesInputError, get_rule
 from winddown.voting import attachment_pages
 from winddown.voting.errors import VotingErrorCode as E
+from winddown.voting.event_audit import record_event
 from winddown.voting.models import (
     EDITABLE_STATUSES,
     Candidate,
@@ -136,11 +137,10 @@ def event_create(
         voter_key=secrets.token_hex(32),
         **values,
     )
-    record(
+    record_event(
         actor=actor,
         action=AuditAction.EVENT_CREATED,
-        obj=event,
-        institution_id=institution.pk,
+        event=event,
         after=_snapshot(event),
     )
     return event
@@ -177,11 +177,10 @@ def event_update(*, event: VotingEvent, actor: Actor, **changes) -> VotingEvent:
         setattr(event, field, value)
     event.allow_abstain = bool(allow_abstain) and event.kind == EventKind.RESOLUTION
     event.save()
-    record(
+    record_event(
         actor=actor,
         action=AuditAction.EVENT_UPDATED,
-        obj=event,
-        institution_id=event.institution_id,
+        event=event,
         before=before,
         after=_snapshot(event),
     )
@@ -263,11 +262,10 @@ def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachme
                 page_images=page_images,
                 page_count=page_count,
             )
-            record(
+            record_event(
                 actor=actor,
                 action=AuditAction.EVENT_UPDATED,
-                obj=event,
-                institution_id=event.institution_id,
+                event=event,
                 after={"attachment_added": attachment.name, "sha256": attachment.sha256},
             )
     except BaseException:
@@ -304,11 +302,10 @@ def store_page_images(pdf: bytes) -> tuple[list[str], int]:
 def attachment_remove(*, attachment: EventAttachment, actor: Actor) -> None:
     event = _locked_editable(attachment.event)
     paths = [attachment.path, *attachment.page_images]
-    record(
+    record_event(
         actor=actor,
         action=AuditAction.EVENT_UPDATED,
-        obj=event,
-        institution_id=event.institution_id,
+        event=event,
         after={"attachment_removed": attachment.name},
     )
     attachment.delete()
@@ -330,11 +327,10 @@ def event_submit(*, event: VotingEvent, actor: Actor) -> VotingEvent:
     event.status = EventStatus.SUBMITTED
     event.submitted_at = timezone.now()
     event.save(update_fields=["status", "submitted_at"])
-    record(
+    record_event(
         actor=actor,
         action=AuditAction.EVENT_SUBMITTED,
-        obj=event,
-        institution_id=event.institution_id,
+        event=event,
         after=_snapshot(event),
     )
     return event
@@ -352,11 +348,10 @@ def event_approve(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
     event.status = EventStatus.SCHEDULED
     event.reviewed_by, event.reviewed_at, event.review_comment = user, timezone.now(), ""
     event.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    record(
+    record_event(
         actor=actor,
         action=AuditAction.EVENT_APPROVED,
-        obj=event,
-        institution_id=event.institution_id,
+        event=event,
         after=_snapshot(event),
     )
     transaction.on_commit(lambda: schedule(event))
@@ -374,11 +369,10 @@ def event_return(*, event: VotingEvent, user: User, comment: str, actor: Actor) 
     event.status = EventStatus.RETURNED
     event.reviewed_by, event.reviewed_at, event.review_comment = user, timezone.now(), comment
     event.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    record(
+    record_event(
         actor=actor,
         action=AuditAction.EVENT_RETURNED,
-        obj=event,
-        institution_id=event.institution_id,
+        event=event,
         after={"comment": comment},
     )
     return event
@@ -402,11 +396,10 @@ def event_cancel(*, event: VotingEvent, user: User, reason: str, actor: Actor) -
     event.status = EventStatus.CANCELLED
     event.cancelled_by, event.cancelled_at, event.cancel_reason = user, timezone.now(), reason
     event.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
-    record(
+    record_event(
         actor=actor,
         action=AuditAction.EVENT_CANCELLED,
-        obj=event,
-        institution_id=event.institution_id,
+        event=event,
         before=before,
         after={"reason": reason, "was_open": was_open},
     )

@@ -18,11 +18,12 @@ from django_tasks import default_task_backend
 
 from winddown.accounts.models import User
 from winddown.audit.actions import AuditAction
-from winddown.audit.services import Actor, record
+from winddown.audit.services import Actor
 from winddown.claims.selectors import active_register, positive_entries
 from winddown.core.errors import DomainError
 from winddown.voting import tally
 from winddown.voting.errors import VotingErrorCode as E
+from winddown.voting.event_audit import record_event
 from winddown.voting.models import BallotLog, Elector, EventStatus, VotingEvent
 
 logger = logging.getLogger(__name__)
@@ -67,11 +68,10 @@ def open_event(event_id: int) -> VotingEvent:
         event.status = EventStatus.OPEN
         event.save()
         BallotLog.objects.get_or_create(event=event)
-        record(
+        record_event(
             actor=SYSTEM,
             action=AuditAction.EVENT_OPENED,
-            obj=event,
-            institution_id=event.institution_id,
+            event=event,
             after={
                 "record_version": version.number,
                 "electorate_heads": event.electorate_heads,
@@ -103,11 +103,10 @@ def close_event(event_id: int) -> VotingEvent:
         event.status = EventStatus.CLOSED
         event.closed_at = timezone.now()
         event.save(update_fields=["status", "closed_at"])
-        record(
+        record_event(
             actor=SYSTEM,
             action=AuditAction.EVENT_CLOSED,
-            obj=event,
-            institution_id=event.institution_id,
+            event=event,
         )
     return event
 
@@ -129,11 +128,10 @@ def count_event(event_id: int) -> VotingEvent:
         event.counted_at = timezone.now()
         event.status = EventStatus.COUNTED
         event.save(update_fields=["result", "merkle_size", "merkle_root", "counted_at", "status"])
-        record(
+        record_event(
             actor=SYSTEM,
             action=AuditAction.EVENT_COUNTED,
-            obj=event,
-            institution_id=event.institution_id,
+            event=event,
             after={
                 "tally": result["tally"],
                 "passed": result["result"].get("passed"),
@@ -168,11 +166,10 @@ def publish_event(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
         event.published_by = user
         event.published_at = timezone.now()
         event.save(update_fields=["bundle_path", "status", "published_by", "published_at"])
-        record(
+        record_event(
             actor=actor,
             action=AuditAction.EVENT_PUBLISHED,
-            obj=event,
-            institution_id=event.institution_id,
+            event=event,
             after={"merkle_root": event.merkle_root, "merkle_size": event.merkle_size},
         )
         transaction.on_commit(lambda: queue_notices(event.pk, "published"))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from winddown.accounts.models import User
 from winddown.audit.actions import AuditAction
-from winddown.audit.services import Actor, record
+from winddown.audit.services import Actor
 from winddown.core import private_files
 from winddown.core.errors import DomainError
 from winddown.identity.models import Lender
@@ -18,6 +18,7 @@ from winddown.pii.keys import keyring
 from winddown.pii.normalize import clean_text
 from winddown.pii.phones import PhoneError, normalize_mobile
 from winddown.voting.errors import VotingErrorCode as E
+from winddown.voting.event_audit import record_event
 from winddown.voting.models import (
     EDITABLE_STATUSES,
     EventKind,
@@ -102,11 +103,11 @@ def signup_create(
                 resume_name=resume_file.name,
                 resume_type=resume_file.content_type,
             )
-            record(
+            record_event(
                 actor=actor,
                 action=AuditAction.SIGNUP_CREATED,
                 obj=signup,
-                institution_id=event.institution_id,
+                event=event,
             )
     except IntegrityError:
         private_files.delete(photo_file.path)
@@ -141,11 +142,11 @@ def signup_withdraw(*, signup: SignUp, actor: Actor) -> SignUp:
     signup.status = SignUpStatus.WITHDRAWN
     signup.withdrawn_at = timezone.now()
     signup.save(update_fields=["status", "withdrawn_at"])
-    record(
+    record_event(
         actor=actor,
         action=AuditAction.SIGNUP_WITHDRAWN,
+        event=signup.event,
         obj=signup,
-        institution_id=signup.event.institution_id,
     )
     return signup
 
@@ -170,11 +171,11 @@ def signup_review(
     signup.review_reason = reason
     signup.reviewed_by, signup.reviewed_at = user, timezone.now()
     signup.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
-    record(
+    record_event(
         actor=actor,
         action=AuditAction.SIGNUP_REVIEWED,
         obj=signup,
-        institution_id=event.institution_id,
+        event=event,
         after={"status": signup.status, "reason": reason},
     )
     return signup
@@ -201,11 +202,10 @@ def candidates_from_signups(
             event=election, name=signup.name, description=signup.introduction, signup=signup
         )
         added += 1
-    record(
+    record_event(
         actor=actor,
         action=AuditAction.CANDIDATES_IMPORTED,
-        obj=election,
-        institution_id=election.institution_id,
+        event=election,
         after={"from_event": recruitment.pk, "added": added},
     )
     return added

@@ -182,7 +182,7 @@ def test_counting_killed_midway_leaves_nothing_and_the_rerun_matches(
     def die(**kwargs):
         raise SystemExit("worker killed while writing the result")
 
-    real_record = lifecycle_module.record
+    real_record = lifecycle_module.record_event
 
     def record_or_die(**kwargs):
         if kwargs["action"] == AuditAction.EVENT_COUNTED:
@@ -191,7 +191,7 @@ def test_counting_killed_midway_leaves_nothing_and_the_rerun_matches(
 
     # The process dies after the tally, while the result and its audit row are being written.
     with monkeypatch.context() as patched:
-        patched.setattr(lifecycle_module, "record", record_or_die)
+        patched.setattr(lifecycle_module, "record_event", record_or_die)
         with pytest.raises(SystemExit):
             lifecycle.count_event(event.pk)
     event.refresh_from_db()

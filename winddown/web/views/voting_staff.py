@@ -25,7 +25,7 @@ from winddown.accounts.permissions import staff_required
 from winddown.accounts.roles import PII_FULL_VIEW_ROLES, Role
 from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
-from winddown.audit.services import actor_from_request, record
+from winddown.audit.services import actor_from_request
 from winddown.core import private_files
 from winddown.core.errors import DomainError
 from winddown.institutions.selectors import access_institution_by_id, visible_institutions
@@ -36,6 +36,7 @@ from winddown.rules import RULES, get_rule
 from winddown.rules.text import fraction_name, percent, threshold_percent
 from winddown.voting import exports, selectors
 from winddown.voting.errors import VotingErrorCode as E
+from winddown.voting.event_audit import record_event
 from winddown.voting.models import (
     EDITABLE_STATUSES,
     EventKind,
@@ -728,11 +729,10 @@ def signup_list(request, event_id: int):
             }
         )
     if full and rows and request.method == "GET":
-        record(
+        record_event(
             actor=actor_from_request(request),
             action=AuditAction.PII_REVEALED,
-            obj=event,
-            institution_id=event.institution_id,
+            event=event,
             after={"signups": len(rows)},
         )
     return render(

@@ -1,0 +1,33 @@
+"""Audit entries about a voting event or one of its parts, filed under the event's
+institution (so the institution's audit trail and the event's timeline find them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from winddown.audit.actions import AuditAction
+from winddown.audit.models import AuditEntry
+from winddown.audit.services import Actor, record
+from winddown.voting.models import VotingEvent
+
+
+def record_event(
+    *,
+    actor: Actor,
+    action: AuditAction,
+    event: VotingEvent,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry about `obj` (the event itself unless given)."""
+    return record(
+        actor=actor,
+        action=action,
+        obj=obj or event,
+        institution_id=event.institution_id,
+        before=before,
+        after=after,
+    )
