@@ -9,6 +9,7 @@ from django.http import Http404
 
 from winddown.accounts.models import User
 from winddown.claims.models import ClaimEntry, VersionStatus
+from winddown.core.rawsql import ModelRows, fetchone
 from winddown.identity.models import Lender
 from winddown.institutions.selectors import record_denied, visible_institutions
 from winddown.voting.models import (
@@ -56,8 +57,10 @@ def lender_events(lender: Lender) -> QuerySet[VotingEvent]:
     )
 
 
+_EVENT = ModelRows(VotingEvent)
 OPENED_EVENT = (
-    "SELECT * FROM voting_votingevent WHERE id = %s AND opened_at IS NOT NULL"  # noqa: S608
+    f"SELECT {_EVENT.columns} FROM voting_votingevent"  # noqa: S608 (fixed names)
+    " WHERE id = %s AND opened_at IS NOT NULL"
     f" AND status IN ({', '.join(['%s'] * len(LENDER_VISIBLE))})"
 )
 
@@ -67,7 +70,8 @@ def opened_event(event_id: int) -> VotingEvent | None:
     reads it, and the ORM would spend twice the time building the query."""
     if not 0 < event_id < 2**63:  # no such row; the database would refuse the number
         return None
-    return next(iter(VotingEvent.objects.raw(OPENED_EVENT, [event_id, *LENDER_VISIBLE])), None)
+    row = fetchone(OPENED_EVENT, [event_id, *LENDER_VISIBLE])
+    return None if row is None else _EVENT.instance(row)
 
 
 def lender_event(lender: Lender, event_id: int) -> VotingEvent:
