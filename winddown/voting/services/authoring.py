@@ -24,6 +24,7 @@ from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
 from winddown.voting.models import (
     EDITABLE_STATUSES,
+    BallotLog,
     Candidate,
     EventAttachment,
     EventKind,
@@ -392,6 +393,10 @@ def event_cancel(*, event: VotingEvent, user: User, reason: str, actor: Actor) -
     was_open = event.status in (EventStatus.OPEN, EventStatus.CLOSED)
     if was_open and len(reason) < 5:
         raise DomainError(E.REASON_REQUIRED, field="reason")
+    if event.status == EventStatus.OPEN:
+        # A ballot being written holds the log head: wait for it, so that every ballot in
+        # the log was committed before the cancellation and none lands after it.
+        BallotLog.objects.select_for_update().filter(event=event).first()
     before = _snapshot(event)
     event.status = EventStatus.CANCELLED
     event.cancelled_by, event.cancelled_at, event.cancel_reason = user, timezone.now(), reason

@@ -12,8 +12,10 @@ from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
 from winddown.conftest import make_lender, register_file, upload_and_activate
+from winddown.core.errors import DomainError
 from winddown.demo.generators import register_rows
 from winddown.voting import ballot_store
+from winddown.voting.errors import VotingErrorCode
 from winddown.voting.models import Ballot, BallotLog, VotingEvent
 from winddown.voting.services import lifecycle
 from winddown.voting.tests.conftest import ME, PASSWORD, make_event, open_now
@@ -21,6 +23,7 @@ from winddown.voting.tests.conftest import ME, PASSWORD, make_event, open_now
 LENDERS = 100
 CHANGES_EACH = 10
 THREADS = 16
+REAL_ON_COMMIT = transaction.on_commit  # before the fixture that runs it at once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -132,3 +135,67 @@ def test_ballot_being_written_at_the_closing_time_is_counted(
     assert counted.status == "counted"
     assert counted.result["tally"]["options"]["yes"]["heads"] == 1
     assert counted.merkle_size == 1 == BallotLog.objects.get(event=event).size
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancelling_waits_for_a_ballot_being_written(
+    institution_a, operator_a, wg_officer, lenders, settings, monkeypatch
+):
+    """A ballot being written when an open event is cancelled lands in the log before the
+    cancellation; no ballot is accepted after it."""
+    from winddown.voting.services import authoring
+
+    settings.VOTING_PASSWORD_ARGON2 = {"time_cost": 1, "memory_cost": 64, "parallelism": 1}
+    event = open_now(make_event(institution_a, operator_a), wg_officer)
+    # The lenders' notices are written after the cancellation has committed, as in
+    # production (written inside it, they would wait for the ballot's lock on its lender).
+    monkeypatch.setattr("django.db.transaction.on_commit", REAL_ON_COMMIT)
+    holding, release = threading.Event(), threading.Event()
+    save_log = ballot_store.save_log
+
+    def save_log_and_wait(*args, **kwargs):  # the ballot holds the log head here
+        save_log(*args, **kwargs)
+        holding.set()
+        release.wait(10)
+
+    monkeypatch.setattr(ballot_store, "save_log", save_log_and_wait)
+    outcome: dict[str, object] = {}
+
+    def run(name, job):
+        try:
+            outcome[name] = job()
+        except Exception as exc:
+            outcome[name] = exc
+        finally:
+            connections.close_all()
+
+    def cancel():
+        reason = "监管要求暂停本次表决"
+        return authoring.event_cancel(event=event, user=wg_officer, reason=reason, actor=ME)
+
+    voter = threading.Thread(
+        target=run, args=("ballot", lambda: casting_cast(event, lenders[0], "yes"))
+    )
+    voter.start()
+    assert holding.wait(10)
+    canceller = threading.Thread(target=run, args=("cancel", cancel))
+    canceller.start()
+    canceller.join(0.5)
+    assert VotingEvent.objects.get(pk=event.pk).status == "open", (
+        "the cancellation must wait for the ballot being written"
+    )
+    release.set()
+    voter.join(10)
+    canceller.join(10)
+
+    assert isinstance(outcome["ballot"], Ballot), outcome
+    cancelled = outcome["cancel"]
+    assert isinstance(cancelled, VotingEvent) and cancelled.status == "cancelled", outcome
+    assert outcome["ballot"].cast_at < cancelled.cancelled_at
+    with pytest.raises(DomainError) as refused:
+        casting_cast(VotingEvent.objects.get(pk=event.pk), lenders[1], "no")
+    assert refused.value.error_code is VotingErrorCode.NOT_OPEN
+    assert "已取消" in refused.value.message
+    assert (
+        BallotLog.objects.get(event=event).size == 1 == Ballot.objects.filter(event=event).count()
+    )
