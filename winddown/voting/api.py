@@ -519,7 +519,7 @@ def _event_to_take_part(request, event_id: int) -> tuple[Lender, VotingEvent]:
     # An opened event has a frozen electorate, which the service checks for every ballot: one
     # cheap lookup here (this is the hot path of a vote). Before opening, the lender must be
     # able to see the event at all.
-    event = selectors.opened_event(event_id)
+    event = selectors.opened_event(event_id, lender)
     return lender, event or selectors.lender_event(lender, event_id)
 
 

@@ -17,8 +17,8 @@ from datetime import datetime
 
 from django.db import connection
 
-from winddown.core.rawsql import aware, execute, fetchall, fetchone, for_update
-from winddown.voting.models import Ballot, Elector
+from winddown.core.rawsql import ModelRows, aware, execute, fetchall, fetchone, for_update
+from winddown.voting.models import LENDER_VISIBLE, Ballot, Elector, VotingEvent
 
 ELECTOR_FIELDS = ["id", "event_id", "id_index", "weight_fen"]
 BALLOT_FIELDS = [
@@ -40,22 +40,49 @@ INSERT_BALLOT = (
 )
 
 
+UNREAD = (  # the event's attachments the lender has not opened
+    "SELECT COUNT(*) FROM voting_eventattachment a WHERE a.event_id = {event}"
+    " AND NOT EXISTS (SELECT 1 FROM voting_attachmentopen o"
+    " WHERE o.attachment_id = a.id AND o.lender_id = %s)"
+)
+ELECTOR = (
+    f"SELECT el.id, el.weight_fen, ({UNREAD.format(event='el.event_id')})"  # noqa: S608
+    " FROM voting_elector el WHERE el.event_id = %s AND el.id_index = %s"
+)
+_EVENT = ModelRows(VotingEvent, alias="e")
+OPENED_EVENT = (
+    f"SELECT {_EVENT.columns}, el.id, el.weight_fen, ({UNREAD.format(event='e.id')})"  # noqa: S608
+    " FROM voting_votingevent e"
+    " LEFT JOIN voting_elector el ON el.event_id = e.id AND el.id_index = %s"
+    " WHERE e.id = %s AND e.opened_at IS NOT NULL"
+    f" AND e.status IN ({', '.join(['%s'] * len(LENDER_VISIBLE))})"
+)
+
+
+def _elector(event_id: int, id_index: str, id_: int, weight_fen: int, unread: int) -> Elector:
+    found = Elector.from_db(connection.alias, ELECTOR_FIELDS, (id_, event_id, id_index, weight_fen))
+    found.unread = unread
+    return found
+
+
 def elector(event_id: int, id_index: str, lender_id: int) -> Elector | None:
     """The lender's place in the event's frozen electorate, with `unread` set to the number
     of the event's attachments the lender has not opened."""
-    row = fetchone(
-        "SELECT el.id, el.weight_fen, ("
-        " SELECT COUNT(*) FROM voting_eventattachment a WHERE a.event_id = el.event_id"
-        " AND NOT EXISTS (SELECT 1 FROM voting_attachmentopen o"
-        " WHERE o.attachment_id = a.id AND o.lender_id = %s))"
-        " FROM voting_elector el WHERE el.event_id = %s AND el.id_index = %s",
-        [lender_id, event_id, id_index],
-    )
+    row = fetchone(ELECTOR, [lender_id, event_id, id_index])
+    return None if row is None else _elector(event_id, id_index, *row)
+
+
+def opened_event(event_id: int, id_index: str, lender_id: int) -> VotingEvent | None:
+    """An event visible to lenders that has opened (its electorate is frozen), read together
+    with the lender's place in it: `event.lender_elector` = (lender id, elector or None)."""
+    row = fetchone(OPENED_EVENT, [lender_id, id_index, event_id, *LENDER_VISIBLE])
     if row is None:
         return None
-    found = Elector.from_db(connection.alias, ELECTOR_FIELDS, (row[0], event_id, id_index, row[1]))
-    found.unread = row[2]
-    return found
+    event = _EVENT.instance(row)
+    id_, weight_fen, unread = row[len(_EVENT) :]
+    found = None if id_ is None else _elector(event_id, id_index, id_, weight_fen, unread)
+    event.lender_elector = (lender_id, found)
+    return event
 
 
 @dataclass(frozen=True)

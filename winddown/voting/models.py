@@ -30,6 +30,14 @@ class EventStatus(models.TextChoices):
 
 
 EDITABLE_STATUSES = (EventStatus.DRAFT, EventStatus.RETURNED)
+LENDER_VISIBLE = (  # from approval on, lenders see an event
+    EventStatus.SCHEDULED,
+    EventStatus.OPEN,
+    EventStatus.CLOSED,
+    EventStatus.COUNTED,
+    EventStatus.PUBLISHED,
+    EventStatus.CANCELLED,
+)
 
 
 class VotingEvent(models.Model):

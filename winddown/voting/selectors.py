@@ -9,10 +9,11 @@ from django.http import Http404
 
 from winddown.accounts.models import User
 from winddown.claims.models import ClaimEntry, VersionStatus
-from winddown.core.rawsql import ModelRows, fetchone
 from winddown.identity.models import Lender
 from winddown.institutions.selectors import record_denied, visible_institutions
+from winddown.voting import ballot_store
 from winddown.voting.models import (
+    LENDER_VISIBLE,
     AttachmentOpen,
     Ballot,
     Candidate,
@@ -24,16 +25,6 @@ from winddown.voting.models import (
     SignUpStatus,
     VotingEvent,
 )
-
-LENDER_VISIBLE = (
-    EventStatus.SCHEDULED,
-    EventStatus.OPEN,
-    EventStatus.CLOSED,
-    EventStatus.COUNTED,
-    EventStatus.PUBLISHED,
-    EventStatus.CANCELLED,
-)
-
 
 # --- Lenders --------------------------------------------------------------------------------
 
@@ -57,21 +48,12 @@ def lender_events(lender: Lender) -> QuerySet[VotingEvent]:
     )
 
 
-_EVENT = ModelRows(VotingEvent)
-OPENED_EVENT = (
-    f"SELECT {_EVENT.columns} FROM voting_votingevent"  # noqa: S608 (fixed names)
-    " WHERE id = %s AND opened_at IS NOT NULL"
-    f" AND status IN ({', '.join(['%s'] * len(LENDER_VISIBLE))})"
-)
-
-
-def opened_event(event_id: int) -> VotingEvent | None:
-    """An event that has opened (its electorate is frozen). A fixed statement: every ballot
-    reads it, and the ORM would spend twice the time building the query."""
+def opened_event(event_id: int, lender: Lender) -> VotingEvent | None:
+    """An event that has opened (its electorate is frozen), read with the lender's place in
+    it in one fixed statement: every ballot reads them (see `ballot_store.opened_event`)."""
     if not 0 < event_id < 2**63:  # no such row; the database would refuse the number
         return None
-    row = fetchone(OPENED_EVENT, [event_id, *LENDER_VISIBLE])
-    return None if row is None else _EVENT.instance(row)
+    return ballot_store.opened_event(event_id, lender.id_index, lender.pk)
 
 
 def lender_event(lender: Lender, event_id: int) -> VotingEvent:

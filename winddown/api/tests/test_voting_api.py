@@ -12,6 +12,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from winddown.api.tests.conftest import ApiClient, lender_token, staff_token
@@ -735,3 +737,31 @@ def test_operator_cancels_before_opening_and_drafts_are_checked(voting_world, cl
         operator.post(f"/api/staff/events/{election['id']}/submit"), 400, "voting.no_candidates"
     )
     assert SignUp.objects.count() == 0
+
+
+# --- The hot path stays lean ----------------------------------------------------------------
+
+
+def test_a_ballot_costs_a_fixed_handful_of_statements(voting_world, clients):
+    """Casting is the request every lender sends at once: its statements are written by hand
+    (voting.ballot_store) and counted here, so no ORM query creeps back in unnoticed. A first
+    ballot: the token with its user and lender, the event with the lender's elector, the
+    lender's lock, the lender's ballots, the log head, the log, the ballot (7); a change
+    retires the previous ballot too (8)."""
+    event = approved_event(clients)
+    open_now(event["id"])
+    ok(clients.lender_1.get(f"/api/events/{event['id']}"))  # the token's last use is noted
+
+    def statements(response_status: int, **choice) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = vote(clients.lender_1, event["id"], PASSWORD_1, **choice)
+        assert response.status_code == response_status, response.content
+        # Transaction control is not a statement of the path (the test's transaction turns
+        # the ballot's into a savepoint; SQLite's BEGIN shows up here).
+        control = ("BEGIN", "SAVEPOINT", "RELEASE SAVEPOINT")
+        return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(control)]
+
+    assert len(statements(201, choice="yes")) == 7
+    changed = statements(201, choice="no")
+    assert len(changed) == 8
+    assert sum(sql.startswith("UPDATE voting_ballot ") for sql in changed) == 1

@@ -80,7 +80,11 @@ def elector_for(event: VotingEvent, lender: Lender) -> Elector:
     the lender has not opened yet (one query)."""
     if not lender.is_verified:
         raise DomainError(E.NOT_VERIFIED)
-    elector = ballot_store.elector(event.pk, lender.id_index, lender.pk)
+    read_with_event = getattr(event, "lender_elector", None)  # see selectors.opened_event
+    if read_with_event is not None and read_with_event[0] == lender.pk:
+        elector = read_with_event[1]
+    else:
+        elector = ballot_store.elector(event.pk, lender.id_index, lender.pk)
     if elector is None:
         record_date = _local(event.record_version.activated_at) if event.record_version else ""
         raise DomainError(E.NOT_IN_ELECTORATE, record_date=record_date)
