@@ -209,8 +209,14 @@ class Ballot(models.Model):
     """An entry of the ballot log. Changing a ballot appends a new entry; the lender's latest
     entry (`is_current`) is the one that counts."""
 
-    event = models.ForeignKey(VotingEvent, on_delete=models.CASCADE, related_name="ballots")
-    elector = models.ForeignKey(Elector, on_delete=models.CASCADE, related_name="ballots")
+    # No single-column indexes for these two: the composite indexes below lead with them, and
+    # every index is written again for each ballot and each change.
+    event = models.ForeignKey(
+        VotingEvent, on_delete=models.CASCADE, related_name="ballots", db_index=False
+    )
+    elector = models.ForeignKey(
+        Elector, on_delete=models.CASCADE, related_name="ballots", db_index=False
+    )
     seq = models.BigIntegerField()
     voter = models.CharField(max_length=32)  # pseudonym in the published log
     receipt = models.CharField(max_length=16)
