@@ -173,8 +173,8 @@ def timed(module, name, label):
     setattr(module, name, wrapper)
 
 timed(api_auth, "user_for_api_token", "token, user and lender")
-timed(voting_api, "_event_to_take_part", "event")
-timed(casting, "precheck", "elector, attachments, choice")
+timed(voting_api, "_event_to_take_part", "event, elector, unread attachments")
+timed(casting, "precheck", "checks before the password")
 timed(voting_password, "verify_password", "Argon2")
 timed(casting, "voting_password_failure", "lender lock")
 timed(casting, "_append_ballot", "ballot log and ballot")
