@@ -84,6 +84,46 @@ def casting_cast(event, lender, choice):
     return cast_ballot(event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME)
 
 
+class BallotHeldAtLogHead:
+    """Casts the lender's ballot in a thread that stops while it holds the event's log head
+    (the log written, not yet committed) until `release()`. `start` runs other jobs in
+    threads meanwhile; their results or exceptions land in `outcome`."""
+
+    def __init__(self, monkeypatch, event: VotingEvent, lender) -> None:
+        self.holding, self.released = threading.Event(), threading.Event()
+        self.outcome: dict[str, object] = {}
+        self.threads: list[threading.Thread] = []
+        save_log = ballot_store.save_log
+
+        def save_log_and_wait(*args, **kwargs):
+            save_log(*args, **kwargs)
+            self.holding.set()
+            self.released.wait(10)
+
+        monkeypatch.setattr(ballot_store, "save_log", save_log_and_wait)
+        self.start("ballot", lambda: casting_cast(event, lender, "yes"))
+        assert self.holding.wait(10)
+
+    def start(self, name: str, job) -> threading.Thread:
+        def run():
+            try:
+                self.outcome[name] = job()
+            except Exception as exc:
+                self.outcome[name] = exc
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        self.threads.append(thread)
+        return thread
+
+    def release(self) -> None:
+        self.released.set()
+        for thread in self.threads:
+            thread.join(10)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_ballot_being_written_at_the_closing_time_is_counted(
     institution_a, operator_a, wg_officer, lenders, settings, monkeypatch
@@ -96,41 +136,15 @@ def test_ballot_being_written_at_the_closing_time_is_counted(
     VotingEvent.objects.filter(pk=event.pk).update(closes_at=closes_at)
     event = VotingEvent.objects.get(pk=event.pk)
 
-    holding, release = threading.Event(), threading.Event()
-    save_log = ballot_store.save_log
-
-    def save_log_and_wait(*args, **kwargs):  # the ballot holds the log head here
-        save_log(*args, **kwargs)
-        holding.set()
-        release.wait(10)
-
-    monkeypatch.setattr(ballot_store, "save_log", save_log_and_wait)
-    outcome: dict[str, object] = {}
-
-    def run(name, job):
-        try:
-            outcome[name] = job()
-        except Exception as exc:
-            outcome[name] = exc
-        finally:
-            connections.close_all()
-
-    voter = threading.Thread(
-        target=run, args=("ballot", lambda: casting_cast(event, lenders[0], "yes"))
-    )
-    voter.start()
-    assert holding.wait(10)
+    held = BallotHeldAtLogHead(monkeypatch, event, lenders[0])
     time.sleep(max(0.0, (closes_at - timezone.now()).total_seconds()) + 0.05)
-    counter = threading.Thread(target=run, args=("count", lambda: lifecycle.count_event(event.pk)))
-    counter.start()
+    counter = held.start("count", lambda: lifecycle.count_event(event.pk))
     counter.join(0.5)
     assert counter.is_alive(), "the count must wait for the ballot being written"
-    release.set()
-    voter.join(10)
-    counter.join(10)
+    held.release()
 
-    assert isinstance(outcome["ballot"], Ballot), outcome
-    assert isinstance(outcome["count"], VotingEvent), outcome
+    assert isinstance(held.outcome["ballot"], Ballot), held.outcome
+    assert isinstance(held.outcome["count"], VotingEvent), held.outcome
     counted = VotingEvent.objects.get(pk=event.pk)
     assert counted.status == "counted"
     assert counted.result["tally"]["options"]["yes"]["heads"] == 1
@@ -150,44 +164,19 @@ def test_cancelling_waits_for_a_ballot_being_written(
     # The lenders' notices are written after the cancellation has committed, as in
     # production (written inside it, they would wait for the ballot's lock on its lender).
     monkeypatch.setattr("django.db.transaction.on_commit", REAL_ON_COMMIT)
-    holding, release = threading.Event(), threading.Event()
-    save_log = ballot_store.save_log
-
-    def save_log_and_wait(*args, **kwargs):  # the ballot holds the log head here
-        save_log(*args, **kwargs)
-        holding.set()
-        release.wait(10)
-
-    monkeypatch.setattr(ballot_store, "save_log", save_log_and_wait)
-    outcome: dict[str, object] = {}
-
-    def run(name, job):
-        try:
-            outcome[name] = job()
-        except Exception as exc:
-            outcome[name] = exc
-        finally:
-            connections.close_all()
 
     def cancel():
         reason = "监管要求暂停本次表决"
         return authoring.event_cancel(event=event, user=wg_officer, reason=reason, actor=ME)
 
-    voter = threading.Thread(
-        target=run, args=("ballot", lambda: casting_cast(event, lenders[0], "yes"))
-    )
-    voter.start()
-    assert holding.wait(10)
-    canceller = threading.Thread(target=run, args=("cancel", cancel))
-    canceller.start()
-    canceller.join(0.5)
+    held = BallotHeldAtLogHead(monkeypatch, event, lenders[0])
+    held.start("cancel", cancel).join(0.5)
     assert VotingEvent.objects.get(pk=event.pk).status == "open", (
         "the cancellation must wait for the ballot being written"
     )
-    release.set()
-    voter.join(10)
-    canceller.join(10)
+    held.release()
 
+    outcome = held.outcome
     assert isinstance(outcome["ballot"], Ballot), outcome
     cancelled = outcome["cancel"]
     assert isinstance(cancelled, VotingEvent) and cancelled.status == "cancelled", outcome
