@@ -79,6 +79,7 @@ from winddown.voting.tally import (
     choice_keys,
     choice_words,
     event_options,
+    ordered_counts,
 )
 
 lender_router = Router(tags=["出借人投票"], auth=AUTH)
@@ -819,13 +820,13 @@ def _result_rows(event: VotingEvent, tally: dict, decision: dict) -> list[dict]:
     if event.kind == EventKind.RESOLUTION:
         return [
             row(key, OPTION_LABELS.get(key, key), count)
-            for key, count in (tally.get("options") or {}).items()
+            for key, count in ordered_counts(event, tally)
         ]
     names = candidate_names(event)
     statuses = {c["name"]: c.get("status") for c in decision.get("candidates") or []}
     return [
         row(key, names.get(key, key), count, statuses.get(names.get(key, key)))
-        for key, count in (tally.get("candidates") or {}).items()
+        for key, count in ordered_counts(event, tally)
     ]
 
 

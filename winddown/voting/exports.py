@@ -33,7 +33,7 @@ from winddown.voting.models import Ballot, EventKind, EventStatus, VotingEvent
 from winddown.voting.tally import (
     OPTION_LABELS,
     choice_words,
-    event_options,
+    ordered_counts,
 )
 
 EXPORTABLE = (EventStatus.COUNTED, EventStatus.PUBLISHED)
@@ -101,8 +101,7 @@ def tally_rows(event: VotingEvent) -> list[TallyRow]:
     electorate_weight = event.electorate_weight_fen or 0
     rows = []
     if event.kind == EventKind.RESOLUTION:
-        for option in event_options(event):
-            count = tally.get("options", {}).get(option, {"heads": 0, "weight_fen": 0})
+        for option, count in ordered_counts(event, tally):
             rows.append(
                 TallyRow(
                     option,
@@ -119,7 +118,7 @@ def tally_rows(event: VotingEvent) -> list[TallyRow]:
         c["name"]: CANDIDATE_STATUS_LABELS.get(c["status"], c["status"])
         for c in (event.result or {}).get("result", {}).get("candidates", [])
     }
-    for key, count in tally.get("candidates", {}).items():
+    for key, count in ordered_counts(event, tally):
         name = names.get(key, key)
         rows.append(
             TallyRow(

@@ -48,6 +48,18 @@ def choice_words(event: VotingEvent, choice: str, names: dict[str, str] | None =
     return "、".join(names.get(key, key) for key in choice_keys(choice))
 
 
+def ordered_counts(event: VotingEvent, counted: dict) -> list[tuple[str, dict]]:
+    """The counts of a stored tally in ballot order: 同意, 不同意, 弃权, or the candidates as
+    listed. The stored document's key order cannot be relied on (PostgreSQL's jsonb orders
+    keys by length, which puts 不同意 first)."""
+    if event.kind == EventKind.RESOLUTION:
+        options = counted.get("options") or {}
+        return [(o, options.get(o, _count(0, 0))) for o in event_options(event)]
+    candidates = counted.get("candidates") or {}
+    keys = event.candidates.order_by("order", "pk").values_list("key", flat=True)
+    return [(key, candidates[key]) for key in keys if key in candidates]
+
+
 def choice_totals(event: VotingEvent) -> dict[str, tuple[int, int]]:
     """{choice string: (heads, weight_fen)} over current ballots: one grouped query."""
     rows = (

@@ -347,6 +347,8 @@ def test_resolution_from_draft_to_checked_receipt(voting_world, clients, tmp_pat
     assert result["participation_heads"] == 2
     assert result["participation_weight_fen"] == 1234567 + 10000
     assert result["participation_heads_percentage"] == "50.00"
+    # In ballot order on every database (PostgreSQL's jsonb stores "no" before "yes").
+    assert [r["label"] for r in result["rows"]] == ["同意", "不同意", "弃权"]
     rows = {r["key"]: r for r in result["rows"]}
     assert rows["yes"]["label"] == "同意" and rows["yes"]["weight"] == "12445.67"
     assert rows["abstain"]["heads"] == 0 and rows["no"]["heads"] == 0

@@ -4,6 +4,7 @@ and every refusal of the voting core rendered as its Chinese message, never a 50
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 
@@ -226,6 +227,8 @@ def test_results_and_bundle_only_when_published(
     assert (
         event.merkle_root in html and "下载后运行" in html and "python -m winddown.verify" in html
     )
+    # In ballot order on every database (PostgreSQL's jsonb stores "no" before "yes").
+    assert re.findall(r"<tr><td>(同意|不同意|弃权)", html) == ["同意", "不同意", "弃权"]
     response = client.get(f"/events/{event.pk}/bundle.zip")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith("attachment;")

@@ -47,6 +47,7 @@ from winddown.voting.tally import (
     choice_keys,
     choice_words,
     event_options,
+    ordered_counts,
 )
 
 # Errors about the voting password: shown on the password step, next to the field.
@@ -444,12 +445,12 @@ def _tally_rows(event: VotingEvent, result: dict) -> dict:
     participation = row("参与表决", tally.get("participation", {}))
     rows = []
     if event.kind == EventKind.RESOLUTION:
-        for option, count in tally.get("options", {}).items():
+        for option, count in ordered_counts(event, tally):
             rows.append(row(OPTION_LABELS.get(option, option), count))
     else:
         names = candidate_names(event)
         statuses = {c["name"]: c for c in result.get("candidates", [])}
-        for key, count in tally.get("candidates", {}).items():
+        for key, count in ordered_counts(event, tally):
             name = names.get(key, key)
             judged = statuses.get(name, {})
             rows.append(
