@@ -27,7 +27,7 @@ from winddown.voting.event_audit import record_event
 from winddown.voting.models import BallotLog, Elector, EventStatus, VotingEvent
 
 logger = logging.getLogger(__name__)
-SYSTEM = Actor.system("voting scheduler")
+SYSTEM = Actor.system("系统定时任务")  # shown in the event timeline
 REMIND_BEFORE_CLOSE = timedelta(hours=24)
 
 

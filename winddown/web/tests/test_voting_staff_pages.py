@@ -421,6 +421,9 @@ def test_cancellation(institution_a, operator_a, wg_officer, lenders):
     assert Notice.objects.filter(event=event, kind="cancelled").count() == len(lenders)
     page = text(officer.get(f"/staff/events/{event.pk}/"))
     assert 'data-testid="cancel-reason"' in page and "清退方案需重新评估" in page
+    # The timeline names who did what in Chinese, the scheduler included.
+    timeline = page[page.index('data-testid="timeline"') :]
+    assert "投票开始（冻结表决权名单）" in timeline and "系统定时任务" in timeline
 
 
 # --- Sign-ups -------------------------------------------------------------------------------
