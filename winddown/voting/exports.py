@@ -32,6 +32,7 @@ from winddown.voting.event_audit import record_event
 from winddown.voting.models import Ballot, EventKind, EventStatus, VotingEvent
 from winddown.voting.tally import (
     OPTION_LABELS,
+    candidate_names,
     choice_words,
     ordered_counts,
 )
@@ -113,7 +114,7 @@ def tally_rows(event: VotingEvent) -> list[TallyRow]:
                 )
             )
         return rows
-    names = dict(event.candidates.values_list("key", "name"))
+    names = candidate_names(event)
     statuses = {
         c["name"]: CANDIDATE_STATUS_LABELS.get(c["status"], c["status"])
         for c in (event.result or {}).get("result", {}).get("candidates", [])
@@ -469,7 +470,7 @@ def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str =
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     sheet.append([cell(sheet, h, strong=True) for h in ROSTER_HEADER])
-    names = dict(event.candidates.values_list("key", "name"))
+    names = candidate_names(event)
     changes = dict(
         Ballot.objects.filter(event=event)
         .values("elector_id")

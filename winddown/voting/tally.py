@@ -35,6 +35,11 @@ def choice_keys(choice: str) -> list[str]:
     return [key for key in choice.split("+") if key]
 
 
+def candidate_keys(event: VotingEvent) -> list[str]:
+    """In the order the ballot lists them (Candidate.Meta.ordering)."""
+    return list(event.candidates.values_list("key", flat=True))
+
+
 def candidate_names(event: VotingEvent) -> dict[str, str]:
     return dict(event.candidates.values_list("key", "name"))
 
@@ -56,8 +61,7 @@ def ordered_counts(event: VotingEvent, counted: dict) -> list[tuple[str, dict]]:
         options = counted.get("options") or {}
         return [(o, options.get(o, _count(0, 0))) for o in event_options(event)]
     candidates = counted.get("candidates") or {}
-    keys = event.candidates.order_by("order", "pk").values_list("key", flat=True)
-    return [(key, candidates[key]) for key in keys if key in candidates]
+    return [(key, candidates[key]) for key in candidate_keys(event) if key in candidates]
 
 
 def choice_totals(event: VotingEvent) -> dict[str, tuple[int, int]]:
@@ -81,7 +85,7 @@ def tally(event: VotingEvent) -> dict:
     if event.kind == EventKind.RESOLUTION:
         options = {o: _count(*totals.get(o, (0, 0))) for o in event_options(event)}
         return {"participation": participation, "options": options}
-    keys = list(event.candidates.order_by("order", "pk").values_list("key", flat=True))
+    keys = candidate_keys(event)
     sums = {key: [0, 0] for key in keys}
     for choice, (heads, weight) in totals.items():
         for key in choice.split("+"):

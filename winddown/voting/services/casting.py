@@ -1,15 +1,16 @@
 """Casting and changing ballots (manual 2.2 选举, 2.3 决议).
 
-Everything that can be refused without the password is checked first, in one query for
-the elector and the unread attachments. Then one transaction: the lender's row is locked and
-the password checked under that lock (Argon2 is the slow part, and it holds only this
-lender's lock); a repeated request is answered from the ballot it created; the previous
-ballot stops being current; only then is the event's log head locked, the event's status and
-closing time read again and the new ballot appended to the log. Locks are always taken in
-that order (lender, then log head; counting waits for the log head too). The partial unique
-index `one_current_ballot` makes two current ballots for one lender impossible even if the
-code were wrong. This is the hot path of a vote: every query here is counted, and the
-statements themselves are written by hand in `voting.ballot_store`.
+Everything that can be refused without the password is checked first; the elector and the
+unread attachments come with the event (`selectors.opened_event`), or in one query. Then one
+transaction: the lender's row is locked and the password checked under that lock (Argon2 is
+the slow part, and it holds only this lender's lock); a repeated request is answered from
+the ballot it created; the previous ballot stops being current; only then is the event's log
+head locked, the event's status and closing time read again and the new ballot appended to
+the log. Locks are always taken in that order (lender, then log head; counting waits for the
+log head too). The partial unique index `one_current_ballot` makes two current ballots for
+one lender impossible even if the code were wrong. This is the hot path of a vote: every
+query here is counted, and the statements themselves are written by hand in
+`voting.ballot_store`.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def check_open(
 
 def elector_for(event: VotingEvent, lender: Lender) -> Elector:
     """The lender's place in the frozen electorate, with `unread` = attachments of the event
-    the lender has not opened yet (one query)."""
+    the lender has not opened yet: as read with the event, or in one query."""
     if not lender.is_verified:
         raise DomainError(E.NOT_VERIFIED)
     read_with_event = getattr(event, "lender_elector", None)  # see selectors.opened_event
