@@ -393,9 +393,10 @@ def event_cancel(*, event: VotingEvent, user: User, reason: str, actor: Actor) -
     was_open = event.status in (EventStatus.OPEN, EventStatus.CLOSED)
     if was_open and len(reason) < 5:
         raise DomainError(E.REASON_REQUIRED, field="reason")
-    if event.status == EventStatus.OPEN:
-        # A ballot being written holds the log head: wait for it, so that every ballot in
-        # the log was committed before the cancellation and none lands after it.
+    if was_open:
+        # A ballot being written holds the log head (also one accepted just before the
+        # closing time): wait for it, so that every ballot in the log was committed before
+        # the cancellation and none lands after it.
         BallotLog.objects.select_for_update().filter(event=event).first()
     before = _snapshot(event)
     event.status = EventStatus.CANCELLED
