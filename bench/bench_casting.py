@@ -278,6 +278,7 @@ http {{
     location / {{
       proxy_pass http://127.0.0.1:{app_port};
       proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     }}
   }}
 }}
@@ -349,7 +350,11 @@ def main() -> None:
         .replace("CONNECTIONS_PER_THREAD", str(args.connections // 2))
         .replace("PAUSE_MS", str(round(1000 * args.connections / args.rate) if args.rate else 0))
     )
-    server_env = {**env, "WINDDOWN_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    server_env = {
+        **env,
+        "WINDDOWN_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "WINDDOWN_TRUSTED_PROXIES": "127.0.0.1",
+    }
     server = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),

@@ -41,6 +41,9 @@ PASSWORD_PEPPER = _secret("WINDDOWN_PASSWORD_PEPPER")
 
 ALLOWED_HOSTS = env_list("WINDDOWN_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("WINDDOWN_CSRF_TRUSTED_ORIGINS", default=[])
+# The reverse proxies in front of the platform (addresses or networks): for requests from
+# them the client's address is taken from X-Forwarded-For (core/client_address.py).
+TRUSTED_PROXIES = env_list("WINDDOWN_TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "winddown.core.client_address.ClientAddressMiddleware",
     "winddown.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -28,7 +28,7 @@ class Actor:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client address; behind a proxy configure it to set REMOTE_ADDR (README)."""
+    """The client address (behind trusted proxies core/client_address.py has put it here)."""
     return request.META.get("REMOTE_ADDR", "")[:64]
 
 
