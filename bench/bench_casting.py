@@ -14,7 +14,8 @@ connection queues, and the latency is mostly waiting for a worker).
 
 Prints throughput, latency percentiles and the status codes; the CPU each part of the system
 used per ballot while the load ran (gunicorn workers, PostgreSQL, nginx, wrk, all); checks the
-database afterwards (one current ballot per lender, a gapless log); then times single
+database afterwards (one current ballot per lender, a gapless log); the floor any request
+pays on this stack (GET /healthz flat out for 10 s, CPU per request); then times single
 requests in-process to show where a worker's time goes.
 Target (issue 4): >= 300 ballots/s sustained for 60 s, p99 <= 250 ms, 200 concurrent lenders.
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -241,6 +243,24 @@ def cpu_per_ballot(before, after, ballots: int) -> str:
     return f"CPU per ballot under load: {', '.join(parts)}; whole machine {total:.1f} ms"
 
 
+def request_floor(wrk: str, connections: int) -> str:
+    """The same stack answering GET /healthz (one SELECT 1) flat out: what any request costs
+    before a ballot's own work, the floor under the CPU per ballot."""
+    before = cpu_seconds()
+    done = subprocess.run(
+        [wrk, "-t", "2", "-c", str(connections), "-d", "10s", f"http://127.0.0.1:{PORT}/healthz"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (_, all_before), (_, all_after) = before, cpu_seconds()
+    requests = int(re.search(r"(\d+) requests in", done.stdout).group(1))
+    return (
+        f"floor: GET /healthz (Django, middleware, one SELECT 1) through the same stack: "
+        f"{requests / 10:.0f} requests/s, whole machine {(all_after - all_before) / requests * 1000:.2f} ms CPU per request"
+    )
+
+
 def ensure_tool(command: str, package: str) -> str:
     """A Debian tool the bench drives (wrk, nginx), installed if missing (root only)."""
     path = shutil.which(command) or shutil.which(command, path="/usr/sbin")
@@ -406,6 +426,7 @@ def main() -> None:
             check=True,
         )
         after = cpu_seconds()
+        floor = request_floor(wrk, args.connections)
     finally:
         proxy.send_signal(signal.SIGTERM)
         server.send_signal(signal.SIGTERM)
@@ -421,6 +442,7 @@ def main() -> None:
         f"p99 {p99_ms:.0f} ms, max {durations[-1]:.0f} ms"
     )
     print(cpu_per_ballot(before, after, len(durations)))
+    print(floor)
     check = (
         "from winddown.voting.models import Ballot, BallotLog\n"
         f"b = Ballot.objects.filter(event_id={data['event']})\n"
