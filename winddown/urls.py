@@ -11,3 +11,4 @@ urlpatterns = [
 
 handler403 = "winddown.web.views.public.forbidden"
 handler404 = "winddown.web.views.public.not_found"
+handler500 = "winddown.web.views.public.server_error"

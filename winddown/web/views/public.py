@@ -1,9 +1,21 @@
-"""Pages anyone may open."""
+"""Pages anyone may open, and the error pages."""
+
+import sys
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
+
+from winddown.core.db_errors import is_busy
+
+BUSY = ("system.busy", "系统繁忙", "同时操作的人较多，本次请求没有完成。请稍等几秒后重试。")
+FAILED = (
+    "system.error",
+    "系统出错",
+    "系统暂时无法完成本次请求，请稍后重试。如果多次出现，请联系平台客服。",
+)
 
 
 def home(request):
@@ -41,3 +53,22 @@ def not_found(request, exception=None):
         {"title": "页面不存在", "message": "您要找的页面不存在，或您无权查看。"},
         status=404,
     )
+
+
+def server_error(request):
+    """Django's handler500, called while the exception is being handled: a busy database
+    gets 503 and "try again", anything else 500; JSON under /api/, a page elsewhere. The
+    page is rendered without the request, so it works when the session or database does not."""
+    busy = is_busy(sys.exc_info()[1])
+    code, title, message = BUSY if busy else FAILED
+    status = 503 if busy else 500
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": code, "message": message, "field": None}, status=status)
+    else:
+        page = loader.get_template("web/public/500.html").render(
+            {"title": title, "message": message}
+        )
+        response = HttpResponse(page, status=status)
+    if busy:
+        response["Retry-After"] = "5"
+    return response
