@@ -30,7 +30,7 @@ class EventStatus(models.TextChoices):
 
 
 EDITABLE_STATUSES = (EventStatus.DRAFT, EventStatus.RETURNED)
-LENDER_VISIBLE = (  # from approval on, lenders see an event
+LENDER_VISIBLE = (  # from approval on, lenders see an event (cancelled: if it was approved)
     EventStatus.SCHEDULED,
     EventStatus.OPEN,
     EventStatus.CLOSED,
@@ -65,6 +65,9 @@ class VotingEvent(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True)
     review_comment = models.TextField(blank=True)
+    # Lenders see an event from its approval on, also when it is cancelled afterwards; a draft
+    # cancelled before approval stays the institution's own.
+    approved_at = models.DateTimeField(null=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -41,7 +41,12 @@ def lender_events(lender: Lender) -> QuerySet[VotingEvent]:
     return (
         VotingEvent.objects.filter(status__in=LENDER_VISIBLE)
         .filter(
-            Q(pk__in=in_electorate) | Q(opened_at__isnull=True, institution_id__in=institutions)
+            Q(pk__in=in_electorate)
+            | Q(
+                opened_at__isnull=True,
+                approved_at__isnull=False,
+                institution_id__in=institutions,
+            )
         )
         .select_related("institution")
         .order_by("-opens_at")

@@ -348,7 +348,10 @@ def event_approve(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
         raise DomainError(E.OPENS_IN_PAST, field="opens_at")
     event.status = EventStatus.SCHEDULED
     event.reviewed_by, event.reviewed_at, event.review_comment = user, timezone.now(), ""
-    event.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    event.approved_at = event.reviewed_at
+    event.save(
+        update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "approved_at"]
+    )
     record_event(
         actor=actor,
         action=AuditAction.EVENT_APPROVED,

@@ -431,6 +431,48 @@ def test_cancelled_event(signed_in, institution_a, operator_a, wg_officer, resol
     assert "活动当前为“已取消”，不能投票" in page(vote(signed_in, resolution, "yes"))
 
 
+def test_a_draft_cancelled_before_approval_stays_hidden(
+    signed_in, institution_a, operator_a, wg_officer, lenders
+):
+    """Only what the working group approved reaches lenders, also once it is cancelled."""
+    never_approved = []
+    for title, steps in (("草稿：拟定中", 0), ("已提交：待审核", 1), ("被退回：需修改", 2)):
+        draft = make_event(institution_a, operator_a, title=title)
+        with_attachment(draft, name="内部草稿.pdf")
+        if steps >= 1:
+            authoring.event_submit(event=draft, actor=ME)
+        if steps == 2:
+            authoring.event_return(event=draft, user=wg_officer, comment="补充方案", actor=ME)
+        authoring.event_cancel(event=draft, user=operator_a, reason="", actor=ME)
+        never_approved.append(draft)
+    approved = make_event(institution_a, operator_a, title="已批准后取消")
+    with_attachment(approved)
+    authoring.event_submit(event=approved, actor=ME)
+    authoring.event_approve(event=approved, user=wg_officer, actor=ME)
+    authoring.event_cancel(event=approved, user=operator_a, reason="", actor=ME)
+
+    home = page(signed_in.get("/m/"))
+    listed = signed_in.get("/api/events").json()
+    assert "已批准后取消" in home and [e["title"] for e in listed] == ["已批准后取消"]
+
+    def urls(event):
+        attachment = event.attachments.get()
+        return (
+            f"/m/events/{event.pk}/",
+            f"/m/events/{event.pk}/attachments/{attachment.pk}/",
+            f"/m/events/{event.pk}/attachments/{attachment.pk}/file/",
+            f"/api/events/{event.pk}",
+        )
+
+    for url in urls(approved):  # the announced cancellation, and what was announced
+        assert signed_in.get(url).status_code == 200, url
+    assert "已取消" in page(signed_in.get(f"/m/events/{approved.pk}/"))
+    for draft in never_approved:
+        assert draft.title not in home
+        for url in urls(draft):
+            assert signed_in.get(url).status_code == 404, url
+
+
 # --- Sign-ups -------------------------------------------------------------------------------
 
 
