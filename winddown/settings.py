@@ -193,8 +193,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Providers for the outside world -----------------------------------------------------
 # "dev" works offline (codes in the server log); "http" talks to the production gateway.
-SMS_PROVIDER = os.environ.get("WINDDOWN_SMS_PROVIDER", "dev")
-IDENTITY_PROVIDER = os.environ.get("WINDDOWN_IDENTITY_PROVIDER", "dev")
+SMS_PROVIDER = os.environ.get("WINDDOWN_SMS_PROVIDER", "http" if PRODUCTION else "dev")
+IDENTITY_PROVIDER = os.environ.get("WINDDOWN_IDENTITY_PROVIDER", "http" if PRODUCTION else "dev")
+if PRODUCTION and "dev" in (SMS_PROVIDER, IDENTITY_PROVIDER):
+    # The development providers show every SMS code on the page and pass every liveness
+    # check: in production anyone could sign in as any lender.
+    raise RuntimeError(
+        "WINDDOWN_SMS_PROVIDER and WINDDOWN_IDENTITY_PROVIDER cannot be 'dev' in production "
+        "(the dev providers show sign-in codes on the page and pass every liveness check)."
+    )
 PROVIDER_BASE_URL = os.environ.get("WINDDOWN_PROVIDER_BASE_URL", "")
 PROVIDER_APP_ID = os.environ.get("WINDDOWN_PROVIDER_APP_ID", "")
 PROVIDER_APP_SECRET = os.environ.get("WINDDOWN_PROVIDER_APP_SECRET", "")
