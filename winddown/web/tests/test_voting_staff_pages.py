@@ -476,8 +476,11 @@ def test_signup_review_and_candidates_from_signups(
     resume = signed_in(association_officer).get(f"/staff/signups/{applied[0].pk}/resume/")
     assert b"".join(resume.streaming_content) == PDF
 
+    reveals = AuditEntry.objects.filter(action=AuditAction.PII_REVEALED)
+    before = reveals.count()
     response = officer.post(url, {"signup": applied[1].pk, "decision": "reject", "reason": ""})
     assert response.status_code == 400 and "不通过时请填写理由" in text(response)
+    assert lenders[0].id_number in text(response) and reveals.count() == before + 1
     officer.post(url, {"signup": applied[1].pk, "decision": "reject", "reason": "材料不全"})
     officer.post(url, {"signup": applied[0].pk, "decision": "approve"})
     statuses = [s.__class__.objects.get(pk=s.pk).status for s in applied]

@@ -728,7 +728,7 @@ def signup_list(request, event_id: int):
                 "reason": values.get(signup.pk, signup.review_reason),
             }
         )
-    if full and rows and request.method == "GET":
+    if full and rows:  # shown in full: on a GET, and again with a refused review's errors
         record_event(
             actor=actor_from_request(request),
             action=AuditAction.PII_REVEALED,
