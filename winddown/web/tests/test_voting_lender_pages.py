@@ -252,6 +252,7 @@ def test_attachments_must_be_opened_before_voting(
     url = f"/m/events/{event.pk}/"
 
     html = page(signed_in.get(url))
+    assert "活动附件（共2个，点击阅读附件后方可投票）" in html
     assert "点击阅读附件后方可投票（还有2个未读）" in html
     assert 'id="vote-button" disabled' in html
     html = page(signed_in.post(f"{url}vote/", {"choice": "yes"}))
@@ -291,6 +292,18 @@ def test_attachments_must_be_opened_before_voting(
 @pytest.fixture
 def resolution(institution_a, operator_a, wg_officer, lenders):
     return open_now(make_event(institution_a, operator_a, allow_abstain=False), wg_officer)
+
+
+def test_event_page_reads_like_the_manual(signed_in, institution_a, operator_a, wg_officer):
+    """Sections as in the lender manual, the exact closing second, and the one-vote hint."""
+    closes = timezone.localtime().replace(hour=23, minute=59, second=59, microsecond=0)
+    event = make_event(institution_a, operator_a, closes_at=closes + timedelta(days=2))
+    event = open_now(event, wg_officer)
+    html = page(signed_in.get(f"/m/events/{event.pk}/"))
+    assert "活动内容" in html and "请各位出借人表决清退方案。" in html and "计票规则" in html
+    assert re.search(r"截止时间</span><b>\d{4}-\d\d-\d\d 23:59:59</b>", html)
+    assert "每人一票，投票后可以更改，以最后一次投票为准，请慎重投票。" in html
+    assert "23:59:59" in page(signed_in.get("/m/"))
 
 
 def test_vote_receipt_change_and_history(signed_in, lender, lenders, resolution):
