@@ -1067,7 +1067,9 @@ class EventIn(StrictSchema):
     closes_at: Moment
     rule_id: str = Field("", description="计票规则（征集不需要），如 p2p-exit")
     rule_params: dict[str, str] = Field(default_factory=dict)
-    allow_abstain: StrictBool = Field(True, description="决议是否设弃权选项")
+    allow_abstain: StrictBool = Field(
+        False, description="决议是否设弃权选项（默认不设，与操作手册一致）"
+    )
     seats: Count | None = Field(None, description="选举：应选人数 N")
     max_choices: Count | None = Field(None, description="选举：每人最多选 K 名")
     institution_id: int | None = Field(None, description="缺省为经办人所属机构")

@@ -47,7 +47,7 @@ class VotingEvent(models.Model):
     content = models.TextField("活动内容")
     rule_id = models.CharField("计票规则", max_length=64, blank=True)
     rule_params = models.JSONField(default=dict, blank=True)
-    allow_abstain = models.BooleanField("允许弃权", default=True)
+    allow_abstain = models.BooleanField("允许弃权", default=False)  # the manual: 同意 / 不同意
     seats = models.PositiveIntegerField("应选人数", null=True, blank=True)
     max_choices = models.PositiveIntegerField("每人最多票数", null=True, blank=True)
     opens_at = models.DateTimeField("开始时间")

@@ -101,7 +101,10 @@ def test_resolution_from_draft_to_checked_receipt(voting_world, clients, tmp_pat
     lender_1, lender_2, anonymous = clients.lender_1, clients.lender_2, clients.anonymous
 
     # The operator drafts, edits and attaches the plan.
-    draft = created(operator.post("/api/staff/events", event_payload()))
+    # Like the manual's resolutions, an event offers 同意 / 不同意 unless 弃权 is asked for.
+    binary = created(operator.post("/api/staff/events", event_payload()))
+    assert [o["key"] for o in binary["options"]] == ["yes", "no"]
+    draft = created(operator.post("/api/staff/events", event_payload(allow_abstain=True)))
     event_id = draft["id"]
     assert draft["status"] == "draft" and draft["status_label"] == "草稿"
     assert draft["institution_id"] == voting_world.institution_a.pk

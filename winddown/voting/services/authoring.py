@@ -116,7 +116,7 @@ def event_create(
     closes_at: datetime,
     rule_id: str = "",
     rule_params: dict | None = None,
-    allow_abstain: bool = True,
+    allow_abstain: bool = False,
     seats: int | None = None,
     max_choices: int | None = None,
 ) -> VotingEvent:

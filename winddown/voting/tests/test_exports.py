@@ -66,7 +66,9 @@ def _cast(event, lender, choice):
 @pytest.fixture
 def counted_resolution(institution_a, operator_a, wg_officer, lenders):
     event = open_now(
-        make_event(institution_a, operator_a, title="关于网贷机构A良性退出方案的表决"),
+        make_event(
+            institution_a, operator_a, title="关于网贷机构A良性退出方案的表决", allow_abstain=True
+        ),
         wg_officer,
     )
     _cast(event, lenders[0], "no")

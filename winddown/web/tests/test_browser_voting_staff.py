@@ -64,6 +64,9 @@ def test_resolution_from_draft_to_published(
         "请各位出借人阅读附件中的良性退出方案，并就是否同意该方案进行表决。"
     )
     expect(operator.get_by_label("计票规则")).to_have_value("p2p-exit")
+    abstain = operator.get_by_label("设“弃权”选项（决议：同意 / 不同意 / 弃权）")
+    expect(abstain).not_to_be_checked()  # 同意 / 不同意 as in the manual, unless asked for
+    abstain.check()
     expect(operator.locator(".rule-info:visible")).to_contain_text("2/3+双过半原则")
     shot(operator, "01-new")
     operator.get_by_role("button", name="保存草稿，下一步添加附件").click()

@@ -203,7 +203,7 @@ def test_staff_are_not_lenders(client, institution_a, operator_a, wg_officer, le
 def test_results_and_bundle_only_when_published(
     client, signed_in, institution_a, operator_a, wg_officer, lenders
 ):
-    event = open_now(make_event(institution_a, operator_a), wg_officer)
+    event = open_now(make_event(institution_a, operator_a, allow_abstain=True), wg_officer)
     urls = (
         f"/events/{event.pk}/result/",
         f"/events/{event.pk}/bundle.zip",

@@ -122,6 +122,7 @@ def test_operator_drafts_submits_and_the_officer_reviews(
     assert "2/3 + 双过半" in body and "《企业破产法》第六十四条" in body
     assert "bankruptcy-reorganization" not in body
     assert "按人数（每人一票）" in body  # simple-majority's basis parameter, in words
+    assert 'name="allow_abstain" >' in body  # 同意 / 不同意 as in the manual, unless ticked
 
     response = operator.post(
         f"/staff/institutions/{institution_a.pk}/events/new/",
@@ -502,7 +503,7 @@ def test_signup_review_and_candidates_from_signups(
 
 
 def test_publish_and_exports(institution_a, operator_a, wg_officer, association_officer, lenders):
-    event = open_now(make_event(institution_a, operator_a), wg_officer)
+    event = open_now(make_event(institution_a, operator_a, allow_abstain=True), wg_officer)
     for lender in lenders[:4]:
         cast(event, lender, "yes")
     cast(event, lenders[4], "no")

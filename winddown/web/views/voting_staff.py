@@ -177,7 +177,7 @@ def _default_values() -> dict:
         "closes_at": (start + timedelta(days=7)).strftime(INPUT_FORMAT),
         "seats": "",
         "max_choices": "",
-        "allow_abstain": True,
+        "allow_abstain": False,
         "params": {},
     }
 
