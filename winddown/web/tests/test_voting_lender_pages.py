@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from winddown.accounts.roles import Role
+from winddown.claims import services as claims_services
 from winddown.conftest import make_lender, make_staff, register_file, upload_and_activate
 from winddown.demo.generators import register_rows
 from winddown.testing import sample_pdf
@@ -118,6 +119,25 @@ def test_home_groups_the_lenders_events(
     assert "监委会选举" in html
     assert "草稿不显示" not in html and "别家机构的表决" not in html
     assert f"/m/events/{open_event.pk}/" in html
+
+
+def test_home_asks_to_check_claims_not_yet_confirmed(
+    signed_in, lender, institution_a, institution_b, operator_b, tmp_path, rows
+):
+    # The lender is owed money at B too.
+    own = [lender.real_name, "身份证", lender.id_number, rows[0][3], "50.00", "0.00", "1"]
+    upload_and_activate(institution_b, operator_b, register_file(tmp_path, [own], "b.csv"))
+    box = re.search(r'data-testid="claims-to-check">(.*?)</div>', page(signed_in.get("/m/")))
+    assert box and "网贷机构A" in box[1] and "网贷机构B" in box[1]
+    assert f'href="/m/claims/{institution_a.pk}/"' in box[1]
+
+    claims_services.confirm_claim(lender=lender, institution=institution_a, actor=ME)
+    box = re.search(r'data-testid="claims-to-check">(.*?)</div>', page(signed_in.get("/m/")))
+    assert box and "网贷机构A" not in box[1] and "网贷机构B" in box[1]
+    claims_services.raise_dispute(
+        lender=lender, institution=institution_b, reason="本金应为 80 元", actor=ME
+    )
+    assert "claims-to-check" not in page(signed_in.get("/m/"))
 
 
 def test_home_and_events_api_cost_the_same_queries_for_many_events(

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from winddown.accounts.permissions import lender_required
 from winddown.audit.services import actor_from_request
+from winddown.claims import selectors as claims_selectors
 from winddown.core import private_files
 from winddown.core.errors import DomainError
 from winddown.identity.models import Lender
@@ -155,8 +156,15 @@ def events_home(request, lender: Lender) -> HttpResponse:
             item["choice"] = choice_words(event, ballot.choice, names[event.pk])
         groups[_window_state(event)].append(item)
     groups["upcoming"].reverse()  # soonest first
+    # The manual puts checking one's claims before voting: say which still wait for it.
+    to_check = [
+        claim
+        for claim in claims_selectors.lender_claims(lender)
+        if not claim.confirmed and claim.open_dispute is None
+    ]
     context = {
         "lender": lender,
+        "claims_to_check": to_check,
         "groups": [
             ("进行中", "open", groups["open"]),
             ("即将开始", "upcoming", groups["upcoming"]),
