@@ -88,7 +88,7 @@ for i, entry in enumerate(entries.iterator()):
     tokens.append(key)
 event = authoring.event_create(
     institution=institution, user=operator, actor=actor, kind="resolution",
-    title="基准表决", content="基准", rule_id="p2p-exit",
+    title="基准表决", content="基准", rule_id="p2p-exit", allow_abstain=True,
     opens_at=now + timedelta(minutes=5), closes_at=now + timedelta(days=1),
 )
 authoring.event_submit(event=event, actor=actor)

@@ -35,7 +35,7 @@ institution = Institution.objects.get(short_name="基准机构")
 now = timezone.now()
 event = VotingEvent.objects.create(
     institution=institution, kind="resolution", title="基准表决", content="基准",
-    rule_id="p2p-exit", rule_params={}, opens_at=now - timedelta(days=14),
+    rule_id="p2p-exit", rule_params={}, allow_abstain=True, opens_at=now - timedelta(days=14),
     closes_at=now - timedelta(seconds=1), status="open", created_by=user,
     voter_key="00" * 32, opened_at=now - timedelta(days=14),
 )

@@ -16,7 +16,7 @@ from .check import Report, verify_bundle
 from .receipt import ReceiptNotFound, inclusion_proof_for_receipt
 from .spec import BundleError, ManifestError, UnreadableBundle
 
-OPTION_NAMES = {"yes": "同意", "no": "反对", "abstain": "弃权"}
+OPTION_NAMES = {"yes": "同意", "no": "不同意", "abstain": "弃权"}  # as on the ballot
 
 
 def yuan(fen: int) -> str:
