@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -87,6 +87,16 @@ def current_totp(user: User) -> str:
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():06d}"
+
+
+def staff_signed_in(user: User) -> Client:
+    """A browser session of a staff member signed in the real way: password, then TOTP."""
+    client = Client()
+    response = client.post("/staff/login/", {"username": user.username, "password": STAFF_PASSWORD})
+    assert response.status_code == 302
+    response = client.post("/staff/login/otp/", {"otp": current_totp(user)})
+    assert response.status_code == 302
+    return client
 
 
 def make_institution(short_name: str, credit_code: str, **extra):

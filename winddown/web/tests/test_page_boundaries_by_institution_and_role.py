@@ -24,11 +24,10 @@ from winddown.audit.models import AuditEntry
 from winddown.claims import services as claims_services
 from winddown.claims.models import Confirmation, Dispute, DisputeStatus, RegisterImport
 from winddown.conftest import (
-    STAFF_PASSWORD,
     SYSTEM,
-    current_totp,
     make_lender,
     register_file,
+    staff_signed_in,
     upload_and_activate,
 )
 from winddown.demo.generators import register_rows
@@ -50,15 +49,6 @@ def _run_on_commit_at_once(monkeypatch):
     monkeypatch.setattr(
         "django.db.transaction.on_commit", lambda func, using=None, robust=False: func()
     )
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    response = client.post("/staff/login/", {"username": user.username, "password": STAFF_PASSWORD})
-    assert response.status_code == 302
-    response = client.post("/staff/login/otp/", {"otp": current_totp(user)})
-    assert response.status_code == 302
-    return client
 
 
 def lender_client(lender) -> Client:
@@ -133,8 +123,8 @@ B_READS = {
 
 @pytest.mark.parametrize("url", B_READS.values(), ids=B_READS.keys())
 def test_operator_of_a_gets_404_for_bs_pages(world, operator_a, operator_b, url):
-    assert signed_in(operator_b).get(url(world)).status_code == 200  # the owner's operator
-    response = signed_in(operator_a).get(url(world))
+    assert staff_signed_in(operator_b).get(url(world)).status_code == 200  # the owner's operator
+    response = staff_signed_in(operator_a).get(url(world))
     assert response.status_code == 404, url(world)
     assert AuditEntry.objects.filter(
         action=AuditAction.ACCESS_DENIED, actor_id=operator_a.pk
@@ -143,7 +133,7 @@ def test_operator_of_a_gets_404_for_bs_pages(world, operator_a, operator_b, url)
 
 @pytest.mark.parametrize("which", ["photo", "resume"])
 def test_sysadmin_does_not_see_lenders_applications(world, sysadmin, which):
-    response = signed_in(sysadmin).get(f"/staff/signups/{world.signup_b.pk}/{which}/")
+    response = staff_signed_in(sysadmin).get(f"/staff/signups/{world.signup_b.pk}/{which}/")
     assert response.status_code == 403
 
 
@@ -151,14 +141,14 @@ ANSWER = {"outcome": DisputeStatus.REJECTED, "answer": "经核对，登记表金
 
 
 def test_operator_of_a_cannot_answer_bs_dispute(world, operator_a):
-    response = signed_in(operator_a).post(f"/staff/disputes/{world.dispute_b.pk}/", ANSWER)
+    response = staff_signed_in(operator_a).post(f"/staff/disputes/{world.dispute_b.pk}/", ANSWER)
     assert response.status_code == 404
     assert Dispute.objects.get(pk=world.dispute_b.pk).status == DisputeStatus.OPEN
 
 
 @pytest.mark.parametrize("role", ["wg_officer", "association_officer", "sysadmin"])
 def test_only_operators_answer_disputes(world, request, role):
-    client = signed_in(request.getfixturevalue(role))
+    client = staff_signed_in(request.getfixturevalue(role))
     url = f"/staff/disputes/{world.dispute_b.pk}/"
     assert client.get(url).status_code == 200  # oversight roles may read it
     assert client.post(url, ANSWER).status_code in (403, 404)
@@ -166,7 +156,7 @@ def test_only_operators_answer_disputes(world, request, role):
 
 
 def test_operator_of_a_cannot_upload_to_or_discard_at_b(world, tmp_path, operator_a):
-    client = signed_in(operator_a)
+    client = staff_signed_in(operator_a)
     upload = SimpleUploadedFile(
         "x.csv",
         register_file(tmp_path, [list(next(register_rows(1, seed=5)))], "x.csv").read_bytes(),
@@ -203,8 +193,8 @@ def test_institutions_are_managed_by_the_working_group_and_admins_only(
         if page == "new"
         else f"/staff/institutions/{institution_a.pk}/edit/"
     )
-    assert signed_in(wg_officer).get(url).status_code == 200
-    client = signed_in(request.getfixturevalue(role))
+    assert staff_signed_in(wg_officer).get(url).status_code == 200
+    client = staff_signed_in(request.getfixturevalue(role))
     assert client.get(url).status_code == 403
     assert client.post(url, INSTITUTION_FORM).status_code == 403
     assert not Institution.objects.filter(short_name="网贷机构C").exists()
@@ -214,7 +204,7 @@ def test_institutions_are_managed_by_the_working_group_and_admins_only(
 @pytest.mark.parametrize("role", ["operator_b", "association_officer"])
 def test_only_the_working_group_returns_an_event(world, request, role):
     url = f"/staff/events/{world.submitted_b.pk}/"
-    response = signed_in(request.getfixturevalue(role)).post(
+    response = staff_signed_in(request.getfixturevalue(role)).post(
         url, {"action": "return", "comment": "请补充清退方案全文"}
     )
     assert response.status_code == 403

@@ -8,17 +8,15 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
 from winddown.conftest import (
-    STAFF_PASSWORD,
-    current_totp,
     make_lender,
     register_file,
+    staff_signed_in,
     upload_and_activate,
 )
 from winddown.demo.generators import register_rows
@@ -68,15 +66,6 @@ def lenders(register_a, rows):
     return [make_lender(r[3], name=r[0], id_number=r[2], password=PASSWORD) for r in rows[:5]]
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    response = client.post("/staff/login/", {"username": user.username, "password": STAFF_PASSWORD})
-    assert response.status_code == 302
-    response = client.post("/staff/login/otp/", {"otp": current_totp(user)})
-    assert response.status_code == 302
-    return client
-
-
 def local_input(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
 
@@ -114,7 +103,7 @@ def cast(event, lender, choice):
 def test_operator_drafts_submits_and_the_officer_reviews(
     institution_a, operator_a, wg_officer, register_a
 ):
-    operator = signed_in(operator_a)
+    operator = staff_signed_in(operator_a)
     page = operator.get(f"/staff/institutions/{institution_a.pk}/events/new/")
     assert page.status_code == 200
     body = text(page)
@@ -173,7 +162,7 @@ def test_operator_drafts_submits_and_the_officer_reviews(
     assert response.status_code == 403
     assert VotingEvent.objects.get(pk=event.pk).status == "submitted"
 
-    officer = signed_in(wg_officer)
+    officer = staff_signed_in(wg_officer)
     queue = text(officer.get("/staff/events/"))
     assert "待审核（1）" in queue and event.title in queue
     # The officer cannot edit drafts.
@@ -205,7 +194,7 @@ def test_operator_drafts_submits_and_the_officer_reviews(
 
 
 def test_form_errors_are_shown_next_to_the_fields(institution_a, operator_a):
-    operator = signed_in(operator_a)
+    operator = staff_signed_in(operator_a)
     url = f"/staff/institutions/{institution_a.pk}/events/new/"
     now = timezone.now()
     response = operator.post(
@@ -224,7 +213,7 @@ def test_form_errors_are_shown_next_to_the_fields(institution_a, operator_a):
 
 
 def test_submitting_an_election_needs_candidates(institution_a, operator_a, register_a, wg_officer):
-    operator = signed_in(operator_a)
+    operator = staff_signed_in(operator_a)
     event = make_event(institution_a, operator_a, kind="election")
     url = f"/staff/events/{event.pk}/edit/"
     values = form(kind="election", seats="2", max_choices="2", title="选举监委会成员")
@@ -263,7 +252,7 @@ def test_boundaries(
         event=draft, name="a.pdf", content_type="application/pdf", size=1, sha256="0", path="x"
     )
 
-    other = signed_in(operator_b)
+    other = staff_signed_in(operator_b)
     for path in (
         f"/staff/events/{event.pk}/",
         f"/staff/events/{draft.pk}/edit/",
@@ -291,7 +280,7 @@ def test_boundaries(
     assert VotingEvent.objects.get(pk=draft.pk).status == "draft"
 
     # The association officer reads everything and changes nothing.
-    association = signed_in(association_officer)
+    association = staff_signed_in(association_officer)
     page = text(association.get(f"/staff/events/{draft.pk}/"))
     assert "event-approve" not in page and "event-cancel" not in page and "event-edit" not in page
     assert association.get(f"/staff/events/{draft.pk}/edit/").status_code == 403
@@ -301,13 +290,13 @@ def test_boundaries(
     assert VotingEvent.objects.get(pk=event.pk).status == "counted"
 
     # The administrator gets neither the drafting pages nor the roster.
-    admin = signed_in(sysadmin)
+    admin = staff_signed_in(sysadmin)
     assert admin.get(f"/staff/events/{event.pk}/roster.xlsx").status_code == 403
     assert admin.get(f"/staff/institutions/{institution_a.pk}/events/new/").status_code == 403
     assert admin.get(f"/staff/events/{event.pk}/announcement.pdf").status_code == 200
 
     # An operator creates events only for their own institution.
-    own = signed_in(operator_a)
+    own = staff_signed_in(operator_a)
     assert own.get(f"/staff/institutions/{institution_b.pk}/events/new/").status_code == 404
     assert own.post(f"/staff/institutions/{institution_b.pk}/events/new/", form()).status_code == (
         404
@@ -316,7 +305,7 @@ def test_boundaries(
 
 def test_institution_page_lists_its_events(institution_a, operator_a, register_a):
     make_event(institution_a, operator_a, title="清退方案表决")
-    operator = signed_in(operator_a)
+    operator = staff_signed_in(operator_a)
     page = text(operator.get(f"/staff/institutions/{institution_a.pk}/"))
     assert f"/staff/institutions/{institution_a.pk}/events/" in page
     partial = operator.get(
@@ -345,8 +334,8 @@ def test_progress_shows_participation_and_never_the_choices(
     cast(event, lenders[2], "yes")
     cast(event, lenders[3], "no")
 
-    officer = signed_in(wg_officer)
-    for client in (officer, signed_in(operator_a), signed_in(association_officer)):
+    officer = staff_signed_in(wg_officer)
+    for client in (officer, staff_signed_in(operator_a), staff_signed_in(association_officer)):
         for path in (f"/staff/events/{event.pk}/", f"/staff/events/{event.pk}/progress/"):
             body = text(client.get(path))
             assert "4 / 6" in body
@@ -392,8 +381,8 @@ def test_progress_shows_participation_and_never_the_choices(
 
 
 def test_cancellation(institution_a, operator_a, wg_officer, lenders):
-    operator = signed_in(operator_a)
-    officer = signed_in(wg_officer)
+    operator = staff_signed_in(operator_a)
+    officer = staff_signed_in(wg_officer)
     draft = make_event(institution_a, operator_a)
     page = text(operator.get(f"/staff/events/{draft.pk}/cancel/"))
     assert "取消原因（选填）" in page
@@ -453,7 +442,7 @@ def test_signup_review_and_candidates_from_signups(
                 actor=ME,
             )
         )
-    officer = signed_in(wg_officer)
+    officer = staff_signed_in(wg_officer)
     url = f"/staff/events/{recruitment.pk}/signups/"
     # While open: the list, but no review.
     page = text(officer.get(url))
@@ -466,7 +455,7 @@ def test_signup_review_and_candidates_from_signups(
     page = text(officer.get(url))
     assert lenders[0].id_number in page and "13712345678" in page  # full for the working group
     assert AuditEntry.objects.filter(action=AuditAction.PII_REVEALED).exists()
-    operator = signed_in(operator_a)
+    operator = staff_signed_in(operator_a)
     masked = text(operator.get(url))
     assert lenders[0].id_number not in masked and "137****5678" in masked
     assert "通过</button>" not in masked
@@ -474,7 +463,7 @@ def test_signup_review_and_candidates_from_signups(
     # Photo and résumé are decrypted for those who may see the event.
     photo = operator.get(f"/staff/signups/{applied[0].pk}/photo/")
     assert b"".join(photo.streaming_content) == PNG and photo["Content-Type"] == "image/png"
-    resume = signed_in(association_officer).get(f"/staff/signups/{applied[0].pk}/resume/")
+    resume = staff_signed_in(association_officer).get(f"/staff/signups/{applied[0].pk}/resume/")
     assert b"".join(resume.streaming_content) == PDF
 
     reveals = AuditEntry.objects.filter(action=AuditAction.PII_REVEALED)
@@ -511,7 +500,7 @@ def test_publish_and_exports(institution_a, operator_a, wg_officer, association_
     event = close_now(event)
     assert event.status == "counted"
 
-    officer = signed_in(wg_officer)
+    officer = staff_signed_in(wg_officer)
     pdf = officer.get(f"/staff/events/{event.pk}/announcement.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
@@ -539,7 +528,7 @@ def test_publish_and_exports(institution_a, operator_a, wg_officer, association_
     assert lenders[0].real_name in names_full
     ids_full = {row[2] for row in full.iter_rows(min_row=2, values_only=True)}
     assert lenders[0].id_number in ids_full
-    for client in (signed_in(operator_a), signed_in(association_officer)):
+    for client in (staff_signed_in(operator_a), staff_signed_in(association_officer)):
         sheet = roster(client)
         values = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
         assert len(values) == 5
