@@ -126,7 +126,10 @@ else:
     # Off for a pooler that cannot carry prepared statements (PgBouncer < 1.21, transaction
     # pooling).
     if env_bool("WINDDOWN_DB_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+        # Added to what the URL's query set (?sslmode=require and the like), not instead.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 if os.environ.get("WINDDOWN_TEST_DATABASE_NAME"):  # parallel test runs on one server
     DATABASES["default"]["TEST"] = {"NAME": os.environ["WINDDOWN_TEST_DATABASE_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

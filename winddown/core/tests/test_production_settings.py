@@ -22,14 +22,14 @@ PRODUCTION = {
 SHOW = "from django.conf import settings; print(settings.SMS_PROVIDER, settings.IDENTITY_PROVIDER)"
 
 
-def settings_with(tmp_path, **extra: str) -> subprocess.CompletedProcess:
+def settings_with(tmp_path, show: str = SHOW, **extra: str) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if not key.startswith("WINDDOWN_")}
     env.update(
         PRODUCTION, WINDDOWN_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="winddown.settings"
     )
     env.update(extra)
     return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {SHOW}"],
+        [sys.executable, "-c", f"import django; django.setup(); {show}"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -49,3 +49,15 @@ def test_production_refuses_the_development_providers(tmp_path, variable):
     done = settings_with(tmp_path, **{variable: "dev"})
     assert done.returncode != 0
     assert "cannot be 'dev' in production" in done.stderr
+
+
+def test_database_options_from_the_url_are_kept(tmp_path):
+    show = (
+        "from django.conf import settings; "
+        "print(sorted(settings.DATABASES['default']['OPTIONS'].items()))"
+    )
+    url = "postgres://winddown@db.internal:5432/winddown?sslmode=require"
+    done = settings_with(tmp_path, show, WINDDOWN_DATABASE_URL=url)
+    assert done.returncode == 0, done.stderr
+    options = done.stdout.strip()
+    assert "('sslmode', 'require')" in options and "('server_side_binding', True)" in options
