@@ -1,5 +1,6 @@
 from django.db import migrations, models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 APPROVED_ON = ("scheduled", "open", "closed", "counted", "published")
 
@@ -10,10 +11,7 @@ def approved_from_history(apps, schema_editor):
     VotingEvent = apps.get_model("voting", "VotingEvent")
     approved = Q(status__in=APPROVED_ON) | Q(status="cancelled", opened_at__isnull=False)
     approved |= Q(status="cancelled", reviewed_at__isnull=False, review_comment="")
-    for event in VotingEvent.objects.filter(approved).only("pk", "reviewed_at", "opened_at"):
-        VotingEvent.objects.filter(pk=event.pk).update(
-            approved_at=event.reviewed_at or event.opened_at
-        )
+    VotingEvent.objects.filter(approved).update(approved_at=Coalesce("reviewed_at", "opened_at"))
 
 
 class Migration(migrations.Migration):

@@ -3,16 +3,19 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from winddown.audit.services import Actor
 from winddown.conftest import make_lender, register_file, upload_and_activate
 from winddown.demo.generators import register_rows
 from winddown.voting.models import VotingEvent
-from winddown.voting.services import authoring, lifecycle
+from winddown.voting.services import authoring, lifecycle, signups
 
 PASSWORD = "258036"
 ME = Actor(None, "tests")
+SIGNUP_PHOTO = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+SIGNUP_RESUME = b"%PDF-1.4\n%resume\n"
 
 
 @pytest.fixture
@@ -64,6 +67,24 @@ def open_now(event: VotingEvent, officer) -> VotingEvent:
     now = timezone.now()
     VotingEvent.objects.filter(pk=event.pk).update(opens_at=now - timedelta(seconds=1))
     return lifecycle.open_event(event.pk)
+
+
+def sign_up(event: VotingEvent, lender, **overrides):
+    """The lender signs up for a recruitment with a complete form (overrides replace fields)."""
+    values = dict(
+        event=event,
+        lender=lender,
+        name=lender.real_name,
+        id_number=lender.id_number,
+        phone="13712345678",
+        introduction="愿意为出借人服务，熟悉财务。",
+        photo=SimpleUploadedFile("me.png", SIGNUP_PHOTO),
+        resume=SimpleUploadedFile("简历.pdf", SIGNUP_RESUME),
+        password=PASSWORD,
+        actor=ME,
+    )
+    values.update(overrides)
+    return signups.signup_create(**values)
 
 
 def close_now(event: VotingEvent) -> VotingEvent:

@@ -5,28 +5,18 @@ from winddown.core.errors import DomainError
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import EventStatus, SignUpStatus
 from winddown.voting.services import authoring, casting, lifecycle, signups
-from winddown.voting.tests.conftest import ME, PASSWORD, close_now, make_event, open_now
+from winddown.voting.tests.conftest import (
+    ME,
+    PASSWORD,
+    close_now,
+    make_event,
+    open_now,
+    sign_up,
+)
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 PDF = b"%PDF-1.4\n%resume\n"
-
-
-def _signup(event, lender, **overrides):
-    values = dict(
-        event=event,
-        lender=lender,
-        name=lender.real_name,
-        id_number=lender.id_number,
-        phone="13712345678",
-        introduction="愿意为出借人服务，熟悉财务。",
-        photo=SimpleUploadedFile("me.png", PNG),
-        resume=SimpleUploadedFile("简历.pdf", PDF),
-        password=PASSWORD,
-        actor=ME,
-    )
-    values.update(overrides)
-    return signups.signup_create(**values)
 
 
 def test_recruitment_to_election(institution_a, operator_a, wg_officer, lenders):
@@ -35,18 +25,18 @@ def test_recruitment_to_election(institution_a, operator_a, wg_officer, lenders)
         wg_officer,
     )
     with pytest.raises(DomainError) as info:
-        _signup(recruitment, lenders[0], id_number="110101198001010053")
+        sign_up(recruitment, lenders[0], id_number="110101198001010053")
     assert info.value.error_code is E.SIGNUP_IDENTITY_MISMATCH
     with pytest.raises(DomainError):
-        _signup(recruitment, lenders[0], photo=SimpleUploadedFile("x.pdf", PDF))
-    first = _signup(recruitment, lenders[0])
+        sign_up(recruitment, lenders[0], photo=SimpleUploadedFile("x.pdf", PDF))
+    first = sign_up(recruitment, lenders[0])
     with pytest.raises(DomainError) as info:
-        _signup(recruitment, lenders[0])
+        sign_up(recruitment, lenders[0])
     assert info.value.error_code is E.SIGNUP_EXISTS
     signups.signup_withdraw(signup=first, actor=ME)
-    again = _signup(recruitment, lenders[0])
-    other = _signup(recruitment, lenders[1])
-    third = _signup(recruitment, lenders[2])
+    again = sign_up(recruitment, lenders[0])
+    other = sign_up(recruitment, lenders[1])
+    third = sign_up(recruitment, lenders[2])
     with pytest.raises(DomainError):  # review only after closing
         signups.signup_review(signup=again, approve=True, reason="", user=wg_officer, actor=ME)
     recruitment = close_now(recruitment)

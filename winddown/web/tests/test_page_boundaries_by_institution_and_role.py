@@ -34,21 +34,20 @@ from winddown.demo.generators import register_rows
 from winddown.institutions.models import Institution
 from winddown.testing import sample_pdf, sample_png
 from winddown.voting.models import SignUp, SignUpStatus, VotingEvent
-from winddown.voting.services import authoring, signups
-from winddown.voting.tests.conftest import ME, make_event, open_now
+from winddown.voting.services import authoring
+from winddown.voting.tests.conftest import (  # noqa: F401 - the autouse fixture
+    ME,
+    PASSWORD,
+    _run_on_commit_at_once,
+    make_event,
+    open_now,
+    sign_up,
+)
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "258036"
 PDF = sample_pdf()
 PNG = sample_png()
-
-
-@pytest.fixture(autouse=True)
-def _run_on_commit_at_once(monkeypatch):
-    monkeypatch.setattr(
-        "django.db.transaction.on_commit", lambda func, using=None, robust=False: func()
-    )
 
 
 def lender_client(lender) -> Client:
@@ -94,18 +93,7 @@ def world(tmp_path, institution_a, institution_b, operator_a, operator_b, wg_off
         make_event(institution_b, operator_b, kind="recruitment", title="征集出借人代表"),
         wg_officer,
     )
-    w.signup_b = signups.signup_create(
-        event=w.recruitment_b,
-        lender=w.lender_b,
-        name=w.lender_b.real_name,
-        id_number=w.lender_b.id_number,
-        phone="13712345678",
-        introduction="愿意为出借人服务，熟悉财务。",
-        photo=SimpleUploadedFile("me.png", PNG),
-        resume=SimpleUploadedFile("简历.pdf", PDF),
-        password=PASSWORD,
-        actor=ME,
-    )
+    w.signup_b = sign_up(w.recruitment_b, w.lender_b)
     w.submitted_b = authoring.event_submit(event=make_event(institution_b, operator_b), actor=ME)
     return w
 

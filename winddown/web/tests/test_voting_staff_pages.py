@@ -29,8 +29,8 @@ from winddown.voting.models import (
     SignUpStatus,
     VotingEvent,
 )
-from winddown.voting.services import casting, lifecycle, signups
-from winddown.voting.tests.conftest import ME, close_now, make_event, open_now
+from winddown.voting.services import casting, lifecycle
+from winddown.voting.tests.conftest import ME, close_now, make_event, open_now, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -426,22 +426,10 @@ def test_signup_review_and_candidates_from_signups(
         make_event(institution_a, operator_a, kind="recruitment", title="征集出借人代表"),
         wg_officer,
     )
-    applied = []
-    for lender in lenders[:2]:
-        applied.append(
-            signups.signup_create(
-                event=recruitment,
-                lender=lender,
-                name=lender.real_name,
-                id_number=lender.id_number,
-                phone="13712345678",
-                introduction="愿意为出借人服务，熟悉财务。",
-                photo=SimpleUploadedFile("me.png", PNG),
-                resume=SimpleUploadedFile("简历.pdf", PDF),
-                password=PASSWORD,
-                actor=ME,
-            )
-        )
+    applied = [
+        sign_up(recruitment, lender, resume=SimpleUploadedFile("简历.pdf", PDF))
+        for lender in lenders[:2]
+    ]
     officer = staff_signed_in(wg_officer)
     url = f"/staff/events/{recruitment.pk}/signups/"
     # While open: the list, but no review.
