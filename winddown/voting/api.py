@@ -512,8 +512,9 @@ def read_attachment_page(request, event_id: int, attachment_id: int, page: int):
 
 def _event_to_take_part(request, event_id: int) -> tuple[Lender, VotingEvent]:
     """The event a lender wants to vote in or sign up for. An unverified lender is told to
-    verify; an opened event the lender cannot see (not in its frozen electorate) goes on to
-    the service, which says why in words (the record date) instead of a bare 404."""
+    verify. An opened event whose frozen electorate leaves out a lender with claims at the
+    institution goes on to the service, which says why in words (the record date); to a
+    lender with no claims there it does not exist (404), as on every other call."""
     lender = require_lender(request)
     if not lender.is_verified:
         raise DomainError(VotingErrorCode.NOT_VERIFIED)
@@ -521,7 +522,12 @@ def _event_to_take_part(request, event_id: int) -> tuple[Lender, VotingEvent]:
     # cheap lookup here (this is the hot path of a vote). Before opening, the lender must be
     # able to see the event at all.
     event = selectors.opened_event(event_id, lender)
-    return lender, event or selectors.lender_event(lender, event_id)
+    if event is None:
+        return lender, selectors.lender_event(lender, event_id)
+    _, elector = event.lender_elector
+    if elector is None and not selectors.outside_electorate_but_known(lender, event):
+        raise Http404("活动不存在")
+    return lender, event
 
 
 def _no_nul_items(value: Any) -> Any:

@@ -61,6 +61,22 @@ def opened_event(event_id: int, lender: Lender) -> VotingEvent | None:
     return ballot_store.opened_event(event_id, lender.id_index, lender.pk)
 
 
+def outside_electorate_but_known(lender: Lender, event: VotingEvent) -> bool:
+    """Whether a lender not in an opened event's electorate still has a row in its
+    record-date register or in the institution's active one (zero principal, or added after
+    the record date): such a lender is told why; to anyone else the event does not exist."""
+    if not lender.id_index:
+        return False
+    return (
+        ClaimEntry.objects.filter(id_index=lender.id_index)
+        .filter(
+            Q(version_id=event.record_version_id)
+            | Q(version__institution_id=event.institution_id, version__status=VersionStatus.ACTIVE)
+        )
+        .exists()
+    )
+
+
 def lender_event(lender: Lender, event_id: int) -> VotingEvent:
     event = lender_events(lender).filter(pk=event_id).first()
     if event is None:

@@ -6,8 +6,8 @@ They prove: an operator of institution B gets 404 for institution A's sign-up li
 photo and résumé, and event attachments, and can neither add nor remove A's attachments and
 candidates nor turn A's approved sign-ups into candidates of B's election; an operator
 cannot return an event for changes (working group only); a lender holding claims only at B
-cannot read A's attachments or their pages, sign up for A's recruitment, or withdraw someone
-else's sign-up there.
+cannot read A's attachments or their pages, sign up for A's recruitment, vote in A's events
+(a bare 404 until A's register lists them), or withdraw someone else's sign-up there.
 """
 
 from __future__ import annotations
@@ -210,14 +210,48 @@ def test_lender_of_b_cannot_sign_up_for_as_recruitment(voting_world, events):
     url = f"/api/events/{events.recruitment.pk}/signups"
     lender_3 = ApiClient(lender_token(PHONE_3))
     response = lender_3.multipart(url, _signup_form("赵小铜", ID_3, PHONE_3, PASSWORD_3))
-    # Open: the electorate is frozen, and the answer says why (not in it) instead of a bare 404.
-    assert response.status_code == 403, response.content
-    assert response.json()["code"] == "voting.not_in_electorate"
+    # No claim at A: the call tells nothing of the event (not its kind, state or record date).
+    assert response.status_code == 404, response.content
     assert not SignUp.objects.filter(lender=voting_world.lender_3).exists()
     # Lender 2, in A's electorate, signs up with the same kind of form.
     lender_2 = ApiClient(lender_token(PHONE_2))
     response = lender_2.multipart(url, _signup_form("李小银", ID_2, PHONE_2, PASSWORD_2))
     assert response.status_code == 201, response.content
+
+
+def _ballot(client: ApiClient, event: VotingEvent, password: str, choice: str):
+    return client.post(f"/api/events/{event.pk}/ballots", {"password": password, "choice": choice})
+
+
+def test_lender_of_b_gets_404_for_as_ballots_until_a_lists_them(voting_world, events, tmp_path):
+    w = voting_world
+    closed = close_now(open_now(make_event(w.institution_a, w.operator_a), w.wg_officer))
+    lender_3 = ApiClient(lender_token(PHONE_3))
+    # Open, closed, recruitment: the same bare 404, so nothing tells the events apart.
+    for event in (events.resolution, closed, events.recruitment):
+        response = _ballot(lender_3, event, PASSWORD_3, "yes")
+        assert response.status_code == 404, response.content
+        assert set(response.json()) == {"detail"}
+    # A adds lender 3 to its register after the record date: now lender 3 is told why.
+    upload_and_activate(
+        w.institution_a,
+        w.operator_a,
+        register_file(
+            tmp_path,
+            [
+                row("王小金", ID_1, PHONE_1, "12345.67", "0.05"),
+                row("赵小铜", ID_3, PHONE_3, "9.00", "0"),
+            ],
+            "a-v2.csv",
+        ),
+    )
+    response = _ballot(lender_3, events.resolution, PASSWORD_3, "yes")
+    assert response.status_code == 403, response.content
+    assert response.json()["code"] == "voting.not_in_electorate"
+    assert "出借人名单" in response.json()["message"]
+    # Control: lender 2, in the electorate, gets past the boundary (to the unread attachment).
+    response = _ballot(ApiClient(lender_token(PHONE_2)), events.resolution, PASSWORD_2, "yes")
+    assert response.status_code == 409 and response.json()["code"] == "voting.attachments_unread"
 
 
 def test_lender_of_b_cannot_withdraw_a_signup_at_a(voting_world, events):
