@@ -9,8 +9,9 @@ import time
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -407,8 +408,8 @@ def dispute_detail(request, dispute_id: int):
         "values": {"outcome": DisputeStatus.CORRECTED, "answer": "", "corrected_version": ""},
     }
     if request.method == "POST":
-        if not context["can_answer"]:
-            raise Http404
+        if not context["can_answer"]:  # oversight roles read it; the institution answers
+            raise PermissionDenied("只有本机构的经办人员可以答复异议")
         # Shown again after an error, so a refusal is never silently reset to 已更正.
         context["values"] = {
             key: request.POST.get(key, "") for key in ("outcome", "answer", "corrected_version")
