@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 
+from winddown.core import word_documents
 from winddown.pii.keys import keyring
 from winddown.pii.normalize import clean_text
 
@@ -28,11 +29,29 @@ class AttachmentError(ValueError):
     """Chinese message: what is wrong with the file and what to send instead."""
 
 
-def sniff_attachment(head: bytes) -> str:
+def sniff_attachment(head: bytes, *, allow_word: bool = False) -> str:
+    """The type by the first bytes. With `allow_word`, a ZIP or OLE file is taken for a Word
+    document, whose content the caller then checks (`check_word`)."""
     for magic, (content_type, _) in ATTACHMENT_TYPES.items():
         if head.startswith(magic):
             return content_type
+    if allow_word and word_documents.looks_like_word(head):
+        return word_documents.DOCX_TYPE
+    if allow_word:
+        raise AttachmentError("附件只支持 PDF、Word（.docx）、JPG 或 PNG 格式")
     raise AttachmentError("附件只支持 PDF、JPG 或 PNG 格式")
+
+
+def check_word(data: bytes) -> None:
+    try:
+        word_documents.check(data)
+    except word_documents.WordDocumentError as exc:
+        raise AttachmentError(str(exc)) from None
+
+
+def shows_inline(content_type: str) -> bool:
+    """Browsers show PDFs and pictures; a Word file is downloaded under its own name."""
+    return content_type != word_documents.DOCX_TYPE
 
 
 @dataclass(frozen=True)
@@ -42,14 +61,19 @@ class StoredUpload:
     content_type: str  # recognised from the content
 
 
-def store_encrypted_upload(upload, *, purpose: str, folder: str, limit_bytes: int) -> StoredUpload:
-    """Check an uploaded PDF/JPG/PNG by size and content and keep it encrypted; raises
-    AttachmentError with a Chinese message."""
+def store_encrypted_upload(
+    upload, *, purpose: str, folder: str, limit_bytes: int, allow_word: bool = False
+) -> StoredUpload:
+    """Check an uploaded PDF/JPG/PNG (and, with `allow_word`, .docx) by size and content and
+    keep it encrypted; raises AttachmentError with a Chinese message."""
     if upload.size > limit_bytes:
         raise AttachmentError(f"文件超过 {limit_bytes // 2**20} MB，请压缩后上传")
     upload.seek(0)
-    content_type = sniff_attachment(upload.read(16))
+    content_type = sniff_attachment(upload.read(16), allow_word=allow_word)
     upload.seek(0)
+    if content_type == word_documents.DOCX_TYPE:
+        check_word(upload.read())
+        upload.seek(0)
     path = save_encrypted(upload.chunks(), purpose=purpose, folder=folder)
     return StoredUpload(path, clean_text(upload.name or "附件")[:255], content_type)
 

@@ -21,7 +21,7 @@ from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
 from django.core.cache import cache
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django_tasks.base import TaskResultStatus
@@ -43,7 +43,7 @@ from winddown.api.schemas import (
 )
 from winddown.audit.actions import AuditAction
 from winddown.audit.services import actor_from_request
-from winddown.core import private_files
+from winddown.core import private_files, word_documents
 from winddown.core.errors import DomainError, ErrorCode
 from winddown.identity.models import Lender
 from winddown.institutions.selectors import access_institution_by_id, operator_institution_id
@@ -102,10 +102,14 @@ PUBLIC_ERRORS = {400: ErrorOut, 404: DetailOut | ErrorOut, 422: ValidationErrorO
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 ATTACHMENT_CONTENT = {
     "application/pdf": BINARY,
+    word_documents.DOCX_TYPE: BINARY,
     "image/jpeg": BINARY,
     "image/png": BINARY,
 }
 PAGE_CONTENT = {"image/jpeg": BINARY}
+HTML_CONTENT = {"text/html": {"schema": {"type": "string"}}}
+# A Word attachment's HTML is sanitized, and its answer may still run or fetch nothing.
+DOCUMENT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,64}")  # printable ASCII, no spaces
 RECEIPT_CACHE_SECONDS = 3600
 MAX_LIST = 500
@@ -196,6 +200,11 @@ class AttachmentOut(Schema):
         description="PDF 各页的图片（JPEG，宽 1080 像素，供手机在页面内显示）；"
         "页数很多时只有前若干页，其余请打开原文件"
     )
+    html_url: str | None = Field(
+        None,
+        description="Word 文档（.docx）的正文（已净化的 HTML 片段，图片内嵌，供手机在页面内显示）；"
+        "其他格式为 null",
+    )
     opened: bool | None = Field(None, description="出借人是否已阅读（仅出借人接口）")
 
 
@@ -234,6 +243,7 @@ def _attachment_out(attachment: EventAttachment, url: str, opened: bool | None =
         "url": url,
         "page_count": attachment.page_count,
         "page_urls": [f"{url}/pages/{n}" for n in range(1, len(attachment.page_images) + 1)],
+        "html_url": f"{url}/html" if attachment.html_path else None,
         "opened": opened,
     }
 
@@ -474,9 +484,20 @@ def read_attachment(request, event_id: int, attachment_id: int):
         private_files.open_plain(attachment.path),
         content_type=attachment.content_type,
         filename=attachment.name,
-        inline=True,
+        inline=private_files.shows_inline(attachment.content_type),
         cache="private, no-store",
     )
+
+
+def _html_response(attachment: EventAttachment) -> HttpResponse:
+    html = selectors.word_html(attachment)
+    if html is None:
+        raise Http404("该附件不是 Word 文档")
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = DOCUMENT_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _page_response(attachment: EventAttachment, page: int):
@@ -503,6 +524,22 @@ def read_attachment_page(request, event_id: int, attachment_id: int, page: int):
     lender, event = _visible_event(request, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
     response = _page_response(attachment, page)
+    casting.record_attachment_open(attachment=attachment, lender=lender)
+    return response
+
+
+@lender_router.get(
+    "/{event_id}/attachments/{attachment_id}/html",
+    response={**ERRORS},
+    summary="阅读 Word 附件的正文（HTML 片段，并记录已阅读）",
+    description="Word 文档（.docx）附件转换成的正文，已去除脚本、样式和外部链接以外的一切，"
+    "图片内嵌；取得即记录本人已阅读该附件。",
+    openapi_extra={"responses": {"200": {"description": "正文", "content": HTML_CONTENT}}},
+)
+def read_attachment_html(request, event_id: int, attachment_id: int):
+    lender, event = _visible_event(request, event_id)
+    attachment = selectors.event_attachment(event, attachment_id)
+    response = _html_response(attachment)
     casting.record_attachment_open(attachment=attachment, lender=lender)
     return response
 
@@ -618,7 +655,7 @@ def cast(
     response={201: LenderSignupOut, **ERRORS},
     summary="报名出借人代表（multipart）",
     description="填写姓名、身份证号码（须与实名认证一致）、手机号、个人介绍，上传本人照片"
-    "（JPG/PNG）和简历（PDF/JPG/PNG），以投票密码确认。征集期间可撤回后重新报名。",
+    "（JPG/PNG）和简历（PDF/Word .docx/JPG/PNG），以投票密码确认。征集期间可撤回后重新报名。",
 )
 def sign_up(
     request,
@@ -1361,7 +1398,7 @@ def remove_candidate(request, event_id: int, key: Annotated[Text, Path(max_lengt
 @staff_router.post(
     "/events/{event_id}/attachments",
     response={201: AttachmentOut, **ERRORS},
-    summary="上传附件（PDF/JPG/PNG，multipart 字段 attachment）",
+    summary="上传附件（PDF/Word .docx/JPG/PNG，multipart 字段 attachment）",
 )
 def add_attachment(request, event_id: int, attachment: File[UploadedFile | None] = None):
     _user, event = _event_for(request, event_id, Role.OPERATOR)
@@ -1390,8 +1427,19 @@ def staff_attachment(request, event_id: int, attachment_id: int):
         private_files.open_plain(attachment.path),
         content_type=attachment.content_type,
         filename=attachment.name,
-        inline=True,
+        inline=private_files.shows_inline(attachment.content_type),
     )
+
+
+@staff_router.get(
+    "/events/{event_id}/attachments/{attachment_id}/html",
+    response={**ERRORS},
+    summary="查看 Word 附件的正文（出借人在手机上看到的内容）",
+    openapi_extra={"responses": {"200": {"description": "正文", "content": HTML_CONTENT}}},
+)
+def staff_attachment_html(request, event_id: int, attachment_id: int):
+    _user, event = _event_for(request, event_id)
+    return _html_response(selectors.event_attachment(event, attachment_id))
 
 
 @staff_router.get(
@@ -1568,7 +1616,7 @@ def _signup_file(request, signup_id: int, which: Literal["photo", "resume"]):
         private_files.read_decrypted(path, purpose=keys.ATTACHMENT_FILE),
         content_type=content_type,
         filename=name,
-        inline=True,
+        inline=private_files.shows_inline(content_type),
         cache="private, no-store",
     )
 

@@ -151,6 +151,9 @@ class EventAttachment(models.Model):
     # pages the PDF has: phones show images in the page, not PDFs.
     page_images = models.JSONField(default=list, blank=True)
     page_count = models.PositiveIntegerField(default=0)
+    # A Word document's content as sanitized HTML (a private path; see core.word_documents):
+    # it reflows on a phone, where a .docx cannot be opened inside the page.
+    html_path = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["pk"]
@@ -161,6 +164,15 @@ class EventAttachment(models.Model):
     @property
     def is_pdf(self) -> bool:
         return self.content_type == "application/pdf"
+
+    @property
+    def is_word(self) -> bool:
+        return bool(self.html_path)
+
+    @property
+    def stored_paths(self) -> list[str]:
+        """Every private file of the attachment: the original and what was made from it."""
+        return [self.path, *self.page_images, *([self.html_path] if self.html_path else [])]
 
     @property
     def pages_not_shown(self) -> int:

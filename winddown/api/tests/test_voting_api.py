@@ -37,6 +37,8 @@ from winddown.api.tests.voting_fixtures import (  # noqa: F401 - fixtures
     voting_world_fixture,
 )
 from winddown.audit.models import AuditEntry
+from winddown.core.word_documents import DOCX_TYPE
+from winddown.testing import sample_docx
 from winddown.verify import verify_bundle
 from winddown.voting.models import Ballot, EventStatus, Notice, SignUp, VotingEvent
 
@@ -680,6 +682,70 @@ def test_roles_and_institution_boundaries(voting_world, clients):
     assert Notice.objects.filter(event_id=eid, kind="cancelled").count() == 3  # registered
     assert_error(vote(lender_1, eid, PASSWORD_1, choice="yes"), 409, "voting.not_open")
     assert ok(lender_1.get(f"/api/events/{eid}"))["cancel_reason"].startswith("清退方案")
+
+
+def test_word_documents_as_attachments_and_resumes(voting_world, clients):
+    """A Word attachment's text comes as sanitized HTML for the phone (reading it counts as
+    opening it); a Word résumé is accepted and downloads under its name for the reviewers."""
+    operator, lender_1 = clients.operator, clients.lender_1
+    event = created(operator.post("/api/staff/events", event_payload()))
+    base = f"/api/staff/events/{event['id']}/attachments"
+    docx = SimpleUploadedFile("清退方案.docx", sample_docx("清退方案（第二稿）"))
+    word = created(operator.multipart(base, {"attachment": docx}))
+    assert word["content_type"] == DOCX_TYPE and word["page_urls"] == []
+    assert word["html_url"] == f"{base}/{word['id']}/html"
+    preview = operator.get(word["html_url"])
+    assert preview.status_code == 200 and "清退方案（第二稿）" in preview.content.decode()
+    pdf = created(operator.multipart(base, {"attachment": pdf_upload()}))
+    assert pdf["html_url"] is None
+    assert_detail(operator.get(f"{base}/{pdf['id']}/html"), 404)
+    old_word = SimpleUploadedFile("方案.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    body = assert_error(
+        operator.multipart(base, {"attachment": old_word}), 400, "voting.attachment_invalid",
+        "attachment",
+    )  # fmt: skip
+    assert "另存为 .docx 或 PDF" in body["message"]
+    ok(operator.post(f"/api/staff/events/{event['id']}/submit"))
+    ok(clients.officer.post(f"/api/staff/events/{event['id']}/approve"))
+    open_now(event["id"])
+
+    detail = ok(lender_1.get(f"/api/events/{event['id']}"))
+    attachment = next(a for a in detail["attachments"] if a["id"] == word["id"])
+    assert attachment["html_url"] == f"/api/events/{event['id']}/attachments/{word['id']}/html"
+    assert detail["unread_attachments"] == 2
+    response = lender_1.get(attachment["html_url"])
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")
+    html = response.content.decode()
+    assert "<td><p>第一期</p></td>" in html and "data:image/png;base64," in html
+    assert "<script" not in html and "javascript:" not in html
+    assert ok(lender_1.get(f"/api/events/{event['id']}"))["unread_attachments"] == 1
+    original = lender_1.get(attachment["url"])
+    assert original["Content-Disposition"].startswith("attachment")
+
+    recruitment = approved_event(clients, kind="recruitment")
+    open_now(recruitment["id"])
+    resume = SimpleUploadedFile("简历.docx", sample_docx("王小金的简历"))
+    signup = created(
+        lender_1.multipart(f"/api/events/{recruitment['id']}/signups", signup_form(resume=resume))
+    )
+    download = operator.get(f"/api/staff/signups/{signup['id']}/resume")
+    assert download.status_code == 200 and download["Content-Type"] == DOCX_TYPE
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == sample_docx("王小金的简历")
+    broken = SimpleUploadedFile("简历.docx", sample_docx()[:300])
+    lender_2 = voting_world.lender_2
+    form = signup_form(
+        resume=broken, name="李小银", id_number=lender_2.id_number, password=PASSWORD_2
+    )
+    body = assert_error(
+        clients.lender_2.multipart(f"/api/events/{recruitment['id']}/signups", form),
+        400,
+        "voting.attachment_invalid",
+        "resume",
+    )
+    assert "文件已损坏" in body["message"]
 
 
 def test_operator_cancels_before_opening_and_drafts_are_checked(voting_world, clients):

@@ -14,7 +14,7 @@ from winddown.accounts.models import User
 from winddown.audit.actions import AuditAction
 from winddown.audit.services import Actor
 from winddown.claims.selectors import active_register
-from winddown.core import private_files
+from winddown.core import private_files, word_documents
 from winddown.core.errors import DomainError
 from winddown.institutions.models import Institution
 from winddown.pii.normalize import clean_text
@@ -236,7 +236,7 @@ def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachme
         raise DomainError(E.ATTACHMENT_TOO_LARGE, field="attachment", limit_mb=limit // 2**20)
     upload.seek(0)
     try:
-        content_type = private_files.sniff_attachment(upload.read(16))
+        content_type = private_files.sniff_attachment(upload.read(16), allow_word=True)
     except private_files.AttachmentError as exc:
         raise DomainError(E.ATTACHMENT_INVALID, field="attachment", detail=str(exc)) from None
     upload.seek(0)
@@ -245,10 +245,12 @@ def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachme
     for chunk in upload.chunks():
         digest.update(chunk)
         chunks.append(chunk)
-    page_images, page_count = [], 0
+    page_images, page_count, html_path = [], 0, ""
     if content_type == "application/pdf":
         page_images, page_count = store_page_images(b"".join(chunks))
-    stored = list(page_images)
+    elif content_type == word_documents.DOCX_TYPE:
+        html_path = store_word_html(b"".join(chunks))
+    stored = [*page_images, *([html_path] if html_path else [])]
     try:
         stored.append(private_files.save_plain(chunks, folder=ATTACHMENT_FOLDER))
         with transaction.atomic():
@@ -262,6 +264,7 @@ def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachme
                 path=stored[-1],
                 page_images=page_images,
                 page_count=page_count,
+                html_path=html_path,
             )
             record_event(
                 actor=actor,
@@ -274,6 +277,16 @@ def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachme
             private_files.delete(path)
         raise
     return attachment
+
+
+def store_word_html(docx: bytes) -> str:
+    """Turn a Word document into the HTML lenders read in the page and store it; a document
+    that cannot be read is refused with what to send instead."""
+    try:
+        html = word_documents.to_html(docx)
+    except word_documents.WordDocumentError as exc:
+        raise DomainError(E.ATTACHMENT_INVALID, field="attachment", detail=str(exc)) from None
+    return private_files.save_plain([html.encode()], folder=ATTACHMENT_FOLDER)
 
 
 def store_page_images(pdf: bytes) -> tuple[list[str], int]:
@@ -302,7 +315,7 @@ def store_page_images(pdf: bytes) -> tuple[list[str], int]:
 @transaction.atomic
 def attachment_remove(*, attachment: EventAttachment, actor: Actor) -> None:
     event = _locked_editable(attachment.event)
-    paths = [attachment.path, *attachment.page_images]
+    paths = attachment.stored_paths
     record_event(
         actor=actor,
         action=AuditAction.EVENT_UPDATED,

@@ -71,7 +71,9 @@ def signup_create(
     if photo is None:
         raise DomainError(E.SIGNUP_FIELD, field="photo", detail="请上传本人照片（JPG 或 PNG）")
     if resume is None:
-        raise DomainError(E.SIGNUP_FIELD, field="resume", detail="请上传简历（PDF、JPG 或 PNG）")
+        raise DomainError(
+            E.SIGNUP_FIELD, field="resume", detail="请上传简历（PDF、Word、JPG 或 PNG）"
+        )
     if elector.unread:
         raise DomainError(E.ATTACHMENTS_UNREAD, count=elector.unread)
     if (
@@ -117,13 +119,15 @@ def signup_create(
 
 
 def _store(upload, field: str, *, photo_only: bool = False) -> private_files.StoredUpload:
-    """Keep a sign-up's photo or résumé encrypted (they are personal data)."""
+    """Keep a sign-up's photo or résumé encrypted (they are personal data). A résumé may be
+    a Word document: that is what lenders keep in their WeChat chats (manual 2.1)."""
     try:
         stored = private_files.store_encrypted_upload(
             upload,
             purpose=keys.ATTACHMENT_FILE,
             folder="signups",
             limit_bytes=settings.ATTACHMENT_MAX_BYTES,
+            allow_word=not photo_only,
         )
     except private_files.AttachmentError as exc:
         raise DomainError(E.ATTACHMENT_INVALID, field=field, detail=str(exc)) from None

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from winddown.conftest import make_lender, register_file, upload_and_activate
 from winddown.demo.generators import register_rows
-from winddown.testing import sample_pdf, sample_png
+from winddown.testing import sample_docx, sample_pdf, sample_png
 from winddown.voting.models import Ballot, SignUp, SignUpStatus, VotingEvent
 from winddown.voting.services import authoring, lifecycle
 from winddown.voting.tests.conftest import ME, close_now, make_event, open_now
@@ -269,3 +269,27 @@ def test_resolution_wrong_password_then_published_result_and_receipt(
     expect(visitor.get_by_test_id("final")).to_contain_text("已计入结果")
     expect(visitor.get_by_test_id("proof-root")).to_have_text(event.merkle_root)
     snap(visitor, "05-receipt-verified")
+
+
+def test_word_attachment_reads_on_the_phone_then_the_vote_opens(
+    pages, snap, lender_sign_in, lender, institution_a, operator_a, wg_officer
+):
+    long_line = "清退方案第三条兑付安排" * 12 + "https://www.example.org/" + "a" * 80
+    docx = sample_docx("网贷机构A清退方案（Word 版）", [long_line, "第二段：分期兑付。"])
+    event = make_event(institution_a, operator_a, title="是否同意 Word 版清退方案")
+    authoring.attachment_add(
+        event=event, upload=SimpleUploadedFile("清退方案.docx", docx), actor=ME
+    )
+    open_now(event, wg_officer)
+    phone = signed_in_phone(pages, lender_sign_in)
+    phone.get_by_test_id("event-card").filter(has_text="Word 版清退方案").click()
+    expect(phone.locator("#vote-button")).to_be_disabled()
+    phone.get_by_test_id("attachment").click()
+    viewer = phone.get_by_test_id("attachment-viewer")
+    expect(viewer).to_contain_text("网贷机构A清退方案（Word 版）")
+    expect(viewer.locator("table")).to_contain_text("第一期")
+    expect(viewer.locator("img")).to_have_attribute("alt", "公司公章")
+    expect(phone.get_by_text("下载 Word 原文件")).to_be_visible()
+    snap(phone, "word-attachment")  # fits 360 px: long lines wrap, wide tables scroll inside
+    phone.locator("#attachment-back").click()
+    expect(phone.locator("#vote-button")).to_be_enabled()

@@ -73,7 +73,9 @@ def test_resolution_from_draft_to_published(
     expect(operator.get_by_role("heading", name=f"修改活动：{TITLE} 草稿")).to_be_visible()
     event = VotingEvent.objects.get(title=TITLE)
 
-    operator.get_by_label("上传附件（PDF、JPG 或 PNG；手机上可直接在页面中打开）").set_input_files(
+    operator.get_by_label(
+        "上传附件（PDF、Word（.docx）、JPG 或 PNG；手机上可直接在页面中打开）"
+    ).set_input_files(
         files=[{"name": "良性退出方案.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     operator.get_by_role("button", name="上传", exact=True).click()

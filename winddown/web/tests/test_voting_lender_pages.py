@@ -17,12 +17,15 @@ from django.utils import timezone
 from winddown.accounts.roles import Role
 from winddown.claims import services as claims_services
 from winddown.conftest import make_lender, make_staff, register_file, upload_and_activate
+from winddown.core import private_files
+from winddown.core.errors import DomainError
 from winddown.demo.generators import register_rows
-from winddown.testing import sample_pdf
+from winddown.testing import sample_docx, sample_pdf
 from winddown.verify import verify_bundle
 from winddown.voting.models import (
     AttachmentOpen,
     Ballot,
+    EventAttachment,
     EventStatus,
     Notice,
     SignUp,
@@ -295,7 +298,7 @@ def test_attachments_must_be_opened_before_voting(
         assert signed_in.get(f"{url}attachments/{pdf.pk}/pages/{missing}/").status_code == 404
     response = signed_in.get(f"{url}attachments/{pdf.pk}/file/")
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == "inline"
+    assert response["Content-Disposition"].startswith("inline")  # shown, not downloaded
     assert b"".join(response.streaming_content) == PDF
     assert "还有1个未读" in page(signed_in.get(url))
 
@@ -304,6 +307,56 @@ def test_attachments_must_be_opened_before_voting(
     html = page(signed_in.get(url))
     assert "未读" not in html and 'id="vote-button" disabled' not in html
     assert signed_in.get(f"{url}attachments/999999/").status_code == 404
+
+
+def test_a_word_attachment_reads_as_text_in_the_page(
+    signed_in, lender, institution_a, operator_a, wg_officer
+):
+    """Exit plans are often written in Word, which phones cannot open inside a page."""
+    event = make_event(institution_a, operator_a)
+    word = with_attachment(event, "清退方案.docx", sample_docx("清退方案（第二稿）"))
+    assert word.content_type == private_files.word_documents.DOCX_TYPE and word.is_word
+    event = open_now(event, wg_officer)
+    url = f"/m/events/{event.pk}/"
+    assert "还有1个未读" in page(signed_in.get(url))
+
+    html = page(signed_in.get(f"{url}attachments/{word.pk}/"))
+    viewer = re.search(r'<article class="doc-html"[^>]*>(.*?)</article>', html, re.S).group(1)
+    assert "<strong>清退方案（第二稿）</strong>" in viewer
+    assert "<td><p>第一期</p></td><td><p>10%</p></td>" in viewer
+    assert '<img alt="公司公章" src="data:image/png;base64,' in viewer
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in viewer and "javascript:" not in viewer
+    assert "下载 Word 原文件" in html
+    assert AttachmentOpen.objects.filter(attachment=word, lender=lender).count() == 1
+    assert "未读" not in page(signed_in.get(url))
+
+    response = signed_in.get(f"{url}attachments/{word.pk}/file/")
+    assert response["Content-Type"] == private_files.word_documents.DOCX_TYPE
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "%E6%B8%85%E9%80%80%E6%96%B9%E6%A1%88.docx" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == sample_docx("清退方案（第二稿）")
+
+
+def test_word_files_that_cannot_be_shown_are_refused_and_removal_leaves_no_file(
+    institution_a, operator_a, django_capture_on_commit_callbacks
+):
+    event = make_event(institution_a, operator_a)
+    old_word = SimpleUploadedFile("方案.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with pytest.raises(DomainError) as refused:
+        authoring.attachment_add(event=event, upload=old_word, actor=ME)
+    assert refused.value.field == "attachment"
+    assert "不支持旧版 Word 文档（.doc）" in refused.value.message
+    assert "另存为 .docx 或 PDF" in refused.value.message
+    assert not EventAttachment.objects.exists()
+
+    word = with_attachment(event, "方案.docx", sample_docx())
+    with private_files.open_plain(word.html_path) as stored:
+        assert "兑付安排" in stored.read().decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        authoring.attachment_remove(attachment=word, actor=ME)
+    for path in (word.html_path, word.path):
+        with pytest.raises(FileNotFoundError):
+            private_files.open_plain(path)
 
 
 # --- Casting --------------------------------------------------------------------------------
@@ -559,9 +612,12 @@ def test_signup_withdraw_and_again(signed_in, lender, recruitment):
     [
         ({"password": "000000"}, "投票密码错误，还可尝试 4 次"),
         ({"photo": ""}, "请上传本人照片（JPG 或 PNG）"),
-        ({"resume": ""}, "请上传简历（PDF、JPG 或 PNG）"),
+        ({"resume": ""}, "请上传简历（PDF、Word、JPG 或 PNG）"),
         ({"photo": SimpleUploadedFile("p.pdf", PDF)}, "照片请上传 JPG 或 PNG 图片"),
-        ({"resume": SimpleUploadedFile("r.txt", b"hello")}, "附件只支持 PDF、JPG 或 PNG 格式"),
+        (
+            {"resume": SimpleUploadedFile("r.txt", b"hello")},
+            "附件只支持 PDF、Word（.docx）、JPG 或 PNG 格式",
+        ),
         ({"introduction": "短"}, "请填写个人介绍（5至2000字）"),
         ({"phone": "12345"}, "手机号"),
         ({"name": "别人"}, "报名信息须与您实名认证的姓名和身份证号码一致"),

@@ -132,7 +132,9 @@ def test_operator_drafts_submits_and_the_officer_reviews(
         url,
         {"action": "attachment_add", "attachment": SimpleUploadedFile("plan.txt", b"hello")},
     )
-    assert response.status_code == 400 and "附件只支持 PDF、JPG 或 PNG 格式" in text(response)
+    assert response.status_code == 400 and "附件只支持 PDF、Word（.docx）、JPG 或 PNG 格式" in text(
+        response
+    )
     operator.post(
         url, {"action": "attachment_add", "attachment": SimpleUploadedFile("方案.pdf", PDF)}
     )

@@ -50,6 +50,7 @@ from winddown.voting.tally import (
     event_options,
     ordered_counts,
 )
+from winddown.web.views.attachment_files import attachment_response, word_html
 
 # Errors about the voting password: shown on the password step, next to the field.
 PASSWORD_ERRORS = {"PASSWORD_WRONG", "PASSWORD_LOCKED", "PASSWORD_NOT_SET"}
@@ -249,14 +250,15 @@ def _attachment(lender: Lender, event_id: int, attachment_id: int):
 
 @verified_lender_required
 def attachment_view(request, lender: Lender, event_id: int, attachment_id: int):
-    """The in-page viewer (a PDF as its page images): opening it records that the lender
-    read the attachment."""
+    """The in-page viewer (a PDF as its page images, a Word document as its text): opening it
+    records that the lender read the attachment."""
     event, attachment = _attachment(lender, event_id, attachment_id)
     casting.record_attachment_open(attachment=attachment, lender=lender)
     context = {
         "event": event,
         "attachment": attachment,
         "pages": range(1, len(attachment.page_images) + 1),
+        "document_html": word_html(attachment),
     }
     return render(request, "web/lender/voting/attachment.html", context)
 
@@ -276,14 +278,10 @@ def attachment_page(request, lender: Lender, event_id: int, attachment_id: int, 
 
 @verified_lender_required
 def attachment_file(request, lender: Lender, event_id: int, attachment_id: int):
-    """The attachment itself, inline (an image in the viewer; a PDF in its own tab)."""
+    """The attachment itself: inline (an image in the viewer; a PDF in its own tab), or a Word
+    document downloaded."""
     _event, attachment = _attachment(lender, event_id, attachment_id)
-    response = FileResponse(
-        private_files.open_plain(attachment.path), content_type=attachment.content_type
-    )
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(attachment)
 
 
 # --- Casting --------------------------------------------------------------------------------

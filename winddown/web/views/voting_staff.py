@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tasks.base import TaskResultStatus
 
@@ -46,6 +47,7 @@ from winddown.voting.models import (
 )
 from winddown.voting.services import authoring, casting, signups
 from winddown.voting.tally import OPTION_LABELS, event_options
+from winddown.web.views.attachment_files import attachment_response
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GET_OR_POST = require_http_methods(["GET", "POST"])
@@ -555,13 +557,7 @@ def event_edit(request, event_id: int):
 def event_attachment(request, event_id: int, attachment_id: int):
     event = selectors.access_event_by_id(request.user, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
-    response = FileResponse(
-        private_files.open_plain(attachment.path), content_type=attachment.content_type
-    )
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(attachment)
 
 
 # --- Detail, review, publication ------------------------------------------------------------
@@ -759,7 +755,9 @@ def _signup_file(request, signup_id: int, which: str):
         private_files.read_decrypted(path, purpose=keys.ATTACHMENT_FILE),
         content_type=content_type,
     )
-    response["Content-Disposition"] = "inline"
+    name = signup.resume_name if which == "resume" else f"photo-{signup.pk}"
+    inline = private_files.shows_inline(content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, name)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
