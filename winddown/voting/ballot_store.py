@@ -135,22 +135,25 @@ def lock_log(event_id: int) -> LockedLog:
     )
 
 
-def save_log(log_id: int, *, size: int, frontier: list[str], root: str) -> None:
-    execute(
-        "UPDATE voting_ballotlog SET size = %s, frontier = %s, root = %s WHERE id = %s",
-        [size, json.dumps(frontier), root, log_id],
-    )
+SAVE_LOG = "UPDATE voting_ballotlog SET size = %s, frontier = %s, root = %s WHERE id = %s"
 
 
-def insert_ballot(**values) -> Ballot:
-    """Insert the lender's new current ballot (`values`: every field in BALLOT_FIELDS except
-    `is_current`); returns it as a model instance."""
+def append_ballot(log_id: int, *, size: int, frontier: list[str], root: str, **values) -> Ballot:
+    """Save the log head and insert the lender's new current ballot (`values`: every field in
+    BALLOT_FIELDS except `is_current`); returns the ballot as a model instance. PostgreSQL
+    does both in one statement (a data-modifying WITH), which saves a round trip made under
+    the log head's lock; SQLite, which has no such WITH, runs the two in turn."""
     values = {**values, "is_current": True}
     params = [values[name] for name in BALLOT_FIELDS]
     params[BALLOT_FIELDS.index("cast_at")] = connection.ops.adapt_datetimefield_value(
         values["cast_at"]
     )
-    (ballot_id,) = fetchone(INSERT_BALLOT, params)
+    head = [size, json.dumps(frontier), root, log_id]
+    if connection.vendor == "postgresql":
+        (ballot_id,) = fetchone(f"WITH head AS ({SAVE_LOG}) {INSERT_BALLOT}", head + params)
+    else:
+        execute(SAVE_LOG, head)
+        (ballot_id,) = fetchone(INSERT_BALLOT, params)
     return Ballot.from_db(
         connection.alias, ["id", *BALLOT_FIELDS], [ballot_id, *(values[n] for n in BALLOT_FIELDS)]
     )

@@ -195,8 +195,11 @@ def _append_ballot(
         "cast_at": now,  # under the lock: times rise with the sequence numbers
     }
     merkle = ballot_log.append(log.size, log.frontier, ballot_log.ballot_line(**entry))
-    ballot_store.save_log(log.id, size=merkle.size, frontier=merkle.frontier, root=merkle.root)
-    return ballot_store.insert_ballot(
+    return ballot_store.append_ballot(
+        log.id,
+        size=merkle.size,
+        frontier=merkle.frontier,
+        root=merkle.root,
         event_id=event.pk,
         elector_id=elector.pk,
         **entry,

@@ -86,21 +86,22 @@ def casting_cast(event, lender, choice):
 
 class BallotHeldAtLogHead:
     """Casts the lender's ballot in a thread that stops while it holds the event's log head
-    (the log written, not yet committed) until `release()`. `start` runs other jobs in
-    threads meanwhile; their results or exceptions land in `outcome`."""
+    (the log and the ballot written, not yet committed) until `release()`. `start` runs
+    other jobs in threads meanwhile; their results or exceptions land in `outcome`."""
 
     def __init__(self, monkeypatch, event: VotingEvent, lender) -> None:
         self.holding, self.released = threading.Event(), threading.Event()
         self.outcome: dict[str, object] = {}
         self.threads: list[threading.Thread] = []
-        save_log = ballot_store.save_log
+        append_ballot = ballot_store.append_ballot
 
-        def save_log_and_wait(*args, **kwargs):
-            save_log(*args, **kwargs)
+        def append_and_wait(*args, **kwargs):
+            ballot = append_ballot(*args, **kwargs)
             self.holding.set()
             self.released.wait(10)
+            return ballot
 
-        monkeypatch.setattr(ballot_store, "save_log", save_log_and_wait)
+        monkeypatch.setattr(ballot_store, "append_ballot", append_and_wait)
         self.start("ballot", lambda: casting_cast(event, lender, "yes"))
         assert self.holding.wait(10)
 
