@@ -7,10 +7,13 @@ drives `POST /api/events/<id>/ballots` with wrk
 from `--connections` concurrent lenders for `--seconds` seconds (bounded in time and count):
 each request casts or changes a ballot with the password and a fresh idempotency key.
 
-Each connection is one lender at a phone: it submits, waits for the answer, pauses (random,
-mean `connections / rate` seconds) and submits again, so `--rate` is the offered load when
-the server keeps up; `--rate 0` drops the pauses and finds the ceiling (then every
-connection queues, and the latency is mostly waiting for a worker).
+Each connection is one lender at a phone, with one request at a time. Ballots start at the
+offered `--rate` per second, as independent lenders' do (Poisson arrivals: each wrk thread
+draws exponential gaps on the clock and hands the next start time to whichever of its
+connections is free), so the latency measured is the server's, not the load tool's pauses;
+when the server falls behind, no connection waits and the load is the 200 lenders flat out.
+`--rate 0` drops the schedule and finds the ceiling (then every connection queues, and by
+Little's law the latency is connections / throughput, mostly waiting for a worker).
 
 Prints throughput, latency percentiles and the status codes; the CPU each part of the system
 used per ballot while the load ran (gunicorn workers, PostgreSQL, nginx, wrk, all); checks the
@@ -120,14 +123,7 @@ function init(args)
   counter = id * 100000000
 end
 
-local greeted = 0
 function request()
-  -- Each connection first fetches /healthz, so its first ballot follows a pause like every
-  -- other one instead of all connections voting in the same instant.
-  if greeted < CONNECTIONS_PER_THREAD then
-    greeted = greeted + 1
-    return wrk.format("GET", "/healthz")
-  end
   counter = counter + 1
   local token = tokens[(counter % #tokens) + 1]
   local body = string.format('{"choice":"%s","password":"%s","idempotency_key":"k%d"}',
@@ -136,9 +132,24 @@ function request()
     {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
 end
 
+-- The clock (LuaJIT's FFI; wrk's Lua has no wall clock of its own), in milliseconds.
+local ffi = require("ffi")
+ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+           int clock_gettime(int clock, bench_timespec *now); ]]
+local timespec = ffi.new("bench_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, timespec)  -- CLOCK_MONOTONIC
+  return tonumber(timespec.tv_sec) * 1000 + tonumber(timespec.tv_nsec) / 1e6
+end
+
+-- This thread's share of the offered rate: the next ballot starts an exponential gap (mean
+-- GAP_MS) after the previous start, or now if the schedule has fallen behind.
+local next_start = nil
 function delay()
-  if PAUSE_MS == 0 then return 0 end
-  return math.random(0, 2 * PAUSE_MS)
+  if GAP_MS == 0 then return 0 end
+  local now = now_ms()
+  next_start = math.max((next_start or now) - math.log(1 - math.random()) * GAP_MS, now)
+  return math.floor(next_start - now)
 end
 
 function response(status, headers, body)
@@ -349,7 +360,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lenders", type=int, default=2000)
     parser.add_argument("--connections", type=int, default=200)
-    parser.add_argument("--rate", type=int, default=300, help="offered ballots/s; 0: no pauses")
+    parser.add_argument("--rate", type=int, default=300, help="offered ballots/s; 0: flat out")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=3)
     args = parser.parse_args()
@@ -375,8 +386,8 @@ def main() -> None:
         WRK_SCRIPT.replace("EVENT_ID", str(data["event"]))
         .replace("TOKENS_FILE", json.dumps(str(tokens_file)))
         .replace("PASSWORD", json.dumps(PASSWORD))
-        .replace("CONNECTIONS_PER_THREAD", str(args.connections // 2))
-        .replace("PAUSE_MS", str(round(1000 * args.connections / args.rate) if args.rate else 0))
+        # two wrk threads, each with half the offered rate
+        .replace("GAP_MS", f"{2000 / args.rate:.3f}" if args.rate else "0")
     )
     server_env = {
         **env,
