@@ -24,6 +24,11 @@ urlpatterns: list = [
         name="staff-event-attachment",
     ),
     path(
+        "staff/events/<int:event_id>/attachments/<int:attachment_id>/text/",
+        views.event_attachment_text,
+        name="staff-event-attachment-text",
+    ),
+    path(
         "staff/events/<int:event_id>/progress/", views.event_progress, name="staff-event-progress"
     ),
     path("staff/events/<int:event_id>/cancel/", views.event_cancel, name="staff-event-cancel"),

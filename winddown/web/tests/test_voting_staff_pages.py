@@ -20,7 +20,7 @@ from winddown.conftest import (
     upload_and_activate,
 )
 from winddown.demo.generators import register_rows
-from winddown.testing import sample_pdf
+from winddown.testing import sample_docx, sample_pdf
 from winddown.voting.models import (
     Candidate,
     EventAttachment,
@@ -98,6 +98,29 @@ def cast(event, lender, choice):
 
 
 # --- Drafting and review --------------------------------------------------------------------
+
+
+def test_operator_checks_a_word_attachment_as_lenders_will_read_it(
+    institution_a, operator_a, operator_b
+):
+    event = make_event(institution_a, operator_a)
+    operator = staff_signed_in(operator_a)
+    url = f"/staff/events/{event.pk}/edit/"
+    docx = SimpleUploadedFile("清退方案.docx", sample_docx("清退方案（第三稿）"))
+    assert operator.post(url, {"action": "attachment_add", "attachment": docx}).status_code == 302
+    operator.post(url, {"action": "attachment_add", "attachment": SimpleUploadedFile("a.pdf", PDF)})
+    word, pdf = EventAttachment.objects.filter(event=event).order_by("pk")
+    text_url = f"/staff/events/{event.pk}/attachments/{word.pk}/text/"
+    form_page = text(operator.get(url))
+    assert "出借人看到的正文" in form_page and text_url in form_page
+    page = text(operator.get(text_url))
+    assert "<strong>清退方案（第三稿）</strong>" in page and "<td><p>第一期</p></td>" in page
+    assert "javascript:" not in page and "&lt;script&gt;" in page
+    download = operator.get(f"/staff/events/{event.pk}/attachments/{word.pk}/")
+    assert download["Content-Disposition"].startswith("attachment")
+    assert operator.get(f"/staff/events/{event.pk}/attachments/{pdf.pk}/text/").status_code == 404
+    # Another institution's operator learns nothing of it.
+    assert staff_signed_in(operator_b).get(text_url).status_code == 404
 
 
 def test_operator_drafts_submits_and_the_officer_reviews(

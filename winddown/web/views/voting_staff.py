@@ -47,7 +47,7 @@ from winddown.voting.models import (
 )
 from winddown.voting.services import authoring, casting, signups
 from winddown.voting.tally import OPTION_LABELS, event_options
-from winddown.web.views.attachment_files import attachment_response
+from winddown.web.views.attachment_files import attachment_response, word_html
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GET_OR_POST = require_http_methods(["GET", "POST"])
@@ -558,6 +558,19 @@ def event_attachment(request, event_id: int, attachment_id: int):
     event = selectors.access_event_by_id(request.user, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
     return attachment_response(attachment)
+
+
+@require_GET
+@staff_required()
+def event_attachment_text(request, event_id: int, attachment_id: int):
+    """A Word attachment as lenders read it on their phones, to check before submitting."""
+    event = selectors.access_event_by_id(request.user, event_id)
+    attachment = selectors.event_attachment(event, attachment_id)
+    document_html = word_html(attachment)
+    if document_html is None:
+        raise Http404("该附件不是 Word 文档")
+    context = {"event": event, "attachment": attachment, "document_html": document_html}
+    return render(request, "web/staff/voting/attachment_text.html", context)
 
 
 # --- Detail, review, publication ------------------------------------------------------------
