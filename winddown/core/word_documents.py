@@ -37,6 +37,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"img": {"src", "alt"}, "td": {"colspan", "rowspan"},
                       "th": {"colspan", "rowspan"}, "a": {"href"}}  # fmt: skip
 INLINE_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif")
+MAX_INLINE_IMAGE_BYTES = 2 * 2**20
+MAX_INLINE_IMAGES_BYTES = 8 * 2**20  # all pictures of one document
 
 
 class WordDocumentError(ValueError):
@@ -70,21 +72,35 @@ def check(data: bytes) -> None:
             raise WordDocumentError(f"文档内容异常（压缩比过高），{SAVE_AS}")
 
 
-def _inline_image(image) -> dict[str, str]:
-    if image.content_type not in INLINE_IMAGE_TYPES:
-        return {"alt": image.alt_text or "图片"}  # e.g. EMF/WMF: browsers cannot show them
-    with image.open() as stream:
-        encoded = base64.b64encode(stream.read()).decode("ascii")
-    return {"src": f"data:{image.content_type};base64,{encoded}"}
+def _image_converter():
+    """Pictures inline as data: URLs, within a budget per picture and per document so the
+    page stays light on a phone; any other picture (too large, a format browsers cannot show
+    such as EMF, linked from outside the file, unreadable) keeps only its description."""
+    budget = [MAX_INLINE_IMAGES_BYTES]
+
+    def convert(image) -> dict[str, str]:
+        instead = {"alt": f"{image.alt_text or '图片'}（请下载原文件查看）"}
+        if image.content_type not in INLINE_IMAGE_TYPES:
+            return instead
+        try:
+            with image.open() as stream:
+                data = stream.read(MAX_INLINE_IMAGE_BYTES + 1)
+        except Exception:  # an external or broken picture
+            return instead
+        if len(data) > min(MAX_INLINE_IMAGE_BYTES, budget[0]):
+            return instead
+        budget[0] -= len(data)
+        encoded = base64.b64encode(data).decode("ascii")
+        return {"src": f"data:{image.content_type};base64,{encoded}"}
+
+    return mammoth.images.img_element(convert)
 
 
 def to_html(data: bytes) -> str:
     """The document's content as sanitized HTML; raises WordDocumentError."""
     check(data)
     try:
-        converted = mammoth.convert_to_html(
-            io.BytesIO(data), convert_image=mammoth.images.img_element(_inline_image)
-        )
+        converted = mammoth.convert_to_html(io.BytesIO(data), convert_image=_image_converter())
     except Exception:
         raise WordDocumentError(f"文档内容无法读取，{SAVE_AS}") from None
     html = sanitize(converted.value)

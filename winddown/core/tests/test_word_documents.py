@@ -40,6 +40,13 @@ def test_script_text_stays_text_and_javascript_links_lose_their_target():
     assert "<a rel=" in html  # the link text remains, without a target
 
 
+@pytest.mark.parametrize("limit", ["MAX_INLINE_IMAGE_BYTES", "MAX_INLINE_IMAGES_BYTES"])
+def test_pictures_beyond_the_budget_keep_only_their_description(monkeypatch, limit):
+    monkeypatch.setattr(word_documents, limit, 10)  # the sample's PNG is larger
+    html = to_html(sample_docx())
+    assert '<img alt="公司公章（请下载原文件查看）">' in html and "data:" not in html
+
+
 def _zip(parts: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
