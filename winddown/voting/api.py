@@ -532,8 +532,8 @@ def read_attachment_page(request, event_id: int, attachment_id: int, page: int):
     "/{event_id}/attachments/{attachment_id}/html",
     response={**ERRORS},
     summary="阅读 Word 附件的正文（HTML 片段，并记录已阅读）",
-    description="Word 文档（.docx）附件转换成的正文，已去除脚本、样式和外部链接以外的一切，"
-    "图片内嵌；取得即记录本人已阅读该附件。",
+    description="Word 文档（.docx）附件转换成的正文：只保留段落、表格、图片（内嵌）和网页链接，"
+    "脚本与样式均已去除；取得即记录本人已阅读该附件。",
     openapi_extra={"responses": {"200": {"description": "正文", "content": HTML_CONTENT}}},
 )
 def read_attachment_html(request, event_id: int, attachment_id: int):
