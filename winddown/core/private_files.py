@@ -35,11 +35,11 @@ def sniff_attachment(head: bytes, *, allow_word: bool = False) -> str:
     for magic, (content_type, _) in ATTACHMENT_TYPES.items():
         if head.startswith(magic):
             return content_type
-    if allow_word and word_documents.looks_like_word(head):
+    if not allow_word:
+        raise AttachmentError("附件只支持 PDF、JPG 或 PNG 格式")
+    if word_documents.looks_like_word(head):
         return word_documents.DOCX_TYPE
-    if allow_word:
-        raise AttachmentError("附件只支持 PDF、Word（.docx）、JPG 或 PNG 格式")
-    raise AttachmentError("附件只支持 PDF、JPG 或 PNG 格式")
+    raise AttachmentError("附件只支持 PDF、Word（.docx）、JPG 或 PNG 格式")
 
 
 def check_word(data: bytes) -> None:

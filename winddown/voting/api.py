@@ -1607,9 +1607,7 @@ def event_signups(request, event_id: int, status: SignUpStatus | None = None):
 
 def _signup_file(request, signup_id: int, which: Literal["photo", "resume"]):
     signup = selectors.access_signup_by_id(require_staff(request, *SIGNUP_ROLES), signup_id)
-    path = signup.photo_path if which == "photo" else signup.resume_path
-    content_type = signup.photo_type if which == "photo" else signup.resume_type
-    name = f"photo-{signup.pk}" if which == "photo" else signup.resume_name
+    path, content_type, name = signup.stored_file(which)
     if not path:
         raise Http404("文件不存在")
     return _file_response(

@@ -303,6 +303,12 @@ class SignUp(models.Model):
     def __str__(self) -> str:
         return f"{self.name} 报名 {self.event}"
 
+    def stored_file(self, which: str) -> tuple[str, str, str]:
+        """(private path, content type, file name) of the photo or the résumé."""
+        if which == "photo":
+            return self.photo_path, self.photo_type, f"photo-{self.pk}"
+        return self.resume_path, self.resume_type, self.resume_name
+
 
 class Notice(models.Model):
     """An in-app message to a lender (the SMS carries the same news)."""

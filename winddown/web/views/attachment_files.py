@@ -24,6 +24,6 @@ def attachment_response(attachment: EventAttachment) -> FileResponse:
 
 
 def word_html(attachment: EventAttachment) -> SafeString | None:
-    """A Word attachment's text for the page (sanitized by `selectors.word_html`)."""
+    """A Word attachment's text for the page (sanitized when attached: `core.word_documents`)."""
     html = selectors.word_html(attachment)
     return None if html is None else mark_safe(html)  # noqa: S308

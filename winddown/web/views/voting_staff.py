@@ -760,15 +760,13 @@ def signup_list(request, event_id: int):
 
 def _signup_file(request, signup_id: int, which: str):
     signup = selectors.access_signup_by_id(request.user, signup_id)
-    path = signup.photo_path if which == "photo" else signup.resume_path
-    content_type = signup.photo_type if which == "photo" else signup.resume_type
+    path, content_type, name = signup.stored_file(which)
     if not path:
         raise Http404("没有文件")
     response = StreamingHttpResponse(
         private_files.read_decrypted(path, purpose=keys.ATTACHMENT_FILE),
         content_type=content_type,
     )
-    name = signup.resume_name if which == "resume" else f"photo-{signup.pk}"
     inline = private_files.shows_inline(content_type)
     response["Content-Disposition"] = content_disposition_header(not inline, name)
     response["Cache-Control"] = "private, no-store"
