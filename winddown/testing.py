@@ -89,7 +89,13 @@ def sample_docx(title: str = "良性退出方案", body: list[str] | None = None
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
+
+        def part(name: str, data: str | bytes) -> None:
+            # A fixed time stamp: the same bytes on every call (zipfile would stamp "now").
+            stamped = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            archive.writestr(stamped, data, zipfile.ZIP_DEFLATED)
+
+        part(
             "[Content_Types].xml",
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
             'package/2006/content-types"><Default Extension="rels" ContentType="application/'
@@ -98,13 +104,13 @@ def sample_docx(title: str = "良性退出方案", body: list[str] | None = None
             '<Override PartName="/word/document.xml" ContentType="application/vnd.'
             'openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
         )
-        archive.writestr(
+        part(
             "_rels/.rels",
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{REL_NS}">'
             f'<Relationship Id="rId1" Type="{R_NS}/officeDocument" Target="word/document.xml"/>'
             "</Relationships>",
         )
-        archive.writestr("word/document.xml", document)
-        archive.writestr("word/_rels/document.xml.rels", document_rels)
-        archive.writestr("word/media/image1.png", sample_png())
+        part("word/document.xml", document)
+        part("word/_rels/document.xml.rels", document_rels)
+        part("word/media/image1.png", sample_png())
     return out.getvalue()
