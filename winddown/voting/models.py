@@ -196,12 +196,19 @@ class AttachmentOpen(models.Model):
 class Elector(models.Model):
     """One member of the frozen electorate: a lender identity (blind index) and weight."""
 
-    event = models.ForeignKey(VotingEvent, on_delete=models.CASCADE, related_name="electors")
+    # No single-column index: both unique constraints lead with the event.
+    event = models.ForeignKey(
+        VotingEvent, on_delete=models.CASCADE, related_name="electors", db_index=False
+    )
     id_index = models.CharField(max_length=32)
     weight_fen = models.BigIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["event", "id_index"], name="elector_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "id_index"], name="elector_unique"),
+            # The key a ballot refers to (see Ballot.event).
+            models.UniqueConstraint(fields=["event", "id"], name="elector_of_event"),
+        ]
 
     def __str__(self) -> str:
         return f"elector {self.pk} of {self.event_id}"
@@ -226,8 +233,18 @@ class Ballot(models.Model):
 
     # No single-column indexes for these two: the composite indexes below lead with them, and
     # every index is written again for each ballot and each change.
+    # No foreign key from a ballot to its event's row either: checking it share-locks that
+    # row, the same row for every ballot of the event, which under thousands of concurrent
+    # ballots was the hot path's largest avoidable cost. Instead the ballot refers to the
+    # pair (event, elector) of its elector's row (migration 0007: a foreign key on
+    # PostgreSQL, triggers on SQLite, which a rebuild of this table by a later migration
+    # must create again), so a ballot's event is also its elector's event.
     event = models.ForeignKey(
-        VotingEvent, on_delete=models.CASCADE, related_name="ballots", db_index=False
+        VotingEvent,
+        on_delete=models.CASCADE,
+        related_name="ballots",
+        db_index=False,
+        db_constraint=False,
     )
     elector = models.ForeignKey(
         Elector, on_delete=models.CASCADE, related_name="ballots", db_index=False

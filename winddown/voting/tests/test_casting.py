@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from winddown.conftest import make_lender
@@ -42,6 +43,26 @@ def test_cast_change_and_history(event, lenders):
     assert first.voter == second.voter and len(first.voter) == 32
     log = BallotLog.objects.get(event=event)
     assert log.size == 2 and len(log.root) == 64
+
+
+@pytest.mark.django_db(transaction=True)  # PostgreSQL checks the key when committing
+def test_database_refuses_a_ballot_filed_under_another_event(
+    institution_a, operator_a, wg_officer, lenders
+):
+    first = open_now(make_event(institution_a, operator_a), wg_officer)
+    other = open_now(make_event(institution_a, operator_a, title="另一项议案"), wg_officer)
+    ballot = casting.cast_ballot(
+        event=first, lender=lenders[0], choice="yes", password=PASSWORD, actor=ME
+    )
+    # The same lender is an elector of both events, but this elector row is the first's.
+    copy = {f.attname: getattr(ballot, f.attname) for f in Ballot._meta.concrete_fields}
+    copy.update(id=None, event_id=other.pk, is_current=False, receipt="X" * 16)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ballot.objects.create(**copy)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ballot.objects.filter(pk=ballot.pk).update(event_id=other.pk)
+    assert Ballot.objects.filter(event=other).count() == 0
+    assert Ballot.objects.get(pk=ballot.pk).event_id == first.pk
 
 
 def test_same_request_twice_counts_once(event, lenders):
