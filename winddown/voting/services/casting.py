@@ -4,13 +4,13 @@ Everything that can be refused without the password is checked first; the electo
 unread attachments come with the event (`selectors.opened_event`), or in one query. Then one
 transaction: the lender's row is locked and the password checked under that lock (Argon2 is
 the slow part, and it holds only this lender's lock); a repeated request is answered from
-the ballot it created; the previous ballot stops being current; only then is the event's log
-head locked, the event's status and closing time read again and the new ballot appended to
-the log. Locks are always taken in that order (lender, then log head; counting waits for the
-log head too). The partial unique index `one_current_ballot` makes two current ballots for
-one lender impossible even if the code were wrong. This is the hot path of a vote: every
-query here is counted, and the statements themselves are written by hand in
-`voting.ballot_store`.
+the ballot it created; otherwise the previous ballot stops being current, the event's log
+head is locked, the event's status and closing time are read again (on PostgreSQL these in
+one statement) and the new ballot is appended to the log. Locks are always taken in that
+order (lender, then log head; counting waits for the log head too). The partial unique index
+`one_current_ballot` makes two current ballots for one lender impossible even if the code
+were wrong. This is the hot path of a vote: every query here is counted, and the statements
+themselves are written by hand in `voting.ballot_store`.
 """
 
 from __future__ import annotations
@@ -166,23 +166,18 @@ def _append_ballot(
     event: VotingEvent, elector: Elector, canonical: str, idempotency_key: str
 ) -> Ballot:
     """Under the lender's lock: answer a repeat, or append the ballot to the log."""
-    # The lender's current ballot and an earlier one with this key, in one query.
-    earlier = ballot_store.mine(elector.pk, idempotency_key)
-    for ballot in earlier:
-        if idempotency_key and ballot.idempotency_key == idempotency_key:
-            replayed = Ballot.objects.get(pk=ballot.id)
-            replayed.replayed = True  # the API answers 200 (not 201) for a repeat
-            return replayed
-    current = next((ballot for ballot in earlier if ballot.is_current), None)
-    if current is not None:  # it stops counting (it stays in the history); rolled back with
-        # the rest if the event turns out to be closed. Done before the log head is locked:
-        # that lock serialises the event's ballots, so the less happens under it the better.
-        ballot_store.retire(current.id)
     voter = ballot_log.voter_pseudonym(event, elector.id_index)
     receipt = ballot_log.new_receipt()
-    # Lock the log head (only it) and re-read the event's status in the same query; the
-    # time is read after the lock is held, so no ballot lands after the closing time.
-    log = ballot_store.lock_log(event.pk)
+    # A repeat is answered with the ballot it created. Otherwise the lender's current ballot
+    # stops counting (it stays in the history; rolled back with the rest if the event turns
+    # out to be closed), and the log head is locked (only it) with the event's status read
+    # again; the time is read after the lock is held, so no ballot lands after the closing
+    # time.
+    replay, log = ballot_store.settle_and_lock_log(event.pk, elector.pk, idempotency_key)
+    if replay is not None:
+        replayed = Ballot.objects.get(pk=replay)
+        replayed.replayed = True  # the API answers 200 (not 201) for a repeat
+        return replayed
     now = timezone.now()
     check_open(event, status=log.event_status, closes_at=log.event_closes_at, now=now)
     # The log line holds exactly what the ballot row stores (the published bundle's data).
