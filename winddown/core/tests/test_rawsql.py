@@ -2,14 +2,16 @@
 
 import pytest
 from django.core.exceptions import FieldDoesNotExist
+from django.db import IntegrityError, connection, transaction
+from django.db.transaction import TransactionManagementError
 
 from winddown.conftest import make_lender
-from winddown.core.rawsql import ModelRows, fetchone
+from winddown.core.rawsql import ModelRows, execute, fetchall, fetchone
 from winddown.identity.models import Lender
 from winddown.voting.models import VotingEvent
 from winddown.voting.tests.conftest import make_event
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # one test closes the connection
 
 
 def _field_values(instance, fields):
@@ -51,3 +53,23 @@ def test_a_subset_named_in_any_order_and_a_second_model_in_the_same_row():
 def test_a_field_the_model_does_not_have_is_refused():
     with pytest.raises(FieldDoesNotExist):
         ModelRows(Lender, ["id", "no_such_field"])
+
+
+def test_statements_behave_as_through_djangos_cursor_across_reconnects_and_errors():
+    """On PostgreSQL the statements run on a cursor kept with the connection: it follows the
+    connection when Django opens a new one, errors are Django's, and a transaction broken by
+    an error refuses further statements, as Django's own cursor does."""
+    assert fetchone("SELECT %s", [1]) == (1,)
+    connection.close()  # as at the end of a request when the connection is too old
+    assert fetchone("SELECT %s", [2]) == (2,)
+    execute("CREATE TABLE rawsql_probe (id integer PRIMARY KEY)", [])
+    execute("INSERT INTO rawsql_probe (id) VALUES (%s)", [1])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        execute("INSERT INTO rawsql_probe (id) VALUES (%s)", [1])
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), transaction.atomic(savepoint=False):
+            execute("INSERT INTO rawsql_probe (id) VALUES (%s)", [1])
+        with pytest.raises(TransactionManagementError):
+            fetchall("SELECT id FROM rawsql_probe", [])
+        transaction.set_rollback(True)
+    assert fetchall("SELECT id FROM rawsql_probe", []) == [(1,)]
