@@ -2,7 +2,7 @@
 
 Sets up (untimed) a resolution event whose electorate is a generated register of `--lenders`
 lenders, each verified with a voting password and an API token. Serves the platform as in
-production, nginx in front of gunicorn's sync workers, on 127.0.0.1 (loopback only), and
+production, nginx in front of uWSGI's workers (deploy/uwsgi.ini), on 127.0.0.1 (loopback only), and
 drives `POST /api/events/<id>/ballots` with wrk
 from `--connections` concurrent lenders for `--seconds` seconds (bounded in time and count):
 each request casts or changes a ballot with the password and a fresh idempotency key.
@@ -16,7 +16,7 @@ when the server falls behind, no connection waits and the load is the 200 lender
 Little's law the latency is connections / throughput, mostly waiting for a worker).
 
 Prints throughput, latency percentiles and the status codes; the CPU each part of the system
-used per ballot while the load ran (gunicorn workers, PostgreSQL, nginx, wrk, all); checks the
+used per ballot while the load ran (uWSGI workers, PostgreSQL, nginx, wrk, all); checks the
 database afterwards (one current ballot per lender, a gapless log); the floor any request
 pays on this stack (GET /healthz flat out for 10 s, CPU per request); then times single
 requests in-process to show where a worker's time goes.
@@ -43,7 +43,7 @@ from pathlib import Path
 from _setup import OUT, PYTHON, ROOT, fresh_database, manage, register_file
 
 PORT = 8765  # nginx
-APP_PORT = 8766  # gunicorn, behind it
+APP_PORT = 8766  # uWSGI, behind it
 PASSWORD = "135790"
 
 SETUP = r"""
@@ -218,7 +218,7 @@ print(f"  {'HTTP, middleware, ninja':30s} {rest:5.2f} ms")
 """
 
 GROUPS = {
-    "gunicorn": "gunicorn workers",
+    "uwsgi": "uWSGI workers",
     "postgres": "PostgreSQL",
     "nginx": "nginx",
     "wrk": "wrk",
@@ -315,9 +315,9 @@ http {{
   server {{
     listen 127.0.0.1:{port};
     location / {{
-      proxy_pass http://127.0.0.1:{app_port};
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      include /etc/nginx/uwsgi_params;  # as deploy/nginx.conf
+      uwsgi_pass 127.0.0.1:{app_port};
+      uwsgi_param HTTP_X_FORWARDED_FOR $proxy_add_x_forwarded_for;
     }}
   }}
 }}
@@ -341,7 +341,7 @@ def percentile(ordered: list[float], fraction: float) -> float:
 
 
 def start_nginx(nginx: str) -> subprocess.Popen:
-    """The buffering proxy production puts in front of gunicorn's sync workers: it holds
+    """The buffering proxy production puts in front of uWSGI's workers: it holds
     the slow and pausing connections of phones, the workers only see whole requests."""
     conf = OUT / "nginx.conf"
     (OUT / "nginx-access.log").unlink(missing_ok=True)
@@ -392,20 +392,16 @@ def main() -> None:
     server_env = {
         **env,
         "WINDDOWN_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "WINDDOWN_TRUSTED_PROXIES": "127.0.0.1",
     }
     server = subprocess.Popen(
         [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "winddown.wsgi",
-            "--workers",
-            str(args.workers),
-            "--bind",
+            str(Path(PYTHON).parent / "uwsgi"),
+            "--ini",
+            str(ROOT / "deploy" / "uwsgi.ini"),
+            "--socket",
             f"127.0.0.1:{APP_PORT}",
-            "--log-level",
-            "warning",
-            "--backlog",
-            "2048",
+            "--processes",
+            str(args.workers),
         ],
         cwd=ROOT,
         env=server_env,
@@ -420,7 +416,7 @@ def main() -> None:
                 time.sleep(0.2)
         offered = f"offered {args.rate}/s" if args.rate else "no pauses"
         print(
-            f"nginx -> gunicorn: {args.workers} sync workers; wrk: {args.connections} connections "
+            f"nginx -> uWSGI: {args.workers} workers; wrk: {args.connections} connections "
             f"({offered}), {args.seconds} s, {args.lenders} lenders"
         )
         before = cpu_seconds()

@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn winddown.wsgi)."""
+"""WSGI entry point (uWSGI: deploy/uwsgi.ini)."""
 
 import os
 

@@ -1,8 +1,10 @@
 """The client's address behind the platform's own reverse proxies.
 
-Behind nginx every request reaches gunicorn from the proxy, so REMOTE_ADDR is the proxy's
-address for everyone: the per-address limits on SMS codes and sign-in would then be one
-budget for all lenders, and the audit log would record the proxy. The proxies listed in
+Behind an HTTP proxy or load balancer every request reaches the platform from the proxy, so
+REMOTE_ADDR is the proxy's address for everyone: the per-address limits on SMS codes and
+sign-in would then be one budget for all lenders, and the audit log would record the proxy.
+(nginx speaking the uwsgi protocol, deploy/nginx.conf, passes the address it saw as
+REMOTE_ADDR; only a proxy in front of that nginx needs listing.) The proxies listed in
 settings.TRUSTED_PROXIES (addresses or networks) append the address they saw to
 X-Forwarded-For; for a request that comes from one of them, the client is the rightmost
 address in that header that is not itself a trusted proxy. Everything left of it was written
