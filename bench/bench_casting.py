@@ -119,17 +119,19 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+local run = "run"
 function init(args)
   for line in io.lines(TOKENS_FILE) do table.insert(tokens, line) end
   math.randomseed(id * 7919)
   counter = id * 100000000
+  run = args[1] or run  -- the warm-up's idempotency keys are not the run's
 end
 
 function request()
   counter = counter + 1
   local token = tokens[(counter % #tokens) + 1]
-  local body = string.format('{"choice":"%s","password":"%s","idempotency_key":"k%d"}',
-    choices[math.random(3)], PASSWORD, counter)
+  local body = string.format('{"choice":"%s","password":"%s","idempotency_key":"%s%d"}',
+    choices[math.random(3)], PASSWORD, run, counter)
   return wrk.format("POST", "/api/events/" .. event .. "/ballots",
     {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
 end
@@ -332,9 +334,11 @@ def access_log() -> list[str]:
     return (OUT / "nginx-access.log").read_text().splitlines()
 
 
-def run_wrk(wrk: str, script: Path, connections: int, seconds: int) -> subprocess.CompletedProcess:
+def run_wrk(
+    wrk: str, script: Path, connections: int, seconds: int, run: str
+) -> subprocess.CompletedProcess:
     command = [wrk, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
-    command += ["--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{PORT}"]
+    command += ["--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{PORT}", "--", run]
     return subprocess.run(command, capture_output=True, text=True, check=True)
 
 
@@ -438,11 +442,11 @@ def main() -> None:
         )
         warmed = 0
         if args.warmup:
-            run_wrk(wrk, script, args.connections, args.warmup)
+            run_wrk(wrk, script, args.connections, args.warmup, run="warm")
             time.sleep(5)  # the ballots wrk left queued at the workers are cast meanwhile
             warmed = len(access_log())
         before = cpu_seconds()
-        done = run_wrk(wrk, script, args.connections, args.seconds)
+        done = run_wrk(wrk, script, args.connections, args.seconds, run="run")
         after = cpu_seconds()
         floor = request_floor(wrk, args.connections)
     finally:
