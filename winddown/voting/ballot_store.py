@@ -118,14 +118,15 @@ SETTLE_AND_LOCK = (
 )
 
 
-def settle_and_lock_log(event_id: int, elector_id: int, idempotency_key: str):
+def settle_and_lock_log(
+    event_id: int, elector_id: int, idempotency_key: str
+) -> tuple[int | None, LockedLog | None]:
     """Under the lender's lock: find a ballot sent earlier with this idempotency key; if
     there is none, the lender's current ballot stops being current (it stays in the
     history), and the event's log head is locked (only it) and read with the event's
     status. Returns (the replayed ballot's id, None) or (None, the locked log head).
     PostgreSQL does it in one statement, a round trip fewer for every ballot and two for a
     change; SQLite, which has no data-modifying WITH, in two, three for a change."""
-    head_query = LOG_HEAD + for_update(of="l")
     if connection.vendor == "postgresql":
         row = fetchone(
             SETTLE_AND_LOCK + for_update(of="l"),
@@ -144,7 +145,7 @@ def settle_and_lock_log(event_id: int, elector_id: int, idempotency_key: str):
         current = next((id_ for id_, _, is_current in mine if is_current), None)
         if current is not None:
             execute("UPDATE voting_ballot SET is_current = %s WHERE id = %s", [False, current])
-        row = fetchone(head_query, [event_id])
+        row = fetchone(LOG_HEAD + for_update(of="l"), [event_id])
     id_, size, frontier, status, closes_at = row
     return None, LockedLog(
         id=id_,
