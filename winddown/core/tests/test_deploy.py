@@ -2,7 +2,6 @@
 and it answers, with the settings of WINDDOWN_ENV=production."""
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -12,7 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from winddown.core.tests.test_production_settings import PRODUCTION
+from winddown.core.tests.test_production_settings import production_env
 
 ROOT = Path(__file__).resolve().parents[3]
 UWSGI = Path(sys.executable).parent / "uwsgi"
@@ -39,12 +38,7 @@ def _get(port: int, path: str) -> tuple[int, bytes]:
 
 def test_uwsgi_ini_serves_the_platform(tmp_path):
     port = _free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("WINDDOWN_")}
-    env.update(
-        PRODUCTION,
-        WINDDOWN_VAR_DIR=str(tmp_path),
-        WINDDOWN_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    )
+    env = production_env(tmp_path, WINDDOWN_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     # The README's command, with an HTTP socket instead of the uwsgi one nginx speaks.
     server = subprocess.Popen(
         [str(UWSGI), "--ini", "deploy/uwsgi.ini", "--http-socket", f"127.0.0.1:{port}"],

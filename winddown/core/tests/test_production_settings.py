@@ -22,12 +22,18 @@ PRODUCTION = {
 SHOW = "from django.conf import settings; print(settings.SMS_PROVIDER, settings.IDENTITY_PROVIDER)"
 
 
-def settings_with(tmp_path, show: str = SHOW, **extra: str) -> subprocess.CompletedProcess:
+def production_env(tmp_path, **extra: str) -> dict[str, str]:
+    """This process's environment without its WINDDOWN_ settings, plus production's."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("WINDDOWN_")}
     env.update(
         PRODUCTION, WINDDOWN_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="winddown.settings"
     )
     env.update(extra)
+    return env
+
+
+def settings_with(tmp_path, show: str = SHOW, **extra: str) -> subprocess.CompletedProcess:
+    env = production_env(tmp_path, **extra)
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {show}"],
         cwd=ROOT,

@@ -11,7 +11,7 @@ from winddown.identity.models import Lender
 from winddown.voting.models import VotingEvent
 from winddown.voting.tests.conftest import make_event
 
-pytestmark = pytest.mark.django_db(transaction=True)  # one test closes the connection
+pytestmark = pytest.mark.django_db
 
 
 def _field_values(instance, fields):
@@ -55,6 +55,7 @@ def test_a_field_the_model_does_not_have_is_refused():
         ModelRows(Lender, ["id", "no_such_field"])
 
 
+@pytest.mark.django_db(transaction=True)  # it closes the connection
 def test_statements_behave_as_through_djangos_cursor_across_reconnects_and_errors():
     """On PostgreSQL the statements run on a cursor kept with the connection: it follows the
     connection when Django opens a new one, errors are Django's, and a transaction broken by

@@ -24,15 +24,13 @@ SQLITE_CHECK = (
     " WHERE id = NEW.elector_id AND event_id = NEW.event_id)"
     f" BEGIN SELECT RAISE(ABORT, '{MISMATCH}'); END"
 )
+TRIGGERS = {
+    "insert": "BEFORE INSERT ON voting_ballot",
+    "update": "BEFORE UPDATE OF event_id, elector_id ON voting_ballot",
+}
 SQLITE = (
-    [
-        f"CREATE TRIGGER {PAIR_KEY}_insert BEFORE INSERT ON voting_ballot" + SQLITE_CHECK,
-        "CREATE TRIGGER {key}_update BEFORE UPDATE OF event_id, elector_id ON voting_ballot".format(
-            key=PAIR_KEY
-        )
-        + SQLITE_CHECK,
-    ],
-    [f"DROP TRIGGER {PAIR_KEY}_insert", f"DROP TRIGGER {PAIR_KEY}_update"],
+    [f"CREATE TRIGGER {PAIR_KEY}_{name} {when}{SQLITE_CHECK}" for name, when in TRIGGERS.items()],
+    [f"DROP TRIGGER {PAIR_KEY}_{name}" for name in TRIGGERS],
 )
 
 
