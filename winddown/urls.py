@@ -1,3 +1,6 @@
+"""The site: each domain app mounts its own pages under its namespace, the API under /api/,
+the shell (winddown/web) the pages that compose several domains."""
+
 from django.urls import include, path
 
 from winddown.api.routers import api
@@ -7,6 +10,12 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("api/", api.urls),
     path("", include("winddown.web.urls")),
+    path("", include("winddown.accounts.urls")),
+    path("", include("winddown.identity.urls")),
+    path("", include("winddown.institutions.urls")),
+    path("", include("winddown.claims.urls")),
+    path("", include("winddown.voting.urls")),
+    path("", include("winddown.audit.urls")),
 ]
 
 handler403 = "winddown.web.views.public.forbidden"

@@ -24,7 +24,7 @@ def staff_required(*roles: Role):
         def wrapper(request, *args, **kwargs):
             user = request.user
             if not user.is_authenticated or not user.is_staff_member or not user.is_verified():
-                return redirect(f"{reverse('web:staff-login')}?next={request.get_full_path()}")
+                return redirect(f"{reverse('accounts:staff-login')}?next={request.get_full_path()}")
             if user.role not in allowed:
                 record(
                     actor=actor_from_request(request),
@@ -47,7 +47,7 @@ def lender_required(view):
     def wrapper(request, *args, **kwargs):
         user = request.user
         if not user.is_authenticated or not user.is_lender:
-            return redirect(f"{reverse('web:lender-login')}?next={request.get_full_path()}")
+            return redirect(f"{reverse('identity:lender-login')}?next={request.get_full_path()}")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from winddown.accounts.models import User
 from winddown.claims.models import ClaimEntry, VersionStatus
@@ -20,12 +21,27 @@ from winddown.voting.models import (
     Candidate,
     Elector,
     EventAttachment,
+    EventKind,
     EventStatus,
     Notice,
     SignUp,
     SignUpStatus,
     VotingEvent,
 )
+
+ENDED = (EventStatus.CLOSED, EventStatus.COUNTED, EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+
+def window_state(event: VotingEvent) -> str:
+    """upcoming / open / ended, for grouping and for the controls."""
+    if event.status in ENDED:
+        return "ended"
+    if event.status == EventStatus.OPEN and timezone.now() < event.closes_at:
+        return "open"
+    if event.status == EventStatus.OPEN:
+        return "ended"
+    return "upcoming"
+
 
 # --- Lenders --------------------------------------------------------------------------------
 
@@ -147,6 +163,36 @@ def lender_positions(
     ):
         names[event_id][key] = name
     return ballots, signups, names
+
+
+@dataclass(frozen=True)
+class LenderEventItem:
+    """One event on the lender's home page, with the lender's part in it."""
+
+    event: VotingEvent
+    ballot: Ballot | None
+    choice: str  # the current ballot's choice in words
+    signup: SignUp | None
+
+
+def lender_event_groups(lender: Lender, events: list[VotingEvent]) -> dict[str, list]:
+    """The lender's events grouped by window_state (open, upcoming soonest first, ended)."""
+    from winddown.voting.tally import choice_words
+
+    groups: dict[str, list[LenderEventItem]] = {"open": [], "upcoming": [], "ended": []}
+    ballots, signups, names = lender_positions(lender, events)
+    for event in events:
+        ballot = ballots.get(event.pk) if event.kind != EventKind.RECRUITMENT else None
+        groups[window_state(event)].append(
+            LenderEventItem(
+                event=event,
+                ballot=ballot,
+                choice=choice_words(event, ballot.choice, names[event.pk]) if ballot else "",
+                signup=signups.get(event.pk) if event.kind == EventKind.RECRUITMENT else None,
+            )
+        )
+    groups["upcoming"].reverse()  # soonest first
+    return groups
 
 
 def lender_notices(lender: Lender) -> QuerySet[Notice]:

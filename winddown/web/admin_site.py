@@ -21,7 +21,7 @@ class WinddownAdminSite(admin.AdminSite):
         )
 
     def login(self, request, extra_context=None):
-        return redirect(f"{reverse('web:staff-login')}?next={request.get_full_path()}")
+        return redirect(f"{reverse('accounts:staff-login')}?next={request.get_full_path()}")
 
 
 admin_site = WinddownAdminSite(name="admin")

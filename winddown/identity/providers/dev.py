@@ -62,7 +62,7 @@ class DevIdentityVerifier:
 
     def start_liveness(self, *, real_name: str, id_number: str, return_url: str) -> LivenessSession:
         token = secrets.token_urlsafe(16)
-        url = reverse("web:dev-liveness", args=[token]) + "?" + urlencode({"next": return_url})
+        url = reverse("identity:dev-liveness", args=[token]) + "?" + urlencode({"next": return_url})
         return LivenessSession(token=token, redirect_url=url)
 
     def liveness_result(self, *, token: str) -> LivenessResult:

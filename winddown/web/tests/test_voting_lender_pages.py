@@ -34,7 +34,7 @@ from winddown.voting.models import (
 )
 from winddown.voting.services import authoring, casting, lifecycle, notices, signups
 from winddown.voting.tests.conftest import ME, PASSWORD, close_now, make_event, open_now
-from winddown.web.views.voting_lender import percent
+from winddown.voting.views.public import percent
 
 pytestmark = pytest.mark.django_db
 

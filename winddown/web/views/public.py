@@ -1,8 +1,9 @@
 """Pages anyone may open, and the error pages."""
 
+from __future__ import annotations
+
 import sys
 
-from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -11,6 +12,8 @@ from django.template import loader
 from winddown.core.db_errors import is_busy
 
 BUSY = ("system.busy", "系统繁忙", "同时操作的人较多，本次请求没有完成。请稍等几秒后重试。")
+
+
 FAILED = (
     "system.error",
     "系统出错",
@@ -25,12 +28,6 @@ def home(request):
     if user.is_authenticated and user.is_staff_member and user.is_verified():
         return redirect("web:staff-dashboard")
     return render(request, "web/public/home.html")
-
-
-def agreement(request):
-    return render(
-        request, "web/public/agreement.html", {"version": settings.PLATFORM_AGREEMENT_VERSION}
-    )
 
 
 def healthz(request):

@@ -1,0 +1,15 @@
+"""Staff sign-in and the staff accounts page (namespace "accounts")."""
+
+from django.urls import path
+
+from winddown.accounts.views import staff
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("staff/login/", staff.login_page, name="staff-login"),
+    path("staff/login/otp/", staff.login_otp, name="staff-login-otp"),
+    path("staff/login/enroll/", staff.login_enroll, name="staff-login-enroll"),
+    path("staff/logout/", staff.logout_view, name="staff-logout"),
+    path("staff/users/", staff.user_list, name="staff-users"),
+]

@@ -1,0 +1,157 @@
+"""Staff sign-in (password, then TOTP; enrolling an authenticator on first sign-in) and
+the system administrator's list of staff accounts."""
+
+from __future__ import annotations
+
+import time
+
+import segno
+from django.contrib.auth import login, logout
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from winddown.accounts import services as account_services
+from winddown.accounts.models import User
+from winddown.accounts.permissions import staff_required
+from winddown.accounts.roles import Role
+from winddown.audit.services import actor_from_request
+from winddown.core.errors import DomainError
+from winddown.institutions.selectors import visible_institutions
+
+PENDING_LOGIN_SECONDS = 300
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("web:staff-dashboard")
+
+
+def _pending_user(request) -> User | None:
+    pending = request.session.get("pending_staff_login")
+    if not pending or time.time() - pending["at"] > PENDING_LOGIN_SECONDS:
+        return None
+    return User.objects.filter(pk=pending["user_id"], is_active=True).first()
+
+
+def login_page(request):
+    context = {"next": _next(request), "error": "", "username": ""}
+    if request.method == "POST":
+        context["username"] = request.POST.get("username", "")
+        try:
+            user = account_services.check_staff_password(
+                username=context["username"],
+                password=request.POST.get("password", ""),
+                actor=actor_from_request(request),
+            )
+        except DomainError as exc:
+            context["error"] = exc.message
+        else:
+            request.session.cycle_key()
+            request.session["pending_staff_login"] = {"user_id": user.pk, "at": time.time()}
+            step = "accounts:staff-login-otp"
+            if account_services.confirmed_totp_device(user) is None:
+                step = "accounts:staff-login-enroll"
+            return redirect(f"{reverse(step)}?next={context['next']}")
+    return render(request, "accounts/login.html", context)
+
+
+def _finish_login(request, user: User, device) -> None:
+    request.session.pop("pending_staff_login", None)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+
+
+def login_otp(request):
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:staff-login")
+    context = {"next": _next(request), "error": ""}
+    if request.method == "POST":
+        try:
+            device = account_services.verify_totp(
+                user=user, code=request.POST.get("otp", ""), actor=actor_from_request(request)
+            )
+        except DomainError as exc:
+            context["error"] = exc.message
+        else:
+            _finish_login(request, user, device)
+            return redirect(context["next"])
+    return render(request, "accounts/login_otp.html", context)
+
+
+def login_enroll(request):
+    user = _pending_user(request)
+    if user is None or account_services.confirmed_totp_device(user) is not None:
+        return redirect("accounts:staff-login")
+    context = {"next": _next(request), "error": ""}
+    if request.method == "POST":
+        try:
+            device = account_services.confirm_totp_enrollment(
+                user=user, code=request.POST.get("otp", ""), actor=actor_from_request(request)
+            )
+        except DomainError as exc:
+            context["error"] = exc.message
+        else:
+            _finish_login(request, user, device)
+            return redirect(context["next"])
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or request.method == "GET":
+        device = account_services.start_totp_enrollment(user)
+    context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    context["secret"] = _base32_secret(device)
+    return render(request, "accounts/login_enroll.html", context)
+
+
+def _base32_secret(device) -> str:
+    import base64
+
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("accounts:staff-login")
+
+
+@staff_required(Role.SYSADMIN)
+def user_list(request):
+    context = {
+        "users": User.objects.exclude(role=Role.LENDER).order_by("role", "username"),
+        "errors": {},
+        "values": {},
+        "roles": [(r.value, r.label) for r in Role if r != Role.LENDER],
+        "institutions": visible_institutions(request.user),
+    }
+    if request.method == "POST":
+        values = {
+            key: request.POST.get(key, "")
+            for key in ("username", "password", "role", "display_name", "institution")
+        }
+        context["values"] = values
+        institution = None
+        if values["institution"].isdigit():
+            institution = (
+                visible_institutions(request.user).filter(pk=int(values["institution"])).first()
+            )
+        try:
+            account_services.staff_create(
+                actor=actor_from_request(request),
+                username=values["username"],
+                password=values["password"],
+                role=values["role"],
+                display_name=values["display_name"],
+                institution=institution if values["role"] == Role.OPERATOR else None,
+            )
+        except DomainError as exc:
+            context["errors"] = {exc.field or "form": exc.message}
+        else:
+            return redirect("accounts:staff-users")
+    return render(request, "accounts/users.html", context)

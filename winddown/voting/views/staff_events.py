@@ -1,0 +1,312 @@
+"""Staff console: the list of events, an event's page with its timeline, the working
+group's review and publication, live participation and cancellation.
+
+Choices stay sealed while an event is open: the pages show participation (selectors.progress)
+and nothing per option or candidate until the event has been counted.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django_tasks.base import TaskResultStatus
+
+from winddown.accounts.permissions import staff_required
+from winddown.accounts.roles import Role
+from winddown.audit.actions import AuditAction
+from winddown.audit.models import AuditEntry
+from winddown.audit.services import actor_from_request
+from winddown.core.errors import DomainError
+from winddown.institutions.selectors import access_institution_by_id, visible_institutions
+from winddown.rules.text import fraction_name, percent, threshold_percent
+from winddown.voting import exports, selectors
+from winddown.voting.errors import VotingErrorCode as E
+from winddown.voting.models import (
+    EDITABLE_STATUSES,
+    EventKind,
+    EventStatus,
+    VotingEvent,
+)
+from winddown.voting.services import authoring
+from winddown.voting.tally import OPTION_LABELS, event_options
+from winddown.voting.views.staff_common import (
+    BEFORE_OPENING,
+    FINAL,
+    GET_OR_POST,
+    ROSTER_ROLES,
+    SIGNUP_ROLES,
+    brought_up_to_date,
+)
+
+PROGRESS_POLL_SECONDS = 10
+
+
+TIMELINE_ACTIONS = (
+    AuditAction.EVENT_CREATED,
+    AuditAction.EVENT_SUBMITTED,
+    AuditAction.EVENT_RETURNED,
+    AuditAction.EVENT_APPROVED,
+    AuditAction.EVENT_OPENED,
+    AuditAction.EVENT_CLOSED,
+    AuditAction.EVENT_COUNTED,
+    AuditAction.EVENT_PUBLISHED,
+    AuditAction.EVENT_CANCELLED,
+    AuditAction.CANDIDATES_IMPORTED,
+)
+
+
+def _timeline(event: VotingEvent) -> list[AuditEntry]:
+    return list(
+        AuditEntry.objects.filter(
+            institution_id=event.institution_id,
+            object_type=VotingEvent._meta.label_lower,
+            object_id=str(event.pk),
+            action__in=TIMELINE_ACTIONS,
+        ).order_by("seq")
+    )
+
+
+def _progress_context(event: VotingEvent) -> dict:
+    """Participation only — never a figure per option or candidate."""
+    progress = selectors.progress(event)
+    quorum = None
+    weight_share = "—"
+    if progress.electorate_weight_fen > 0:
+        if progress.quorum_numerator:
+            text, _ = threshold_percent(
+                progress.voted_weight_fen,
+                progress.electorate_weight_fen,
+                progress.quorum_numerator,
+                progress.quorum_denominator,
+            )
+            weight_share = f"{text}%"
+        else:
+            weight_share = f"{percent(progress.voted_weight_fen, progress.electorate_weight_fen)}%"
+    if progress.quorum_numerator:
+        quorum = {
+            "fraction": fraction_name(progress.quorum_numerator, progress.quorum_denominator),
+            "reached": progress.quorum_reached,
+        }
+    heads_share = (
+        f"{percent(progress.voted_heads, progress.electorate_heads)}%"
+        if progress.electorate_heads
+        else "—"
+    )
+    return {
+        "event": event,
+        "progress": progress,
+        "heads_share": heads_share,
+        "weight_share": weight_share,
+        "quorum": quorum,
+        "polling": event.status == EventStatus.OPEN,
+        "poll_seconds": PROGRESS_POLL_SECONDS,
+        "now": timezone.now(),
+    }
+
+
+def _flags(user, event: VotingEvent) -> dict:
+    operator = user.role == Role.OPERATOR
+    officer = user.role == Role.WG_OFFICER
+    exportable = event.is_ballot_event and event.status in exports.EXPORTABLE
+    ready = EventStatus.COUNTED if event.is_ballot_event else EventStatus.CLOSED
+    return {
+        "is_operator": operator,
+        "is_officer": officer,
+        "can_edit": operator and event.status in EDITABLE_STATUSES,
+        "can_review": officer and event.status == EventStatus.SUBMITTED,
+        "can_cancel": (operator and event.status in BEFORE_OPENING)
+        or (officer and event.status not in FINAL),
+        "can_publish": officer and event.status == ready,
+        "can_announce": exportable,
+        "can_roster": exportable and user.role in ROSTER_ROLES,
+        "can_see_signups": event.kind == EventKind.RECRUITMENT and user.role in SIGNUP_ROLES,
+    }
+
+
+def _result_context(event: VotingEvent) -> dict:
+    if event.status not in exports.EXPORTABLE or not event.result:
+        return {}
+    tally = event.result.get("tally", {})
+    return {
+        "result": event.result.get("result", {}),
+        "participation": tally.get("participation", {"heads": 0, "weight_fen": 0}),
+        "tally_rows": exports.tally_rows(event),
+    }
+
+
+def _detail(request, event: VotingEvent, errors: dict | None = None, status: int = 200):
+    context = {
+        "event": event,
+        "institution": event.institution,
+        "rule": exports.rule_description(event),
+        "options": [OPTION_LABELS[o] for o in event_options(event)]
+        if event.kind == EventKind.RESOLUTION
+        else [],
+        "candidates": list(event.candidates.all()),
+        "attachments": list(event.attachments.all()),
+        "timeline": _timeline(event),
+        "errors": errors or {},
+        "signup_count": selectors.event_signups(event).count()
+        if event.kind == EventKind.RECRUITMENT
+        else 0,
+        "result_url": f"/events/{event.pk}/result/",
+        **_flags(request.user, event),
+        **_result_context(event),
+    }
+    if event.status == EventStatus.OPEN:
+        context.update(_progress_context(event))
+    return render(request, "voting/staff/event_detail.html", context, status=status)
+
+
+@staff_required()
+def event_list(request):
+    events = selectors.staff_events(request.user).order_by("-opens_at", "-pk")
+    status = request.GET.get("status", "")
+    if status in EventStatus.values:
+        events = events.filter(status=status)
+    else:
+        status = ""
+    institution = request.GET.get("institution", "")
+    if institution.isdigit():
+        events = events.filter(institution_id=int(institution))
+    else:
+        institution = ""
+    queue = []
+    if request.user.role == Role.WG_OFFICER:
+        queue = list(
+            selectors.staff_events(request.user)
+            .filter(status=EventStatus.SUBMITTED)
+            .order_by("submitted_at")
+        )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "voting/staff/event_list.html",
+        {
+            "page": page,
+            "queue": queue,
+            "status": status,
+            "statuses": EventStatus.choices,
+            "institution": institution,
+            "institutions": visible_institutions(request.user),
+        },
+    )
+
+
+@require_GET
+@staff_required()
+def institution_events(request, institution_id: int):
+    """htmx: the events section of an institution's page."""
+    institution = access_institution_by_id(request.user, institution_id)
+    if not request.htmx:
+        return redirect(f"{reverse('voting:staff-events')}?institution={institution.pk}")
+    events = selectors.staff_events(request.user).filter(institution=institution)
+    return render(
+        request,
+        "voting/staff/_institution_events.html",
+        {
+            "institution": institution,
+            "events": events.order_by("-opens_at", "-pk")[:20],
+            "total": events.count(),
+            "can_create": request.user.role == Role.OPERATOR,
+        },
+    )
+
+
+@GET_OR_POST
+@staff_required()
+def event_detail(request, event_id: int):
+    event = brought_up_to_date(selectors.access_event_by_id(request.user, event_id))
+    if request.method != "POST":
+        return _detail(request, event)
+    action = request.POST.get("action", "")
+    if request.user.role != Role.WG_OFFICER or action not in ("approve", "return", "publish"):
+        raise PermissionDenied("您的角色无权执行此操作")
+    actor = actor_from_request(request)
+    try:
+        if action == "approve":
+            authoring.event_approve(event=event, user=request.user, actor=actor)
+            messages.success(request, "已批准。活动将在开始时间自动开始。")
+        elif action == "return":
+            authoring.event_return(
+                event=event,
+                user=request.user,
+                comment=request.POST.get("comment", ""),
+                actor=actor,
+            )
+            messages.success(request, "已退回经办人修改。")
+        else:
+            _publish(request, event)
+    except DomainError as exc:
+        event.refresh_from_db()
+        field = exc.field if exc.field in ("comment",) else action
+        return _detail(request, event, errors={field: exc.message}, status=exc.http_status)
+    return redirect("voting:staff-event", event_id=event.pk)
+
+
+def _publish(request, event: VotingEvent) -> None:
+    from winddown.voting.tasks import publish_task
+
+    ready = EventStatus.COUNTED if event.is_ballot_event else EventStatus.CLOSED
+    if event.status != ready:
+        raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="公布结果")
+    result = publish_task.enqueue(event.pk, request.user.pk)
+    if result.status == TaskResultStatus.FAILED:
+        messages.error(request, "公布失败：结果包未通过自检，请联系系统管理员。")
+    elif result.status == TaskResultStatus.SUCCESSFUL:
+        messages.success(request, "结果已公布，并已通知出借人。")
+    else:
+        messages.success(request, "正在生成结果包并公布，完成后本页显示“已公布”。")
+
+
+@require_GET
+@staff_required()
+def event_progress(request, event_id: int):
+    """htmx: the live participation panel (every 10 s while the event is open)."""
+    event = brought_up_to_date(selectors.access_event_by_id(request.user, event_id))
+    if event.status != EventStatus.OPEN:
+        return render(request, "voting/staff/_progress_closed.html", {"event": event})
+    return render(request, "voting/staff/_progress.html", _progress_context(event))
+
+
+@GET_OR_POST
+@staff_required()
+def event_cancel(request, event_id: int):
+    event = brought_up_to_date(selectors.access_event_by_id(request.user, event_id))
+    flags = _flags(request.user, event)
+    if request.user.role not in (Role.OPERATOR, Role.WG_OFFICER):
+        raise PermissionDenied("您的角色无权取消活动")
+    if not flags["can_cancel"]:
+        if event.status in FINAL:
+            message = DomainError(
+                E.WRONG_STATUS, status=event.get_status_display(), action="取消"
+            ).message
+        else:
+            message = "活动已开始，只有专项工作组可以取消；请联系专项工作组。"
+        messages.error(request, message)
+        return redirect("voting:staff-event", event_id=event.pk)
+    was_open = event.status not in BEFORE_OPENING
+    context = {"event": event, "institution": event.institution, "was_open": was_open}
+    context["errors"], context["reason"] = {}, ""
+    if request.method == "POST":
+        context["reason"] = request.POST.get("reason", "")
+        try:
+            authoring.event_cancel(
+                event=event,
+                user=request.user,
+                reason=context["reason"],
+                actor=actor_from_request(request),
+            )
+        except DomainError as exc:
+            context["errors"] = {exc.field or "form": exc.message}
+        else:
+            note = "，已通知全部有表决权的出借人" if was_open else ""
+            messages.success(request, f"活动已取消{note}。")
+            return redirect("voting:staff-event", event_id=event.pk)
+    status = 400 if context["errors"] else 200
+    return render(request, "voting/staff/event_cancel.html", context, status=status)

@@ -1,0 +1,69 @@
+"""Staff console: the result announcement (PDF) and the roster (XLSX) of a counted event."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET
+
+from winddown.accounts.permissions import staff_required
+from winddown.audit.services import actor_from_request
+from winddown.core.errors import DomainError
+from winddown.voting import exports, selectors
+from winddown.voting.models import (
+    VotingEvent,
+)
+from winddown.voting.views.staff_common import (
+    ROSTER_ROLES,
+)
+
+
+def _export_refused(request, event: VotingEvent, exc: DomainError):
+    messages.error(request, exc.message)
+    return redirect("voting:staff-event", event_id=event.pk)
+
+
+def _download(data: bytes, content_type: str, filename: str, ascii_name: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@staff_required()
+def event_announcement(request, event_id: int):
+    event = selectors.access_event_by_id(request.user, event_id)
+    try:
+        data = exports.announcement_pdf(event)
+    except DomainError as exc:
+        return _export_refused(request, event, exc)
+    return _download(
+        data,
+        "application/pdf",
+        f"{event.institution.short_name}-{event.pk}-表决结果公告.pdf",
+        f"event-{event.pk}-announcement.pdf",
+    )
+
+
+@require_GET
+@staff_required(*ROSTER_ROLES)
+def event_roster(request, event_id: int):
+    event = selectors.access_event_by_id(request.user, event_id)
+    try:
+        data = exports.export_roster(
+            event=event, user=request.user, actor=actor_from_request(request)
+        )
+    except DomainError as exc:
+        return _export_refused(request, event, exc)
+    return _download(
+        data,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{event.institution.short_name}-{event.pk}-投票名册.xlsx",
+        f"event-{event.pk}-roster.xlsx",
+    )
