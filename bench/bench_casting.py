@@ -172,7 +172,7 @@ PROFILE = r"""
 import collections, json, time
 from django.test import Client
 import winddown.api.auth as api_auth
-import winddown.voting.api as voting_api
+import winddown.voting.api.lender as voting_api
 import winddown.voting.services.casting as casting
 from winddown.identity import voting_password
 

@@ -1,0 +1,290 @@
+"""What the voting routers share: error responses, the schemas of attachments,
+candidates, options and ballots, and the file answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import PurePath
+from typing import Annotated
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Schema
+from pydantic import Field
+
+from winddown.accounts.models import User
+from winddown.accounts.roles import Role
+from winddown.api.auth import require_staff
+from winddown.api.schemas import (
+    DetailOut,
+    ErrorOut,
+    ValidationErrorOut,
+)
+from winddown.core import private_files, word_documents
+from winddown.core.errors import DomainError, ErrorCode
+from winddown.money import fen_to_decimal
+from winddown.rules import RulesInputError, get_rule
+from winddown.rules.text import percent
+from winddown.voting import selectors
+from winddown.voting.models import (
+    Ballot,
+    Candidate,
+    EventAttachment,
+    EventKind,
+    VotingEvent,
+)
+from winddown.voting.services import casting
+from winddown.voting.tally import (
+    OPTION_LABELS,
+    choice_keys,
+    choice_words,
+    event_options,
+)
+
+ERRORS = {
+    400: ErrorOut,
+    401: DetailOut,
+    403: ErrorOut | DetailOut,  # a domain refusal (not verified...) or the wrong role / CSRF
+    404: DetailOut | ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ValidationErrorOut,
+    423: ErrorOut,
+}
+
+
+PUBLIC_ERRORS = {400: ErrorOut, 404: DetailOut | ErrorOut, 422: ValidationErrorOut}
+
+
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+ATTACHMENT_CONTENT = {
+    "application/pdf": BINARY,
+    word_documents.DOCX_TYPE: BINARY,
+    "image/jpeg": BINARY,
+    "image/png": BINARY,
+}
+
+
+PAGE_CONTENT = {"image/jpeg": BINARY}
+
+
+HTML_CONTENT = {"text/html": {"schema": {"type": "string"}}}
+
+
+# A Word attachment's HTML is sanitized, and its answer may still run or fetch nothing.
+DOCUMENT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+MAX_LIST = 500
+
+
+# A filter value the database can hold (SQLite refuses integers beyond 64 bits outright).
+QueryId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class VotingApiErrorCode(ErrorCode):
+    """Refusals the API adds to the services' (VotingErrorCode); none shares a name."""
+
+    CHOICE_REQUIRED = (400, "请选择：决议请填写 choice（yes / no / abstain），选举请填写 choices")
+    CHOICE_AMBIGUOUS = (400, "choice 和 choices 只能填写其中一个")
+    IDEMPOTENCY_KEY_INVALID = (
+        400,
+        "幂等键（Idempotency-Key）应为 1 至 64 个可见 ASCII 字符；请求头与请求体中的值须一致",
+    )
+    RECEIPT_FORMAT = (400, "回执码应为 16 位，由字母 A-Z 和数字 2-7 组成，请核对后重试")
+    NO_INSTITUTION = (403, "您的账户尚未关联机构，不能创建投票活动")
+    OPERATOR_CANNOT_CANCEL = (
+        403,
+        "活动已开始，机构经办人不能取消；如确需取消，请联系专项工作组（须说明理由并公告）",
+    )
+    RECRUITMENT_NOT_CLOSED = (409, "征集“{title}”尚未截止，截止并审核报名后才能生成候选人")
+    PUBLISH_FAILED = (409, "公布失败：结果包未通过自检，请联系系统管理员")
+
+    @property
+    def code(self) -> str:
+        # The same namespace as the voting services' codes: clients see one "voting.*" set.
+        return f"voting.{self.name.lower()}"
+
+
+A = VotingApiErrorCode
+
+
+def _yuan(fen: int | None) -> str | None:
+    return None if fen is None else str(fen_to_decimal(fen))
+
+
+def _percentage(quantity: int, base: int | None) -> str | None:
+    """For display only, from integers (rounded half-up): "66.67"; None without a base."""
+    return percent(quantity, base) if base else None
+
+
+def _rule(event: VotingEvent) -> dict:
+    if not event.rule_id:
+        return {"rule_id": "", "rule_name": "", "rule_citation": ""}
+    try:
+        rule = get_rule(event.rule_id)
+    except RulesInputError:
+        return {"rule_id": event.rule_id, "rule_name": "", "rule_citation": ""}
+    return {"rule_id": rule.id, "rule_name": rule.name, "rule_citation": rule.citation}
+
+
+def _file_response(
+    chunks_or_file, *, content_type: str, filename: str, inline: bool, cache: str = ""
+):
+    response = FileResponse(chunks_or_file, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    if cache:
+        response["Cache-Control"] = cache
+    return response
+
+
+def _lender_ensure_current(event: VotingEvent) -> VotingEvent:
+    """Apply a due opening or closing before answering (the worker may lag)."""
+    try:
+        return casting.ensure_current(event)
+    except DomainError:
+        return event  # cannot open (e.g. no register): show it as it is
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+    page_count: int = Field(description="PDF 的页数（图片为 0）")
+    page_urls: list[str] = Field(
+        description="PDF 各页的图片（JPEG，宽 1080 像素，供手机在页面内显示）；"
+        "页数很多时只有前若干页，其余请打开原文件"
+    )
+    html_url: str | None = Field(
+        None,
+        description="Word 文档（.docx）的正文（已净化的 HTML 片段，图片内嵌，供手机在页面内显示）；"
+        "其他格式为 null",
+    )
+    opened: bool | None = Field(None, description="出借人是否已阅读（仅出借人接口）")
+
+
+class CandidateOut(Schema):
+    key: str
+    name: str
+    description: str
+    signup_id: int | None
+
+
+class OptionOut(Schema):
+    key: str
+    label: str
+
+
+class BallotOut(Schema):
+    seq: int
+    receipt: str
+    choice: str = Field(description="yes / no / abstain，或候选人编号以 + 连接，如 c1+c3")
+    choices: list[str]
+    choice_label: str
+    weight_fen: int
+    weight: str
+    cast_at: datetime
+    current: bool = Field(description="是否为计入结果的最新选票")
+    superseded: bool
+
+
+def _attachment_out(attachment: EventAttachment, url: str, opened: bool | None = None) -> dict:
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "url": url,
+        "page_count": attachment.page_count,
+        "page_urls": [f"{url}/pages/{n}" for n in range(1, len(attachment.page_images) + 1)],
+        "html_url": f"{url}/html" if attachment.html_path else None,
+        "opened": opened,
+    }
+
+
+def _candidate_out(candidate: Candidate) -> dict:
+    return {
+        "key": candidate.key,
+        "name": candidate.name,
+        "description": candidate.description,
+        "signup_id": candidate.signup_id,
+    }
+
+
+def _ballot_out(event: VotingEvent, ballot: Ballot, names: dict[str, str] | None = None) -> dict:
+    return {
+        "seq": ballot.seq,
+        "receipt": ballot.receipt,
+        "choice": ballot.choice,
+        "choices": choice_keys(ballot.choice),
+        "choice_label": choice_words(event, ballot.choice, names),
+        "weight_fen": ballot.weight_fen,
+        "weight": _yuan(ballot.weight_fen),
+        "cast_at": ballot.cast_at,
+        "current": ballot.is_current,
+        "superseded": not ballot.is_current,
+    }
+
+
+def _options(event: VotingEvent) -> list[dict]:
+    if event.kind != EventKind.RESOLUTION:
+        return []
+    return [{"key": key, "label": OPTION_LABELS[key]} for key in event_options(event)]
+
+
+def _event_heading(event: VotingEvent) -> dict:
+    """What every list of events shows of one, to lenders and staff alike."""
+    return {
+        "id": event.pk,
+        "institution_id": event.institution_id,
+        "institution_name": event.institution.short_name,
+        "kind": event.kind,
+        "kind_label": event.get_kind_display(),
+        "title": event.title,
+        "status": event.status,
+        "status_label": event.get_status_display(),
+        "opens_at": event.opens_at,
+        "closes_at": event.closes_at,
+    }
+
+
+def _html_response(attachment: EventAttachment) -> HttpResponse:
+    html = selectors.word_html(attachment)
+    if html is None:
+        raise Http404("该附件不是 Word 文档")
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = DOCUMENT_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _page_response(attachment: EventAttachment, page: int):
+    if not 1 <= page <= len(attachment.page_images):
+        raise Http404("没有这一页")
+    return _file_response(
+        private_files.open_plain(attachment.page_images[page - 1]),
+        content_type="image/jpeg",
+        filename=f"{PurePath(attachment.name).stem}-{page}.jpg",
+        inline=True,
+        cache="private, max-age=3600",
+    )
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+OVERSEERS = (Role.WG_OFFICER,)
+
+
+def _event_for(request, event_id: int, *roles: Role) -> tuple[User, VotingEvent]:
+    """The event if the staff member has one of `roles` (403 otherwise) and may see it
+    (404 otherwise: operators see only their institution's events)."""
+    user = require_staff(request, *roles)
+    return user, selectors.access_event_by_id(user, event_id)
