@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from winddown.accounts.roles import STAFF_ROLES, Role
-from winddown.audit.actions import AuditAction
+from winddown.audit.actions import PlatformAction
 from winddown.audit.services import actor_from_request, record
 
 
@@ -28,7 +28,7 @@ def staff_required(*roles: Role):
             if user.role not in allowed:
                 record(
                     actor=actor_from_request(request),
-                    action=AuditAction.ACCESS_DENIED,
+                    action=PlatformAction.ACCESS_DENIED,
                     object_type="path",
                     object_id=request.path[:64],
                 )

@@ -11,10 +11,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from winddown.accounts.audit_actions import AccountsAction
 from winddown.accounts.errors import AccountsErrorCode as E
 from winddown.accounts.models import ApiToken, User
 from winddown.accounts.roles import STAFF_ROLES, Role
-from winddown.audit.actions import AuditAction
 from winddown.audit.services import Actor, record
 from winddown.core.errors import DomainError
 from winddown.core.rawsql import ModelRows, fetchone
@@ -31,7 +31,7 @@ def check_staff_password(*, username: str, password: str, actor: Actor) -> User:
     from winddown.audit.models import AuditEntry
 
     failures = AuditEntry.objects.filter(
-        action=AuditAction.STAFF_LOGIN_FAILED, object_id=username[:64], created_at__gte=since
+        action=AccountsAction.STAFF_LOGIN_FAILED, object_id=username[:64], created_at__gte=since
     ).count()
     if failures >= LOGIN_FAILURES_BEFORE_LOCK:
         raise DomainError(E.LOGIN_RATE_LIMITED)
@@ -39,7 +39,7 @@ def check_staff_password(*, username: str, password: str, actor: Actor) -> User:
     if user is None or user.role not in STAFF_ROLES:
         record(
             actor=actor,
-            action=AuditAction.STAFF_LOGIN_FAILED,
+            action=AccountsAction.STAFF_LOGIN_FAILED,
             object_type="username",
             object_id=username[:64],
         )
@@ -65,7 +65,7 @@ def verify_totp(*, user: User, code: str, actor: Actor) -> TOTPDevice:
     if not (code.isdigit() and len(code) == 6) or not device.verify_token(code):
         record(
             actor=actor,
-            action=AuditAction.STAFF_LOGIN_FAILED,
+            action=AccountsAction.STAFF_LOGIN_FAILED,
             object_type="username",
             object_id=user.username[:64],
             after={"factor": "totp"},
@@ -73,7 +73,7 @@ def verify_totp(*, user: User, code: str, actor: Actor) -> TOTPDevice:
         raise DomainError(E.TOTP_INVALID, field="otp")
     record(
         actor=Actor(user.pk, user.audit_label, actor.source_ip),
-        action=AuditAction.STAFF_LOGIN,
+        action=AccountsAction.STAFF_LOGIN,
         obj=user,
     )
     return device
@@ -94,10 +94,10 @@ def confirm_totp_enrollment(*, user: User, code: str, actor: Actor) -> TOTPDevic
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    record(actor=actor, action=AuditAction.STAFF_TOTP_ENROLLED, obj=user)
+    record(actor=actor, action=AccountsAction.STAFF_TOTP_ENROLLED, obj=user)
     record(
         actor=Actor(user.pk, user.audit_label, actor.source_ip),
-        action=AuditAction.STAFF_LOGIN,
+        action=AccountsAction.STAFF_LOGIN,
         obj=user,
     )
     return device
@@ -130,7 +130,7 @@ def staff_create(
     user = User.objects.create_user(username, password, role=role, display_name=display_name)
     record(
         actor=actor,
-        action=AuditAction.STAFF_CREATED,
+        action=AccountsAction.STAFF_CREATED,
         obj=user,
         after={"username": username, "role": role},
     )
@@ -149,7 +149,7 @@ def issue_api_token(*, user: User, actor: Actor) -> tuple[str, ApiToken]:
     token = ApiToken.objects.create(
         user=user, key_hash=ApiToken.hash_key(key), expires_at=timezone.now() + API_TOKEN_LIFETIME
     )
-    record(actor=actor, action=AuditAction.API_TOKEN_ISSUED, obj=user)
+    record(actor=actor, action=AccountsAction.API_TOKEN_ISSUED, obj=user)
     return key, token
 
 

@@ -8,7 +8,7 @@ which also keeps sequence numbers gapless. Database triggers refuse UPDATE and D
 
 from django.db import models
 
-from winddown.audit.actions import AuditAction
+from winddown.audit.actions import action_label
 from winddown.audit.chain import GENESIS_HASH
 
 
@@ -27,7 +27,8 @@ class AuditEntry(models.Model):
     created_at = models.DateTimeField()
     actor_id = models.BigIntegerField(null=True)  # not a FK: entries outlive accounts
     actor_label = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=64, choices=AuditAction.choices)
+    # No choices: each app registers its own actions (audit.actions), without a migration here.
+    action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     institution_id = models.BigIntegerField(null=True, db_index=True)
@@ -43,3 +44,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from winddown.audit.actions import AuditAction
+from winddown.audit.actions import is_registered
 from winddown.audit.chain import entry_hash
 from winddown.audit.models import AuditChainHead, AuditEntry
 
@@ -42,7 +42,7 @@ def actor_from_request(request: HttpRequest) -> Actor:
 def record(
     *,
     actor: Actor,
-    action: AuditAction,
+    action: models.TextChoices,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
@@ -51,6 +51,8 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry, chained to the previous one, in the caller's transaction."""
+    if not is_registered(str(action)):
+        raise ValueError(f"audit action {action!r} is not registered (audit.actions)")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk

@@ -14,9 +14,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from winddown.accounts.models import User
-from winddown.audit.actions import AuditAction
 from winddown.audit.services import Actor, record
 from winddown.claims import importers, pipeline
+from winddown.claims.audit_actions import ClaimsAction
 from winddown.claims.bulk import EntryWriter
 from winddown.claims.errors import ClaimsErrorCode as E
 from winddown.claims.importers import Header, RegisterFileError, RowError
@@ -183,7 +183,7 @@ def import_register(
             _store_diff(version, active_register(locked))
             record(
                 actor=actor,
-                action=AuditAction.REGISTER_UPLOADED,
+                action=ClaimsAction.REGISTER_UPLOADED,
                 obj=version,
                 institution_id=locked.pk,
                 after=_version_snapshot(version),
@@ -192,7 +192,7 @@ def import_register(
     except _RejectImport:
         record(
             actor=actor,
-            action=AuditAction.REGISTER_REJECTED,
+            action=ClaimsAction.REGISTER_REJECTED,
             object_type="claims.registerimport",
             object_id=source_name[:64],
             institution_id=institution.pk,
@@ -255,7 +255,7 @@ def activate_version(*, version: RegisterVersion, user: User, actor: Actor) -> R
     voided = _void_changed_confirmations(institution, version, now)
     record(
         actor=actor,
-        action=AuditAction.REGISTER_ACTIVATED,
+        action=ClaimsAction.REGISTER_ACTIVATED,
         obj=version,
         institution_id=institution.pk,
         before=_version_snapshot(previous) if previous else None,
@@ -290,7 +290,7 @@ def discard_version(*, version: RegisterVersion, actor: Actor) -> RegisterVersio
     ClaimEntry.objects.filter(version=version).delete()
     record(
         actor=actor,
-        action=AuditAction.REGISTER_DISCARDED,
+        action=ClaimsAction.REGISTER_DISCARDED,
         obj=version,
         institution_id=version.institution_id,
         after=_version_snapshot(version),
@@ -339,7 +339,7 @@ def confirm_claim(*, lender: Lender, institution: Institution, actor: Actor) -> 
     )
     record(
         actor=actor,
-        action=AuditAction.CLAIM_CONFIRMED,
+        action=ClaimsAction.CLAIM_CONFIRMED,
         obj=confirmation,
         institution_id=institution.pk,
         after={
@@ -397,7 +397,7 @@ def raise_dispute(
             ).update(voided_at=timezone.now(), void_reason="您对债权提出了异议")
             record(
                 actor=actor,
-                action=AuditAction.DISPUTE_RAISED,
+                action=ClaimsAction.DISPUTE_RAISED,
                 obj=dispute,
                 institution_id=institution.pk,
                 after={"version": entry.version.number, "has_attachment": bool(stored[0])},
@@ -441,7 +441,7 @@ def answer_dispute(
         dispute.save()
         record(
             actor=actor,
-            action=AuditAction.DISPUTE_ANSWERED,
+            action=ClaimsAction.DISPUTE_ANSWERED,
             obj=dispute,
             institution_id=dispute.institution_id,
             after={"outcome": outcome, "corrected_version": dispute.corrected_version_id},

@@ -21,11 +21,11 @@ from django.utils import timezone
 
 from winddown.accounts.models import User
 from winddown.accounts.roles import Role
-from winddown.audit.actions import AuditAction
 from winddown.audit.services import Actor, record
 from winddown.core.errors import DomainError
 from winddown.core.rawsql import ModelRows, fetchone, for_update
 from winddown.identity import voting_password
+from winddown.identity.audit_actions import IdentityAction
 from winddown.identity.errors import IdentityErrorCode as E
 from winddown.identity.models import Lender, SmsCode
 from winddown.identity.providers import ProviderError, identity_verifier, sms_sender
@@ -104,7 +104,9 @@ def request_login_code(*, phone_raw: str, actor: Actor) -> CodeSent:
             )
         record(
             actor=actor,
-            action=AuditAction.SMS_RATE_LIMITED if over_daily_limit else AuditAction.SMS_CODE_SENT,
+            action=IdentityAction.SMS_RATE_LIMITED
+            if over_daily_limit
+            else IdentityAction.SMS_CODE_SENT,
             object_type="phone",
             object_id=mask_phone(phone),
         )
@@ -154,7 +156,7 @@ def login_with_code(*, phone_raw: str, code_raw: str, actor: Actor) -> User:
         if failure is not None:
             record(
                 actor=actor,
-                action=AuditAction.LENDER_LOGIN_FAILED,
+                action=IdentityAction.LENDER_LOGIN_FAILED,
                 object_type="phone",
                 object_id=mask_phone(phone),
                 after={"reason": failure.error_code.code},
@@ -172,7 +174,7 @@ def login_with_code(*, phone_raw: str, code_raw: str, actor: Actor) -> User:
                 )
             record(
                 actor=Actor(lender.user_id, lender.user.audit_label, actor.source_ip),
-                action=AuditAction.LENDER_LOGIN,
+                action=IdentityAction.LENDER_LOGIN,
                 obj=lender.user,
             )
     if failure is not None:
@@ -206,7 +208,7 @@ def submit_identity(
     idx = id_index(IdType.RESIDENT_ID, number)
     audit_view = {"real_name": mask_name(name), "id_number": mask_id_number(number)}
     if Lender.objects.filter(id_index=idx).exclude(pk=lender.pk).exists():
-        record(actor=actor, action=AuditAction.IDENTITY_DUPLICATE, obj=lender, after=audit_view)
+        record(actor=actor, action=IdentityAction.IDENTITY_DUPLICATE, obj=lender, after=audit_view)
         raise DomainError(E.ID_ALREADY_BOUND, field="id_number")
     try:
         check = identity_verifier().check_identity(real_name=name, id_number=number)
@@ -215,7 +217,7 @@ def submit_identity(
     if not check.matched:
         record(
             actor=actor,
-            action=AuditAction.IDENTITY_REJECTED,
+            action=IdentityAction.IDENTITY_REJECTED,
             obj=lender,
             after={**audit_view, "reason": check.reason},
         )
@@ -233,10 +235,12 @@ def submit_identity(
             lender.liveness_token = ""
             lender.liveness_passed_at = None
             lender.save()
-            record(actor=actor, action=AuditAction.IDENTITY_SUBMITTED, obj=lender, after=audit_view)
+            record(
+                actor=actor, action=IdentityAction.IDENTITY_SUBMITTED, obj=lender, after=audit_view
+            )
             record(
                 actor=actor,
-                action=AuditAction.AGREEMENT_ACCEPTED,
+                action=IdentityAction.AGREEMENT_ACCEPTED,
                 obj=lender,
                 after={"version": settings.PLATFORM_AGREEMENT_VERSION},
             )
@@ -273,7 +277,7 @@ def complete_liveness(*, lender: Lender, token: str, actor: Actor) -> Lender:
         if not result.passed:
             record(
                 actor=actor,
-                action=AuditAction.LIVENESS_FAILED,
+                action=IdentityAction.LIVENESS_FAILED,
                 obj=lender,
                 after={"reason": result.reason},
             )
@@ -281,7 +285,7 @@ def complete_liveness(*, lender: Lender, token: str, actor: Actor) -> Lender:
             lender = Lender.objects.select_for_update().get(pk=lender.pk)
             lender.liveness_passed_at = timezone.now()
             lender.save(update_fields=["liveness_passed_at"])
-            record(actor=actor, action=AuditAction.LIVENESS_PASSED, obj=lender)
+            record(actor=actor, action=IdentityAction.LIVENESS_PASSED, obj=lender)
     if not result.passed:
         raise DomainError(E.LIVENESS_FAILED, detail=result.reason or "请重新录制")
     return lender
@@ -314,7 +318,7 @@ def set_voting_password(*, lender: Lender, password: str, confirm: str, actor: A
         lender.failed_password_attempts = 0
         lender.voting_locked_until = None
         lender.save()
-        record(actor=actor, action=AuditAction.VOTING_PASSWORD_SET, obj=lender)
+        record(actor=actor, action=IdentityAction.VOTING_PASSWORD_SET, obj=lender)
 
 
 def check_voting_password(*, lender: Lender, password: str, actor: Actor) -> None:
@@ -363,7 +367,7 @@ def voting_password_failure(*, lender: Lender, password: str, actor: Actor) -> D
     locked.failed_password_attempts += 1
     record(
         actor=actor,
-        action=AuditAction.VOTING_PASSWORD_FAILED,
+        action=IdentityAction.VOTING_PASSWORD_FAILED,
         obj=locked,
         after={"attempts": locked.failed_password_attempts},
     )
@@ -372,7 +376,7 @@ def voting_password_failure(*, lender: Lender, password: str, actor: Actor) -> D
         locked.voting_locked_until = now + PASSWORD_LOCK
         record(
             actor=actor,
-            action=AuditAction.VOTING_PASSWORD_LOCKED,
+            action=IdentityAction.VOTING_PASSWORD_LOCKED,
             obj=locked,
             after={"locked_until": locked.voting_locked_until.isoformat()},
         )
@@ -401,7 +405,7 @@ def change_voting_password(
         locked.voting_password_hash = voting_password.hash_password(new)
         locked.voting_password_set_at = timezone.now()
         locked.save(update_fields=["voting_password_hash", "voting_password_set_at"])
-        record(actor=actor, action=AuditAction.VOTING_PASSWORD_CHANGED, obj=locked)
+        record(actor=actor, action=IdentityAction.VOTING_PASSWORD_CHANGED, obj=locked)
 
 
 @transaction.atomic
@@ -422,7 +426,7 @@ def forget_voting_password(*, lender: Lender, actor: Actor) -> None:
     locked.failed_password_attempts = 0
     locked.voting_locked_until = None
     locked.save()
-    record(actor=actor, action=AuditAction.VOTING_PASSWORD_FORGOTTEN, obj=locked, before=before)
+    record(actor=actor, action=IdentityAction.VOTING_PASSWORD_FORGOTTEN, obj=locked, before=before)
 
 
 def _local_time(value) -> str:

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from winddown.accounts.models import User
 from winddown.accounts.roles import OVERSIGHT_ROLES, Role
-from winddown.audit.actions import AuditAction
+from winddown.audit.actions import PlatformAction
 from winddown.audit.services import Actor, record
 from winddown.institutions.models import Institution, Membership
 
@@ -42,7 +42,7 @@ def record_denied(user: User, model, object_id: int, institution_id: int | None)
         return
     record(
         actor=Actor(user.pk, user.audit_label),
-        action=AuditAction.ACCESS_DENIED,
+        action=PlatformAction.ACCESS_DENIED,
         object_type=model._meta.label_lower,
         object_id=object_id,
         institution_id=institution_id,

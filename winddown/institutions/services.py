@@ -4,9 +4,9 @@ from django.db import transaction
 
 from winddown.accounts.models import User
 from winddown.accounts.roles import Role
-from winddown.audit.actions import AuditAction
 from winddown.audit.services import Actor, record
 from winddown.core.errors import DomainError
+from winddown.institutions.audit_actions import InstitutionsAction
 from winddown.institutions.creditcode import CreditCodeError, normalize_credit_code
 from winddown.institutions.errors import InstitutionsErrorCode as E
 from winddown.institutions.models import Institution, InstitutionStatus, Membership
@@ -78,7 +78,7 @@ def institution_create(
     )
     record(
         actor=actor,
-        action=AuditAction.INSTITUTION_CREATED,
+        action=InstitutionsAction.INSTITUTION_CREATED,
         obj=institution,
         institution_id=institution.pk,
         after=institution.audit_snapshot(),
@@ -109,7 +109,7 @@ def institution_update(*, actor: Actor, institution: Institution, **changes: str
     if after != before:
         record(
             actor=actor,
-            action=AuditAction.INSTITUTION_UPDATED,
+            action=InstitutionsAction.INSTITUTION_UPDATED,
             obj=institution,
             institution_id=institution.pk,
             before=before,
@@ -128,7 +128,7 @@ def membership_set(*, actor: Actor, user: User, institution: Institution) -> Mem
     )
     record(
         actor=actor,
-        action=AuditAction.MEMBERSHIP_SET,
+        action=InstitutionsAction.MEMBERSHIP_SET,
         obj=membership,
         institution_id=institution.pk,
         before={"institution_id": previous.institution_id} if previous else None,

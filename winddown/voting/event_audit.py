@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import models
 
-from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
 from winddown.audit.services import Actor, record
 from winddown.voting.models import VotingEvent
@@ -16,7 +15,7 @@ from winddown.voting.models import VotingEvent
 def record_event(
     *,
     actor: Actor,
-    action: AuditAction,
+    action: models.TextChoices,
     event: VotingEvent,
     obj: models.Model | None = None,
     before: dict[str, Any] | None = None,

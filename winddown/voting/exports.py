@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from winddown.accounts.models import User
 from winddown.accounts.roles import PII_FULL_VIEW_ROLES
-from winddown.audit.actions import AuditAction
 from winddown.audit.services import Actor
 from winddown.claims.models import ClaimEntry
 from winddown.core.errors import DomainError
@@ -27,6 +26,7 @@ from winddown.money import fen_to_decimal, format_yuan
 from winddown.pii.masking import mask_id_number, mask_name, mask_phone
 from winddown.rules import get_rule
 from winddown.rules.text import percent
+from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
 from winddown.voting.models import Ballot, EventKind, EventStatus, VotingEvent
@@ -543,7 +543,7 @@ def export_roster(*, event: VotingEvent, user: User, actor: Actor) -> bytes:
     data = roster_xlsx(event, full_identities=full, exported_by=user.display_name or user.username)
     record_event(
         actor=actor,
-        action=AuditAction.ROSTER_EXPORTED,
+        action=VotingAction.ROSTER_EXPORTED,
         event=event,
         after={"full_identities": full, "bytes": len(data)},
     )

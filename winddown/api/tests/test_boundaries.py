@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from winddown.accounts.audit_actions import AccountsAction
 from winddown.accounts.models import ApiToken
 from winddown.accounts.roles import Role
 from winddown.api.routers import api as ninja_api
@@ -30,7 +31,6 @@ from winddown.api.tests.conftest import (
     staff_token,
     upload_file,
 )
-from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
 from winddown.claims.models import Dispute, DisputeStatus, RegisterImport, VersionStatus
 from winddown.conftest import STAFF_PASSWORD, current_totp, make_staff
@@ -392,7 +392,7 @@ def test_staff_token_needs_a_valid_totp_code(operator_a, otp):
     }
     assert not ApiToken.objects.filter(user=operator_a).exists()
     failures = AuditEntry.objects.filter(
-        action=AuditAction.STAFF_LOGIN_FAILED, object_id=operator_a.username
+        action=AccountsAction.STAFF_LOGIN_FAILED, object_id=operator_a.username
     )
     assert [entry.after for entry in failures] == [{"factor": "totp"}]
 
@@ -435,7 +435,7 @@ def test_wrong_password_is_refused_and_audited(operator_a, username):
         "field": None,
     }
     assert not ApiToken.objects.exists()
-    entry = AuditEntry.objects.get(action=AuditAction.STAFF_LOGIN_FAILED)
+    entry = AuditEntry.objects.get(action=AccountsAction.STAFF_LOGIN_FAILED)
     assert entry.object_id == username
     assert entry.source_ip == "127.0.0.1"
 
@@ -463,7 +463,7 @@ def test_token_is_stored_hashed_and_lives_twelve_hours(operator_a):
     token = ApiToken.objects.get(user=operator_a)
     assert token.key_hash == ApiToken.hash_key(key) != key
     assert before + timedelta(hours=12) <= token.expires_at <= after + timedelta(hours=12)
-    assert AuditEntry.objects.filter(action=AuditAction.API_TOKEN_ISSUED).count() == 1
+    assert AuditEntry.objects.filter(action=AccountsAction.API_TOKEN_ISSUED).count() == 1
 
 
 def test_revoked_token_gives_401(world):

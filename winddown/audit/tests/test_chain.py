@@ -5,10 +5,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditChainHead, AuditEntry
 from winddown.audit.services import Actor, record
 from winddown.audit.verify import verify_chain
+from winddown.claims.audit_actions import ClaimsAction
 
 ACTOR = Actor(user_id=7, label="operator:alice", source_ip="10.0.0.1")
 
@@ -17,7 +17,7 @@ def _write(n: int) -> list[AuditEntry]:
     return [
         record(
             actor=ACTOR,
-            action=AuditAction.REGISTER_UPLOADED,
+            action=ClaimsAction.REGISTER_UPLOADED,
             object_type="t",
             object_id=i,
             institution_id=1,
@@ -59,10 +59,10 @@ def test_entries_are_chained_and_gapless():
 def test_entry_rolls_back_with_the_change_it_records():
     _write(1)
     with pytest.raises(RuntimeError), transaction.atomic():
-        record(actor=ACTOR, action=AuditAction.CLAIM_CONFIRMED)
+        record(actor=ACTOR, action=ClaimsAction.CLAIM_CONFIRMED)
         raise RuntimeError("the change failed")
     assert AuditEntry.objects.count() == 1
-    assert record(actor=ACTOR, action=AuditAction.CLAIM_CONFIRMED).seq == 2
+    assert record(actor=ACTOR, action=ClaimsAction.CLAIM_CONFIRMED).seq == 2
     assert verify_chain().ok
 
 

@@ -5,11 +5,11 @@ import random
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
 from winddown.audit.services import Actor
 from winddown.audit.verify import verify_chain
 from winddown.claims import selectors, services
+from winddown.claims.audit_actions import ClaimsAction
 from winddown.claims.models import (
     ClaimEntry,
     Confirmation,
@@ -63,7 +63,7 @@ def test_first_version_totals_and_encryption(tmp_path, institution_a, operator_a
     entry = ClaimEntry.objects.get(version=version, row_number=2)
     assert entry.id_number == people[0][1] and people[0][1] not in entry.id_number_enc
     assert entry.phone == people[0][2] and people[0][2] not in entry.phone_enc
-    assert AuditEntry.objects.filter(action=AuditAction.REGISTER_UPLOADED).count() == 1
+    assert AuditEntry.objects.filter(action=ClaimsAction.REGISTER_UPLOADED).count() == 1
 
 
 def test_a_file_with_any_error_stores_nothing(tmp_path, institution_a, operator_a, people):
@@ -72,7 +72,7 @@ def test_a_file_with_any_error_stores_nothing(tmp_path, institution_a, operator_
     assert not result.ok and result.error_count == 2
     assert [(e.row, e.column) for e in result.errors] == [(3, "待收本金(元)"), (4, "待收本金(元)")]
     assert not RegisterVersion.objects.exists() and not ClaimEntry.objects.exists()
-    entry = AuditEntry.objects.get(action=AuditAction.REGISTER_REJECTED)
+    entry = AuditEntry.objects.get(action=ClaimsAction.REGISTER_REJECTED)
     assert entry.after["error_count"] == 2
     # The next good upload gets number 1: the rejected one consumed nothing.
     good = import_file(
@@ -181,7 +181,7 @@ def test_lender_sees_only_their_claims_and_confirmation_is_voided_by_a_change(
     assert "重新确认" in claim.voided_confirmation.void_reason
     assert selectors.lender_claim(other, institution_a.pk).confirmed
     activated = (
-        AuditEntry.objects.filter(action=AuditAction.REGISTER_ACTIVATED).order_by("-seq").first()
+        AuditEntry.objects.filter(action=ClaimsAction.REGISTER_ACTIVATED).order_by("-seq").first()
     )
     assert activated.after["confirmations_voided"] == 1
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from winddown.accounts.permissions import staff_required
 from winddown.accounts.roles import PII_FULL_VIEW_ROLES, Role
-from winddown.audit.actions import AuditAction
+from winddown.audit.actions import PlatformAction
 from winddown.audit.services import actor_from_request, record
 from winddown.claims import selectors as claims_selectors
 from winddown.claims import services as claims_services
@@ -145,7 +145,7 @@ def entry_reveal(request, entry_id: int):
     entry = access_entry_by_id(request.user, entry_id)
     record(
         actor=actor_from_request(request),
-        action=AuditAction.PII_REVEALED,
+        action=PlatformAction.PII_REVEALED,
         obj=entry,
         institution_id=entry.version.institution_id,
     )

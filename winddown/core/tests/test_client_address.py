@@ -8,9 +8,9 @@ from django.core.exceptions import ImproperlyConfigured
 from hypothesis import given
 from hypothesis import strategies as st
 
-from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
 from winddown.core.client_address import ClientAddressMiddleware, client_address, trusted_networks
+from winddown.identity.audit_actions import IdentityAction
 
 NGINX = "127.0.0.1"
 NETWORKS = trusted_networks(("127.0.0.1", "10.0.0.0/8"))
@@ -90,7 +90,7 @@ def test_each_lender_behind_the_proxy_has_their_own_sms_budget(client, settings)
     spoofed = "198.51.100.1, 203.0.113.7"
     response = send_code(client, "13800009997", HTTP_X_FORWARDED_FOR=spoofed, **behind)
     assert SMS_LIMITED in response.content.decode()
-    sent = AuditEntry.objects.filter(action=AuditAction.SMS_CODE_SENT)
+    sent = AuditEntry.objects.filter(action=IdentityAction.SMS_CODE_SENT)
     assert set(sent.values_list("source_ip", flat=True)) == {"203.0.113.7", "203.0.113.8"}
 
 
@@ -98,5 +98,5 @@ def test_each_lender_behind_the_proxy_has_their_own_sms_budget(client, settings)
 def test_without_trusted_proxies_the_header_changes_nothing(client, settings):
     settings.TRUSTED_PROXIES = []
     send_code(client, "13800000001", REMOTE_ADDR="203.0.113.50", HTTP_X_FORWARDED_FOR="1.1.1.1")
-    entry = AuditEntry.objects.get(action=AuditAction.SMS_CODE_SENT)
+    entry = AuditEntry.objects.get(action=IdentityAction.SMS_CODE_SENT)
     assert entry.source_ip == "203.0.113.50"

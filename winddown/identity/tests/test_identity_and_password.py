@@ -3,12 +3,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
 from winddown.audit.services import Actor
 from winddown.conftest import make_lender
 from winddown.core.errors import DomainError
 from winddown.identity import services
+from winddown.identity.audit_actions import IdentityAction
 from winddown.identity.errors import IdentityErrorCode as E
 from winddown.identity.models import Lender
 from winddown.identity.providers import base
@@ -51,9 +51,9 @@ def test_full_verification_records_each_step():
     assert lender.agreement_version and lender.agreement_accepted_at
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {
-        AuditAction.IDENTITY_SUBMITTED,
-        AuditAction.AGREEMENT_ACCEPTED,
-        AuditAction.LIVENESS_PASSED,
+        IdentityAction.IDENTITY_SUBMITTED,
+        IdentityAction.AGREEMENT_ACCEPTED,
+        IdentityAction.LIVENESS_PASSED,
     } <= actions
     # The audit log never holds the full ID number.
     assert not AuditEntry.objects.filter(after__icontains=ID).exists()
@@ -107,7 +107,7 @@ def test_one_person_one_account():
         actor=ME,
     )
     assert error.error_code is E.ID_ALREADY_BOUND
-    assert AuditEntry.objects.filter(action=AuditAction.IDENTITY_DUPLICATE).exists()
+    assert AuditEntry.objects.filter(action=IdentityAction.IDENTITY_DUPLICATE).exists()
 
 
 def test_identity_provider_mismatch_and_outage(monkeypatch):
@@ -239,7 +239,7 @@ def test_five_wrong_tries_lock_for_fifteen_minutes():
         ).error_code
         is E.PASSWORD_LOCKED
     )
-    assert AuditEntry.objects.filter(action=AuditAction.VOTING_PASSWORD_LOCKED).count() == 1
+    assert AuditEntry.objects.filter(action=IdentityAction.VOTING_PASSWORD_LOCKED).count() == 1
     Lender.objects.filter(pk=lender.pk).update(
         voting_locked_until=timezone.now() - timedelta(seconds=1)
     )
@@ -296,7 +296,7 @@ def test_forgot_password_wipes_identity_and_password():
     lender.refresh_from_db()
     assert not lender.is_verified and not lender.has_voting_password
     assert lender.id_index is None and lender.real_name == "" and lender.next_step == "identity"
-    assert AuditEntry.objects.filter(action=AuditAction.VOTING_PASSWORD_FORGOTTEN).exists()
+    assert AuditEntry.objects.filter(action=IdentityAction.VOTING_PASSWORD_FORGOTTEN).exists()
     # The ID number is free again: the same person verifies again and sets a new password.
     again = _verify(lender)
     services.set_voting_password(lender=again, password="369147", confirm="369147", actor=ME)

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from winddown.audit.actions import AuditAction
+from winddown.audit.actions import PlatformAction
 from winddown.audit.models import AuditEntry
 from winddown.audit.services import Actor
 from winddown.claims import selectors
@@ -48,7 +48,7 @@ def test_rotation_of_encryption_and_index_keys(tmp_path, settings, institution_a
     assert [c.entry.principal_fen for c in claims] == [10000]
     dispute.refresh_from_db()
     assert b"".join(iter_decrypted_attachment(dispute)) == PNG
-    entry = AuditEntry.objects.get(action=AuditAction.PII_KEYS_ROTATED)
+    entry = AuditEntry.objects.get(action=PlatformAction.PII_KEYS_ROTATED)
     assert (
         entry.after["entries"] == 2
         and entry.after["lenders"] == 1

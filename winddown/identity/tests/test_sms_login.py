@@ -3,11 +3,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
 from winddown.audit.services import Actor
 from winddown.core.errors import DomainError
 from winddown.identity import services
+from winddown.identity.audit_actions import IdentityAction
 from winddown.identity.errors import IdentityErrorCode as E
 from winddown.identity.models import Lender, SmsCode
 from winddown.identity.providers.dev import OUTBOX, last_code_for
@@ -60,7 +60,7 @@ def test_wrong_code_five_times_burns_the_code():
     assert _code_error(phone_raw=PHONE, code_raw=wrong).error_code is E.CODE_TOO_MANY_ATTEMPTS
     # Even the right code no longer works.
     assert _code_error(phone_raw=PHONE, code_raw=code).error_code is E.CODE_TOO_MANY_ATTEMPTS
-    assert AuditEntry.objects.filter(action=AuditAction.LENDER_LOGIN_FAILED).count() == 6
+    assert AuditEntry.objects.filter(action=IdentityAction.LENDER_LOGIN_FAILED).count() == 6
 
 
 def test_expired_code_is_refused():
@@ -92,7 +92,7 @@ def test_resend_interval_and_daily_cap_per_number():
     with pytest.raises(DomainError) as info:
         services.request_login_code(phone_raw=PHONE, actor=WEB)
     assert info.value.error_code is E.SMS_DAILY_LIMIT
-    assert AuditEntry.objects.filter(action=AuditAction.SMS_RATE_LIMITED).exists()
+    assert AuditEntry.objects.filter(action=IdentityAction.SMS_RATE_LIMITED).exists()
     # Another number is unaffected.
     services.request_login_code(phone_raw="13900139000", actor=WEB)
 
@@ -110,5 +110,5 @@ def test_codes_and_phones_are_not_stored_in_the_clear():
     row = SmsCode.objects.get()
     assert last_code_for(PHONE) not in row.code_hash
     assert PHONE not in row.phone_index
-    entry = AuditEntry.objects.get(action=AuditAction.SMS_CODE_SENT)
+    entry = AuditEntry.objects.get(action=IdentityAction.SMS_CODE_SENT)
     assert entry.object_id == "135****0000" and entry.source_ip == "203.0.113.9"

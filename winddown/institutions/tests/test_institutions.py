@@ -1,9 +1,9 @@
 import pytest
 
-from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
 from winddown.audit.services import Actor
 from winddown.core.errors import DomainError
+from winddown.institutions.audit_actions import InstitutionsAction
 from winddown.institutions.creditcode import CreditCodeError, normalize_credit_code
 from winddown.institutions.services import institution_create, institution_update
 
@@ -74,7 +74,7 @@ def test_create_update_and_uniqueness_are_audited():
     institution_update(actor=ME, institution=institution, status="winding_down")
     institution.refresh_from_db()
     assert institution.status == "winding_down"
-    update = AuditEntry.objects.get(action=AuditAction.INSTITUTION_UPDATED)
+    update = AuditEntry.objects.get(action=InstitutionsAction.INSTITUTION_UPDATED)
     assert (update.before["status"], update.after["status"]) == ("operating", "winding_down")
     with pytest.raises(DomainError):
         institution_update(actor=ME, institution=institution, status="bankrupt")

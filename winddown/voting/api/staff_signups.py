@@ -15,7 +15,7 @@ from winddown.api.auth import AUTH, require_staff
 from winddown.api.schemas import (
     StrictSchema,
 )
-from winddown.audit.actions import AuditAction
+from winddown.audit.actions import PlatformAction
 from winddown.audit.services import actor_from_request
 from winddown.core import private_files
 from winddown.pii import keys
@@ -113,7 +113,7 @@ def event_signups(request, event_id: int, status: SignUpStatus | None = None):
     if full and rows:
         record_event(
             actor=actor_from_request(request),
-            action=AuditAction.PII_REVEALED,
+            action=PlatformAction.PII_REVEALED,
             event=event,
             after={"signups": [s.pk for s in rows]},
         )

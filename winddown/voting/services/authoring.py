@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from winddown.accounts.models import User
-from winddown.audit.actions import AuditAction
 from winddown.audit.services import Actor
 from winddown.claims.selectors import active_register
 from winddown.core import private_files, word_documents
@@ -20,6 +19,7 @@ from winddown.institutions.models import Institution
 from winddown.pii.normalize import clean_text
 from winddown.rules import RulesInputError, get_rule
 from winddown.voting import attachment_pages
+from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
 from winddown.voting.models import (
@@ -140,7 +140,7 @@ def event_create(
     )
     record_event(
         actor=actor,
-        action=AuditAction.EVENT_CREATED,
+        action=VotingAction.EVENT_CREATED,
         event=event,
         after=_snapshot(event),
     )
@@ -180,7 +180,7 @@ def event_update(*, event: VotingEvent, actor: Actor, **changes) -> VotingEvent:
     event.save()
     record_event(
         actor=actor,
-        action=AuditAction.EVENT_UPDATED,
+        action=VotingAction.EVENT_UPDATED,
         event=event,
         before=before,
         after=_snapshot(event),
@@ -268,7 +268,7 @@ def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachme
             )
             record_event(
                 actor=actor,
-                action=AuditAction.EVENT_UPDATED,
+                action=VotingAction.EVENT_UPDATED,
                 event=event,
                 after={"attachment_added": attachment.name, "sha256": attachment.sha256},
             )
@@ -318,7 +318,7 @@ def attachment_remove(*, attachment: EventAttachment, actor: Actor) -> None:
     paths = attachment.stored_paths
     record_event(
         actor=actor,
-        action=AuditAction.EVENT_UPDATED,
+        action=VotingAction.EVENT_UPDATED,
         event=event,
         after={"attachment_removed": attachment.name},
     )
@@ -343,7 +343,7 @@ def event_submit(*, event: VotingEvent, actor: Actor) -> VotingEvent:
     event.save(update_fields=["status", "submitted_at"])
     record_event(
         actor=actor,
-        action=AuditAction.EVENT_SUBMITTED,
+        action=VotingAction.EVENT_SUBMITTED,
         event=event,
         after=_snapshot(event),
     )
@@ -367,7 +367,7 @@ def event_approve(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
     )
     record_event(
         actor=actor,
-        action=AuditAction.EVENT_APPROVED,
+        action=VotingAction.EVENT_APPROVED,
         event=event,
         after=_snapshot(event),
     )
@@ -388,7 +388,7 @@ def event_return(*, event: VotingEvent, user: User, comment: str, actor: Actor) 
     event.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
     record_event(
         actor=actor,
-        action=AuditAction.EVENT_RETURNED,
+        action=VotingAction.EVENT_RETURNED,
         event=event,
         after={"comment": comment},
     )
@@ -420,7 +420,7 @@ def event_cancel(*, event: VotingEvent, user: User, reason: str, actor: Actor) -
     event.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
     record_event(
         actor=actor,
-        action=AuditAction.EVENT_CANCELLED,
+        action=VotingAction.EVENT_CANCELLED,
         event=event,
         before=before,
         after={"reason": reason, "was_open": was_open},

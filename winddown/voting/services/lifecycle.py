@@ -17,11 +17,11 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 
 from winddown.accounts.models import User
-from winddown.audit.actions import AuditAction
 from winddown.audit.services import Actor
 from winddown.claims.selectors import active_register, positive_entries
 from winddown.core.errors import DomainError
 from winddown.voting import tally
+from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
 from winddown.voting.models import BallotLog, Elector, EventStatus, VotingEvent
@@ -70,7 +70,7 @@ def open_event(event_id: int) -> VotingEvent:
         BallotLog.objects.get_or_create(event=event)
         record_event(
             actor=SYSTEM,
-            action=AuditAction.EVENT_OPENED,
+            action=VotingAction.EVENT_OPENED,
             event=event,
             after={
                 "record_version": version.number,
@@ -105,7 +105,7 @@ def close_event(event_id: int) -> VotingEvent:
         event.save(update_fields=["status", "closed_at"])
         record_event(
             actor=SYSTEM,
-            action=AuditAction.EVENT_CLOSED,
+            action=VotingAction.EVENT_CLOSED,
             event=event,
         )
     return event
@@ -130,7 +130,7 @@ def count_event(event_id: int) -> VotingEvent:
         event.save(update_fields=["result", "merkle_size", "merkle_root", "counted_at", "status"])
         record_event(
             actor=SYSTEM,
-            action=AuditAction.EVENT_COUNTED,
+            action=VotingAction.EVENT_COUNTED,
             event=event,
             after={
                 "tally": result["tally"],
@@ -168,7 +168,7 @@ def publish_event(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
         event.save(update_fields=["bundle_path", "status", "published_by", "published_at"])
         record_event(
             actor=actor,
-            action=AuditAction.EVENT_PUBLISHED,
+            action=VotingAction.EVENT_PUBLISHED,
             event=event,
             after={"merkle_root": event.merkle_root, "merkle_size": event.merkle_size},
         )

@@ -7,7 +7,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from winddown.accounts.models import User
-from winddown.audit.actions import AuditAction
 from winddown.audit.services import Actor
 from winddown.core import private_files
 from winddown.core.errors import DomainError
@@ -17,6 +16,7 @@ from winddown.pii import keys
 from winddown.pii.keys import keyring
 from winddown.pii.normalize import clean_text
 from winddown.pii.phones import PhoneError, normalize_mobile
+from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
 from winddown.voting.models import (
@@ -107,7 +107,7 @@ def signup_create(
             )
             record_event(
                 actor=actor,
-                action=AuditAction.SIGNUP_CREATED,
+                action=VotingAction.SIGNUP_CREATED,
                 obj=signup,
                 event=event,
             )
@@ -148,7 +148,7 @@ def signup_withdraw(*, signup: SignUp, actor: Actor) -> SignUp:
     signup.save(update_fields=["status", "withdrawn_at"])
     record_event(
         actor=actor,
-        action=AuditAction.SIGNUP_WITHDRAWN,
+        action=VotingAction.SIGNUP_WITHDRAWN,
         event=signup.event,
         obj=signup,
     )
@@ -177,7 +177,7 @@ def signup_review(
     signup.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
     record_event(
         actor=actor,
-        action=AuditAction.SIGNUP_REVIEWED,
+        action=VotingAction.SIGNUP_REVIEWED,
         obj=signup,
         event=event,
         after={"status": signup.status, "reason": reason},
@@ -208,7 +208,7 @@ def candidates_from_signups(
         added += 1
     record_event(
         actor=actor,
-        action=AuditAction.CANDIDATES_IMPORTED,
+        action=VotingAction.CANDIDATES_IMPORTED,
         event=election,
         after={"from_event": recruitment.pk, "added": added},
     )

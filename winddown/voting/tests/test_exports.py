@@ -14,11 +14,11 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
 from winddown.audit.services import Actor
 from winddown.core.errors import DomainError
 from winddown.voting import exports
+from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import Ballot
 from winddown.voting.services import casting
@@ -219,7 +219,7 @@ def test_roster_export_is_audited_with_the_identity_level(
             event=counted_resolution, user=user, actor=Actor(user.pk, user.audit_label)
         )
         summary, _ = _sheets(data)
-    entries = AuditEntry.objects.filter(action=AuditAction.ROSTER_EXPORTED).order_by("seq")
+    entries = AuditEntry.objects.filter(action=VotingAction.ROSTER_EXPORTED).order_by("seq")
     assert [(e.actor_id, e.after["full_identities"]) for e in entries] == [
         (wg_officer.pk, True),
         (operator_a.pk, False),

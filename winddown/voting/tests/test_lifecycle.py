@@ -4,11 +4,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
 from winddown.core.errors import DomainError
 from winddown.identity.providers.dev import OUTBOX
 from winddown.testing import sample_pdf
+from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import Elector, EventStatus, Notice, VotingEvent
 from winddown.voting.services import authoring, casting, lifecycle
@@ -56,12 +56,12 @@ def test_review_cycle_and_changes_only_before_approval(
         AuditEntry.objects.filter(object_type="voting.votingevent").values_list("action", flat=True)
     )
     assert actions == [
-        AuditAction.EVENT_CREATED,
-        AuditAction.EVENT_SUBMITTED,
-        AuditAction.EVENT_RETURNED,
-        AuditAction.EVENT_UPDATED,
-        AuditAction.EVENT_SUBMITTED,
-        AuditAction.EVENT_APPROVED,
+        VotingAction.EVENT_CREATED,
+        VotingAction.EVENT_SUBMITTED,
+        VotingAction.EVENT_RETURNED,
+        VotingAction.EVENT_UPDATED,
+        VotingAction.EVENT_SUBMITTED,
+        VotingAction.EVENT_APPROVED,
     ]
 
 
@@ -123,7 +123,7 @@ def test_counting_is_idempotent_and_matches_the_rule(
     first = (event.result, event.merkle_root, event.merkle_size)
     again = lifecycle.count_event(event.pk)
     assert (again.result, again.merkle_root, again.merkle_size) == first
-    assert AuditEntry.objects.filter(action=AuditAction.EVENT_COUNTED).count() == 1
+    assert AuditEntry.objects.filter(action=VotingAction.EVENT_COUNTED).count() == 1
 
 
 def test_cancel_before_and_after_opening(institution_a, operator_a, wg_officer, lenders):
@@ -185,7 +185,7 @@ def test_counting_killed_midway_leaves_nothing_and_the_rerun_matches(
     real_record = lifecycle_module.record_event
 
     def record_or_die(**kwargs):
-        if kwargs["action"] == AuditAction.EVENT_COUNTED:
+        if kwargs["action"] == VotingAction.EVENT_COUNTED:
             die(**kwargs)
         return real_record(**kwargs)
 
@@ -199,4 +199,4 @@ def test_counting_killed_midway_leaves_nothing_and_the_rerun_matches(
     counted = lifecycle.count_event(event.pk)
     assert counted.status == EventStatus.COUNTED
     assert counted.result["tally"]["options"]["yes"] == {"heads": 3, "weight_fen": 30000}
-    assert AuditEntry.objects.filter(action=AuditAction.EVENT_COUNTED).count() == 1
+    assert AuditEntry.objects.filter(action=VotingAction.EVENT_COUNTED).count() == 1

@@ -18,13 +18,13 @@ from django_tasks.base import TaskResultStatus
 
 from winddown.accounts.permissions import staff_required
 from winddown.accounts.roles import Role
-from winddown.audit.actions import AuditAction
 from winddown.audit.models import AuditEntry
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.institutions.selectors import access_institution_by_id, visible_institutions
 from winddown.rules.text import fraction_name, percent, threshold_percent
 from winddown.voting import exports, selectors
+from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import (
     EDITABLE_STATUSES,
@@ -47,16 +47,16 @@ PROGRESS_POLL_SECONDS = 10
 
 
 TIMELINE_ACTIONS = (
-    AuditAction.EVENT_CREATED,
-    AuditAction.EVENT_SUBMITTED,
-    AuditAction.EVENT_RETURNED,
-    AuditAction.EVENT_APPROVED,
-    AuditAction.EVENT_OPENED,
-    AuditAction.EVENT_CLOSED,
-    AuditAction.EVENT_COUNTED,
-    AuditAction.EVENT_PUBLISHED,
-    AuditAction.EVENT_CANCELLED,
-    AuditAction.CANDIDATES_IMPORTED,
+    VotingAction.EVENT_CREATED,
+    VotingAction.EVENT_SUBMITTED,
+    VotingAction.EVENT_RETURNED,
+    VotingAction.EVENT_APPROVED,
+    VotingAction.EVENT_OPENED,
+    VotingAction.EVENT_CLOSED,
+    VotingAction.EVENT_COUNTED,
+    VotingAction.EVENT_PUBLISHED,
+    VotingAction.EVENT_CANCELLED,
+    VotingAction.CANDIDATES_IMPORTED,
 )
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from winddown.accounts.permissions import staff_required
 from winddown.accounts.roles import PII_FULL_VIEW_ROLES, Role
-from winddown.audit.actions import AuditAction
+from winddown.audit.actions import PlatformAction
 from winddown.audit.services import actor_from_request
 from winddown.core import private_files
 from winddown.core.errors import DomainError
@@ -102,7 +102,7 @@ def signup_list(request, event_id: int):
     if full and rows:  # shown in full: on a GET, and again with a refused review's errors
         record_event(
             actor=actor_from_request(request),
-            action=AuditAction.PII_REVEALED,
+            action=PlatformAction.PII_REVEALED,
             event=event,
             after={"signups": len(rows)},
         )

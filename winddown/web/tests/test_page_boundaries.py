@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from winddown.accounts.audit_actions import AccountsAction
 from winddown.accounts.roles import Role
-from winddown.audit.actions import AuditAction
+from winddown.audit.actions import PlatformAction
 from winddown.audit.models import AuditEntry
 from winddown.claims.models import Dispute
 from winddown.conftest import (
@@ -65,7 +66,7 @@ def test_wrong_password_is_audited_and_vague(client, operator_a):
     response = client.post("/staff/login/", {"username": "operator_a", "password": "nope"})
     assert "用户名或密码错误" in response.content.decode()
     assert AuditEntry.objects.filter(
-        action=AuditAction.STAFF_LOGIN_FAILED, object_id="operator_a"
+        action=AccountsAction.STAFF_LOGIN_FAILED, object_id="operator_a"
     ).exists()
 
 
@@ -94,7 +95,9 @@ def test_operator_sees_only_their_institution(client, registers, operator_a, ins
         assert "页面不存在" in response.content.decode()
     assert client.post(f"/staff/registers/{b.pk}/activate/").status_code == 404
     assert (
-        AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED, actor_id=operator_a.pk).count()
+        AuditEntry.objects.filter(
+            action=PlatformAction.ACCESS_DENIED, actor_id=operator_a.pk
+        ).count()
         >= 5
     )
     dashboard = client.get("/staff/").content.decode()
@@ -115,7 +118,7 @@ def test_officers_see_everything_but_cannot_act_for_the_institution(
     entry_id = a.entries.get(row_number=2).pk
     revealed = client.post(f"/staff/entries/{entry_id}/reveal/").content.decode()
     assert rows[0][2] in revealed
-    assert AuditEntry.objects.filter(action=AuditAction.PII_REVEALED).count() == 1
+    assert AuditEntry.objects.filter(action=PlatformAction.PII_REVEALED).count() == 1
 
 
 def test_reveal_is_for_the_working_group_only(client, registers, association_officer, operator_a):
@@ -155,7 +158,7 @@ def test_only_admins_manage_accounts_and_admin_site_needs_totp(client, sysadmin,
         },
     )
     assert response.status_code == 302
-    assert AuditEntry.objects.filter(action=AuditAction.STAFF_CREATED).exists()
+    assert AuditEntry.objects.filter(action=AccountsAction.STAFF_CREATED).exists()
 
 
 def test_first_sign_in_enrols_an_authenticator(client, db):

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from winddown.audit.actions import AuditAction
+from winddown.audit.actions import PlatformAction
 from winddown.audit.models import AuditEntry
 from winddown.claims import services as claims_services
 from winddown.claims.models import Confirmation, Dispute, DisputeStatus, RegisterImport
@@ -33,6 +33,7 @@ from winddown.conftest import (
 from winddown.demo.generators import register_rows
 from winddown.institutions.models import Institution
 from winddown.testing import sample_pdf, sample_png
+from winddown.voting.audit_actions import VotingAction
 from winddown.voting.models import SignUp, SignUpStatus, VotingEvent
 from winddown.voting.services import authoring
 from winddown.voting.tests.conftest import (  # noqa: F401 - the autouse fixture
@@ -115,7 +116,7 @@ def test_operator_of_a_gets_404_for_bs_pages(world, operator_a, operator_b, url)
     response = staff_signed_in(operator_a).get(url(world))
     assert response.status_code == 404, url(world)
     assert AuditEntry.objects.filter(
-        action=AuditAction.ACCESS_DENIED, actor_id=operator_a.pk
+        action=PlatformAction.ACCESS_DENIED, actor_id=operator_a.pk
     ).exists()
 
 
@@ -199,7 +200,7 @@ def test_only_the_working_group_returns_an_event(world, request, role):
     )
     assert response.status_code == 403
     assert VotingEvent.objects.get(pk=world.submitted_b.pk).status == "submitted"
-    assert not AuditEntry.objects.filter(action=AuditAction.EVENT_RETURNED).exists()
+    assert not AuditEntry.objects.filter(action=VotingAction.EVENT_RETURNED).exists()
 
 
 # --- Lenders ---------------------------------------------------------------------------------

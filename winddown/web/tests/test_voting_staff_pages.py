@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from winddown.audit.actions import AuditAction
+from winddown.audit.actions import PlatformAction
 from winddown.audit.models import AuditEntry
 from winddown.conftest import (
     make_lender,
@@ -21,6 +21,7 @@ from winddown.conftest import (
 )
 from winddown.demo.generators import register_rows
 from winddown.testing import sample_docx, sample_pdf
+from winddown.voting.audit_actions import VotingAction
 from winddown.voting.models import (
     Candidate,
     EventAttachment,
@@ -300,7 +301,7 @@ def test_boundaries(
     listing = text(other.get("/staff/events/"))
     assert "机构A的活动草稿" not in listing and event.title not in listing
     assert AuditEntry.objects.filter(
-        action=AuditAction.ACCESS_DENIED, object_type="voting.votingevent"
+        action=PlatformAction.ACCESS_DENIED, object_type="voting.votingevent"
     ).exists()
     assert VotingEvent.objects.get(pk=draft.pk).status == "draft"
 
@@ -467,7 +468,7 @@ def test_signup_review_and_candidates_from_signups(
     assert recruitment.status == EventStatus.CLOSED
     page = text(officer.get(url))
     assert lenders[0].id_number in page and "13712345678" in page  # full for the working group
-    assert AuditEntry.objects.filter(action=AuditAction.PII_REVEALED).exists()
+    assert AuditEntry.objects.filter(action=PlatformAction.PII_REVEALED).exists()
     operator = staff_signed_in(operator_a)
     masked = text(operator.get(url))
     assert lenders[0].id_number not in masked and "137****5678" in masked
@@ -479,7 +480,7 @@ def test_signup_review_and_candidates_from_signups(
     resume = staff_signed_in(association_officer).get(f"/staff/signups/{applied[0].pk}/resume/")
     assert b"".join(resume.streaming_content) == PDF
 
-    reveals = AuditEntry.objects.filter(action=AuditAction.PII_REVEALED)
+    reveals = AuditEntry.objects.filter(action=PlatformAction.PII_REVEALED)
     before = reveals.count()
     response = officer.post(url, {"signup": applied[1].pk, "decision": "reject", "reason": ""})
     assert response.status_code == 400 and "不通过时请填写理由" in text(response)
@@ -547,5 +548,5 @@ def test_publish_and_exports(institution_a, operator_a, wg_officer, association_
         assert len(values) == 5
         assert lenders[0].id_number not in {row[2] for row in values}
         assert all("*" in row[2] and "*" in row[3] for row in values)
-    exported = AuditEntry.objects.filter(action=AuditAction.ROSTER_EXPORTED).order_by("seq")
+    exported = AuditEntry.objects.filter(action=VotingAction.ROSTER_EXPORTED).order_by("seq")
     assert [e.after["full_identities"] for e in exported] == [True, False, False]

@@ -3,7 +3,7 @@ blind indexes under WINDDOWN_PII_INDEX_KEY (see README, "Key rotation")."""
 
 from django.core.management.base import BaseCommand
 
-from winddown.audit.actions import AuditAction
+from winddown.audit.actions import PlatformAction
 from winddown.audit.services import Actor, record
 from winddown.claims import services as claims_services
 from winddown.identity import services as identity_services
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         claims = claims_services.rotate_personal_data()
         record(
             actor=Actor.system("manage.py rotate_pii_keys"),
-            action=AuditAction.PII_KEYS_ROTATED,
+            action=PlatformAction.PII_KEYS_ROTATED,
             after={"primary_key_id": primary, "lenders": lenders, **claims},
         )
         self.stdout.write(
