@@ -20,8 +20,8 @@ The calendar is immutable. It is built once from :class:`YearSpec` rows (the
 ``workdays`` app builds it from its table of years; :mod:`winddown.calendar.seed`
 from the ``holidays`` package) and precomputes, for every day of the confirmed
 span, the number of working days up to that day, so that
-:meth:`~Calendar.add_working_days` is a few list look-ups (about half a
-microsecond; ``bench/bench_calendar.py``).
+:meth:`~Calendar.add_working_days` is a few tuple look-ups (0.7–1.3 µs per call
+with the loop, on the shared 2-core machine; ``bench/bench_calendar.py``).
 """
 
 from __future__ import annotations
@@ -93,9 +93,10 @@ class Calendar:
                         f"years[{spec.year}]", "同一年份出现两次 / the year appears twice"
                     )
                 specs[spec.year] = spec
-        self._years = MappingProxyType(dict(sorted(specs.items())))
-        confirmed = tuple(y for y, s in self._years.items() if s.confirmed)
-        self._confirmed = frozenset(confirmed)
+        years_by_number = dict(sorted(specs.items()))
+        object.__setattr__(self, "_years", MappingProxyType(years_by_number))
+        confirmed = tuple(y for y, s in years_by_number.items() if s.confirmed)
+        object.__setattr__(self, "_confirmed", frozenset(confirmed))
 
         # Stretches of consecutive confirmed years: (first_year, last_year).
         segments: list[tuple[int, int]] = []
@@ -104,7 +105,7 @@ class Calendar:
                 segments[-1] = (segments[-1][0], y)
             else:
                 segments.append((y, y))
-        self._segments = tuple(segments)
+        object.__setattr__(self, "_segments", tuple(segments))
 
         # Per day of the span [Jan 1 of the first confirmed year, Dec 31 of the
         # last]: working flag, working days up to and including the day (_le)
@@ -144,15 +145,27 @@ class Calendar:
             stop = [ends[k] if k >= 0 else -1 for k in seg]
         else:
             base = 0
-        self._base = base
-        self._span = len(work)
-        self._work = work
-        self._le = le
-        self._lt = lt
-        self._seg = seg
-        self._start = start
-        self._stop = stop
-        self._wd = wd
+        for name, value in (
+            ("_base", base),
+            ("_span", len(work)),
+            ("_work", tuple(work)),
+            ("_le", tuple(le)),
+            ("_lt", tuple(lt)),
+            ("_seg", tuple(seg)),
+            ("_start", tuple(start)),
+            ("_stop", tuple(stop)),
+            ("_wd", tuple(wd)),
+        ):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Calendar is immutable / 日历不可修改")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Calendar is immutable / 日历不可修改")
+
+    def __reduce__(self):  # pickled as its years; the tables are rebuilt
+        return (self.__class__, (dict(self._years),))
 
     # ------------------------------------------------------------- the data
 

@@ -307,3 +307,16 @@ def test_built_from_rows_like_the_workdays_app():
     assert cal.add_working_days(D(2026, 9, 30), 3) == D(2026, 10, 10)
     same = spec_from_notice(2026, [(D(2026, 10, 1), D(2026, 10, 7))], rows[0]["workdays"], "x")
     assert same.holidays == cal.years[2026].holidays
+
+
+def test_the_calendar_is_immutable_and_pickles_as_its_years():
+    cal = Calendar({2026: _year(2026)})
+    with pytest.raises(AttributeError, match="immutable"):
+        cal._wd = ()  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="immutable"):
+        del cal._wd
+    with pytest.raises(TypeError):
+        cal.years[2027] = _year(2027)  # type: ignore[index]
+    again = pickle.loads(pickle.dumps(cal))  # noqa: S301 (our own bytes)
+    assert again.years == cal.years
+    assert again.add_working_days(D(2026, 1, 1), 10) == cal.add_working_days(D(2026, 1, 1), 10)
