@@ -20,7 +20,7 @@ The calendar is immutable. It is built once from :class:`YearSpec` rows (the
 ``workdays`` app builds it from its table of years; :mod:`winddown.calendar.seed`
 from the ``holidays`` package) and precomputes, for every day of the confirmed
 span, the number of working days up to that day, so that
-:meth:`~Calendar.add_working_days` is a few tuple look-ups (0.7–1.3 µs per call
+:meth:`~Calendar.add_working_days` is a few tuple look-ups (0.3–0.8 µs per call
 with the loop, on the shared 2-core machine; ``bench/bench_calendar.py``).
 """
 
