@@ -1,0 +1,50 @@
+"""Repayment schedules: pure Python, integer fen, no float, no Django.
+
+Four methods — 等额本息 ``equal-instalment``, 等额本金 ``equal-principal``,
+先息后本 / 按月付息、到期还本 ``interest-first``, 到期还本付息 ``bullet`` — with the
+monthly rate exactly annual rate / 12 and every amount rounded to the fen by the rules
+of issue 17 (README.md), so the principal parts always add up to the principal.
+
+>>> from datetime import date
+>>> s = schedule(principal_fen=10_000_000, annual_rate_bp=490, months=12,
+...              method="等额本息", value_date=date(2026, 1, 15))
+>>> first = s.instalments[0]
+>>> first.due_date, first.principal_fen, first.interest_fen, first.payment_fen
+(datetime.date(2026, 2, 15), 814784, 40833, 855617)
+"""
+
+from __future__ import annotations
+
+from .dates import add_months, due_date, due_dates
+from .engine import annuity_factor, annuity_fen, monthly_interest_fen, schedule, validate
+from .model import (
+    MAX_MONTHS,
+    MAX_PRINCIPAL_FEN,
+    MAX_RATE_BP,
+    METHOD_NAMES,
+    MONTHLY_RATE_DENOMINATOR,
+    Instalment,
+    Method,
+    Schedule,
+    ScheduleInputError,
+)
+
+__all__ = [
+    "MAX_MONTHS",
+    "MAX_PRINCIPAL_FEN",
+    "MAX_RATE_BP",
+    "METHOD_NAMES",
+    "MONTHLY_RATE_DENOMINATOR",
+    "Instalment",
+    "Method",
+    "Schedule",
+    "ScheduleInputError",
+    "add_months",
+    "annuity_factor",
+    "annuity_fen",
+    "due_date",
+    "due_dates",
+    "monthly_interest_fen",
+    "schedule",
+    "validate",
+]
