@@ -16,7 +16,15 @@ of issue 17 (README.md), so the principal parts always add up to the principal.
 from __future__ import annotations
 
 from .dates import add_months, due_date, due_dates
-from .engine import annuity_factor, annuity_fen, monthly_interest_fen, schedule, validate
+from .engine import (
+    annuity_factor,
+    annuity_fen,
+    bullet_interest_fen,
+    monthly_interest_fen,
+    schedule,
+    validate,
+)
+from .jsonio import from_json, schedule_json, to_json
 from .model import (
     MAX_MONTHS,
     MAX_PRINCIPAL_FEN,
@@ -42,9 +50,13 @@ __all__ = [
     "add_months",
     "annuity_factor",
     "annuity_fen",
+    "bullet_interest_fen",
     "due_date",
     "due_dates",
+    "from_json",
     "monthly_interest_fen",
     "schedule",
+    "schedule_json",
+    "to_json",
     "validate",
 ]
