@@ -11,9 +11,14 @@ of issue 17 (README.md), so the principal parts always add up to the principal.
 >>> first = s.instalments[0]
 >>> first.due_date, first.principal_fen, first.interest_fen, first.payment_fen
 (datetime.date(2026, 2, 15), 814784, 40833, 855617)
+
+The batch path (``schedules_batch``: numpy, imported on first use) gives the same numbers
+for arrays of loans. See README.md in this directory for the API and the JSON contract.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from .dates import add_months, due_date, due_dates
 from .engine import (
@@ -37,6 +42,9 @@ from .model import (
     ScheduleInputError,
 )
 
+if TYPE_CHECKING:
+    from .batch import ScheduleBatch, schedules_batch
+
 __all__ = [
     "MAX_MONTHS",
     "MAX_PRINCIPAL_FEN",
@@ -46,6 +54,7 @@ __all__ = [
     "Instalment",
     "Method",
     "Schedule",
+    "ScheduleBatch",
     "ScheduleInputError",
     "add_months",
     "annuity_factor",
@@ -57,6 +66,17 @@ __all__ = [
     "monthly_interest_fen",
     "schedule",
     "schedule_json",
+    "schedules_batch",
     "to_json",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # numpy is imported only when the batch path is used: the CLI and the scalar path
+    # start without it.
+    if name in ("ScheduleBatch", "schedules_batch"):
+        from . import batch
+
+        return getattr(batch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
