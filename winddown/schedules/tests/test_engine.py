@@ -182,3 +182,13 @@ def test_limits_are_inclusive():
     assert make("bullet", months=600, value_date=date(9949, 12, 31)).maturity_date == date(
         9999, 12, 31
     )
+
+
+def test_docstring_examples():
+    import doctest
+
+    import winddown.schedules
+    import winddown.schedules.dates
+
+    for module in (winddown.schedules, winddown.schedules.dates):
+        assert doctest.testmod(module).failed == 0
