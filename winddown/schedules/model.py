@@ -1,7 +1,7 @@
 """Types of the schedules core: the repayment method, an instalment, a schedule, the limits.
 
-Money is ``int`` fen throughout; the annual rate is ``int`` basis points of a percent's
-hundredth (``"4.90"`` % -> 490), so the monthly rate is exactly ``annual_rate_bp / 120000``.
+Money is ``int`` fen throughout; the annual rate is ``int`` basis points, hundredths of a
+percent (``"4.90"`` % -> 490), so the monthly rate is exactly ``annual_rate_bp / 120000``.
 """
 
 from __future__ import annotations
