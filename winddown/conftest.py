@@ -24,9 +24,6 @@ from winddown.identity import services as identity_services
 from winddown.identity.models import Lender
 from winddown.identity.providers import dev as dev_providers
 from winddown.institutions.services import institution_create, membership_set
-from winddown.pii import keys
-from winddown.pii.idnumbers import IdType
-from winddown.pii.keys import keyring
 
 STAFF_PASSWORD = "Correct-horse-42"
 TOTP_SECRET_HEX = base64.b32decode("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").hex()
@@ -118,20 +115,16 @@ def make_lender(
     password: str | None = None,
 ) -> Lender:
     """A lender account; verified when `id_number` is given, with a voting password if asked."""
-    ring = keyring()
     user = User.objects.create_user(f"lender-{phone}", role=Role.LENDER)
-    lender = Lender.objects.create(
-        user=user,
-        phone_enc=ring.encrypt(phone, purpose=keys.PHONE),
-        phone_index=identity_services.phone_index(phone),
-    )
+    lender = Lender(user=user)
+    lender.phone = phone
+    lender.save()
     if id_number:
         from django.utils import timezone
 
         now = timezone.now()
         lender.real_name = name or "测试"
-        lender.id_number_enc = ring.encrypt(id_number, purpose=keys.ID_NUMBER)
-        lender.id_index = identity_services.id_index(IdType.RESIDENT_ID, id_number)
+        lender.id_number = id_number
         lender.identity_checked_at = lender.agreement_accepted_at = lender.liveness_passed_at = now
         lender.agreement_version = "test"
         lender.save()

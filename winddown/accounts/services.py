@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
@@ -139,6 +140,12 @@ def staff_create(
 
         membership_set(actor=actor, user=user, institution=institution)
     return user
+
+
+def lender_account_create() -> User:
+    """A new lender account: the username is opaque; the lender's phone and identity live
+    in `identity.Lender`, which the caller creates with it."""
+    return User.objects.create_user(f"lender-{uuid.uuid4().hex[:20]}", role=Role.LENDER)
 
 
 # --- API tokens -----------------------------------------------------------------------------

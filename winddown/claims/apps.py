@@ -10,3 +10,12 @@ class ClaimsConfig(AppConfig):
         from winddown.claims.audit_actions import ClaimsAction
 
         register_actions(ClaimsAction)
+
+        from winddown.claims.models import ClaimEntry, Confirmation, Dispute, RegisterImport
+        from winddown.pii.purposes import ID_NUMBER
+        from winddown.pii.registry import IndexCopy, register_personal_data
+
+        register_personal_data(ClaimEntry)
+        register_personal_data(RegisterImport)
+        register_personal_data(Dispute)
+        register_personal_data(Confirmation, index_copies=(IndexCopy("id_index", ID_NUMBER),))

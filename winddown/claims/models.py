@@ -7,10 +7,14 @@ from django.db.models import Q
 
 from winddown.identity.models import Lender
 from winddown.institutions.models import Institution
-from winddown.pii import keys
-from winddown.pii.idnumbers import ID_TYPE_LABELS, IdType
-from winddown.pii.keys import keyring
+from winddown.pii import purposes
+from winddown.pii.fields import EncryptedField, EncryptedFile
+from winddown.pii.idnumbers import ID_TYPE_LABELS, IdDocument, IdType
 from winddown.pii.masking import mask_id_number, mask_phone
+
+
+def _document_index_value(entry: "ClaimEntry", number: str) -> str:
+    return IdDocument(IdType(entry.id_type), number).index_value
 
 
 class VersionStatus(models.TextChoices):
@@ -86,6 +90,17 @@ class ClaimEntry(models.Model):
     interest_fen = models.BigIntegerField(default=0)
     loan_count = models.PositiveIntegerField(null=True)
 
+    id_number = EncryptedField(
+        purpose=purposes.ID_NUMBER,
+        column="id_number_enc",
+        index="id_index",
+        mask=mask_id_number,
+        index_value=_document_index_value,
+    )
+    phone = EncryptedField(
+        purpose=purposes.PHONE, column="phone_enc", index="phone_index", mask=mask_phone
+    )
+
     class Meta:
         constraints = [
             # Leading id_index: the lender's 我的 page looks rows up by it across versions.
@@ -99,22 +114,6 @@ class ClaimEntry(models.Model):
     @property
     def id_type_label(self) -> str:
         return ID_TYPE_LABELS[IdType(self.id_type)]
-
-    @property
-    def id_number(self) -> str:
-        return keyring().decrypt(self.id_number_enc, purpose=keys.ID_NUMBER)
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def phone(self) -> str:
-        return keyring().decrypt(self.phone_enc, purpose=keys.PHONE)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
 
 class ImportStatus(models.TextChoices):
@@ -146,6 +145,10 @@ class RegisterImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True)
     finished_at = models.DateTimeField(null=True)
+
+    upload = EncryptedFile(
+        purpose=purposes.REGISTER_FILE, column="stored_path", folder="register-uploads"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -209,6 +212,10 @@ class Dispute(models.Model):
     )
     answered_at = models.DateTimeField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    evidence = EncryptedFile(
+        purpose=purposes.ATTACHMENT_FILE, column="attachment_path", folder="disputes"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -35,8 +35,6 @@ from winddown.core.errors import DomainError
 from winddown.identity.models import Lender
 from winddown.identity.providers import ProviderError, sms_sender
 from winddown.institutions.models import Institution
-from winddown.pii import keys
-from winddown.pii.keys import keyring
 from winddown.pii.normalize import clean_text
 
 IMPORT_ERRORS_KEPT = 1000
@@ -354,12 +352,7 @@ def confirm_claim(*, lender: Lender, institution: Institution, actor: Actor) -> 
 def store_attachment(upload) -> tuple[str, str, str]:
     """Check and encrypt a lender's evidence file: (path, original name, content type)."""
     try:
-        stored = private_files.store_encrypted_upload(
-            upload,
-            purpose=keys.ATTACHMENT_FILE,
-            folder="disputes",
-            limit_bytes=settings.ATTACHMENT_MAX_BYTES,
-        )
+        stored = Dispute.evidence.store_upload(upload, limit_bytes=settings.ATTACHMENT_MAX_BYTES)
     except private_files.AttachmentError as exc:
         raise DomainError(E.ATTACHMENT_INVALID, field="attachment", detail=str(exc)) from None
     return stored.path, stored.name, stored.content_type
@@ -456,14 +449,10 @@ def _notify_answer(lender: Lender, institution_name: str) -> None:
     # The answer is on the lender's page either way; a failed SMS must not undo it.
     with contextlib.suppress(ProviderError):
         sms_sender().send_notice(
-            phone=lender.phone,
+            phone=lender.phone.value,
             template="【网贷退出投票】您对{institution}的债权异议已有答复，请登录查看。",
             params={"institution": institution_name},
         )
-
-
-def iter_decrypted_attachment(dispute: Dispute) -> Iterable[bytes]:
-    return private_files.read_decrypted(dispute.attachment_path, purpose=keys.ATTACHMENT_FILE)
 
 
 # --- Uploads through the web and the API ----------------------------------------------------
@@ -487,9 +476,7 @@ def queue_register_import(*, institution: Institution, upload, user: User) -> Re
     from winddown.claims.tasks import process_register_import
 
     check_upload_size(upload.size)
-    path = private_files.save_encrypted(
-        upload.chunks(), purpose=keys.REGISTER_FILE, folder="register-uploads"
-    )
+    path = RegisterImport.upload.save_chunks(upload.chunks())
     job = RegisterImport.objects.create(
         institution=institution,
         uploaded_by=user,
@@ -509,53 +496,3 @@ def refresh_pending_diff(version: RegisterVersion) -> RegisterVersion:
         if version.diff_base_id != (current.pk if current else None):
             _store_diff(version, current)
     return version
-
-
-# --- Key rotation ---------------------------------------------------------------------------
-
-
-def rotate_personal_data(*, batch_size: int = 5000) -> dict[str, int]:
-    """Re-encrypt register rows, confirmations' indexes and dispute evidence under the
-    current keys. Batches commit one by one: a row is readable before and after, so the
-    rotation can run while the platform serves lenders."""
-    ring = keyring()
-    counts = {"entries": 0, "confirmations": 0, "attachments": 0}
-    last_pk = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                ClaimEntry.objects.select_for_update()
-                .filter(pk__gt=last_pk)
-                .order_by("pk")[:batch_size]
-            )
-            if not batch:
-                break
-            for entry in batch:
-                number, phone = entry.id_number, entry.phone
-                entry.id_number_enc = ring.encrypt(number, purpose=keys.ID_NUMBER)
-                entry.id_index = ring.blind_index(
-                    f"{entry.id_type}:{number}", purpose=keys.ID_NUMBER
-                )
-                entry.phone_enc = ring.encrypt(phone, purpose=keys.PHONE)
-                entry.phone_index = ring.blind_index(phone, purpose=keys.PHONE)
-            ClaimEntry.objects.bulk_update(
-                batch, ["id_number_enc", "id_index", "phone_enc", "phone_index"]
-            )
-            counts["entries"] += len(batch)
-            last_pk = batch[-1].pk
-    # Confirmations carry the lender's index (to compare amounts on activation).
-    for confirmation in Confirmation.objects.select_related("lender").iterator():
-        if confirmation.lender.id_index and confirmation.id_index != confirmation.lender.id_index:
-            Confirmation.objects.filter(pk=confirmation.pk).update(
-                id_index=confirmation.lender.id_index
-            )
-            counts["confirmations"] += 1
-    for dispute in Dispute.objects.exclude(attachment_path="").iterator():
-        old_path = dispute.attachment_path
-        new_path = private_files.save_encrypted(
-            iter_decrypted_attachment(dispute), purpose=keys.ATTACHMENT_FILE, folder="disputes"
-        )
-        Dispute.objects.filter(pk=dispute.pk).update(attachment_path=new_path)
-        private_files.delete(old_path)
-        counts["attachments"] += 1
-    return counts

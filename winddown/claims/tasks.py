@@ -9,7 +9,6 @@ from winddown.audit.services import Actor
 from winddown.claims.models import ImportStatus, RegisterImport
 from winddown.claims.services import import_register
 from winddown.core import private_files
-from winddown.pii import keys
 
 # A run that has not finished after this long died with its worker.
 STALE_IMPORT_AFTER = timedelta(hours=2)
@@ -28,7 +27,7 @@ def process_register_import(import_id: int) -> str:
     try:
         result = import_register(
             institution=job.institution,
-            open_source=lambda: private_files.open_decrypted(path, purpose=keys.REGISTER_FILE),
+            open_source=job.upload.open,
             source_name=job.source_name,
             user=job.uploaded_by,
             actor=Actor(job.uploaded_by_id, job.uploaded_by.audit_label),

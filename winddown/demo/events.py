@@ -34,12 +34,10 @@ from reportlab.platypus import (
 from winddown.accounts.models import User
 from winddown.audit.services import Actor
 from winddown.demo.lenders import verified_lender
-from winddown.identity import services as identity_services
 from winddown.identity import voting_password
 from winddown.identity.models import Lender
 from winddown.institutions.models import Institution
 from winddown.money import format_yuan
-from winddown.pii.idnumbers import IdType
 from winddown.voting.models import VotingEvent
 from winddown.voting.services import authoring, casting, lifecycle
 
@@ -180,7 +178,7 @@ def _lenders_with_accounts(rows: list[list[str]], electorate: set[str]) -> list[
     password_hash = voting_password.hash_password(DEMO_VOTING_PASSWORD)
     lenders = []
     for name, _id_type, number, phone, *_ in rows:
-        index = identity_services.id_index(IdType.RESIDENT_ID, number)
+        index = Lender.id_number.index(number)
         if index not in electorate:
             continue  # nothing outstanding (fully repaid): no vote
         lender = Lender.objects.filter(id_index=index).first() or verified_lender(

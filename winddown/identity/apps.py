@@ -10,3 +10,12 @@ class IdentityConfig(AppConfig):
         from winddown.identity.audit_actions import IdentityAction
 
         register_actions(IdentityAction)
+
+        from winddown.identity.models import Lender, SmsCode
+        from winddown.identity.services import sms_codes_expire_pending
+        from winddown.pii.registry import register_personal_data
+
+        register_personal_data(Lender)
+        # A pending code's hash covers the phone's blind index: after a rotation lenders
+        # simply ask for a new code.
+        register_personal_data(SmsCode, after_rotation=sms_codes_expire_pending)

@@ -1,9 +1,16 @@
 from django.conf import settings
 from django.db import models
 
-from winddown.pii import keys
-from winddown.pii.keys import keyring
+from winddown.pii import purposes
+from winddown.pii.fields import EncryptedField
+from winddown.pii.idnumbers import IdDocument, IdType
 from winddown.pii.masking import mask_id_number, mask_phone
+
+
+def resident_id_index_value(_lender, number: str) -> str:
+    """Lenders verify with a resident identity card: the index is the one register rows of
+    that card carry, so a lender and their rows share it."""
+    return IdDocument(IdType.RESIDENT_ID, number).index_value
 
 
 class Lender(models.Model):
@@ -37,30 +44,23 @@ class Lender(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
 
+    phone = EncryptedField(
+        purpose=purposes.PHONE, column="phone_enc", index="phone_index", mask=mask_phone
+    )
+    id_number = EncryptedField(
+        purpose=purposes.ID_NUMBER,
+        column="id_number_enc",
+        index="id_index",
+        mask=mask_id_number,
+        index_value=resident_id_index_value,
+    )
+
     class Meta:
         verbose_name = "出借人"
         verbose_name_plural = "出借人"
 
     def __str__(self) -> str:
-        return f"出借人 {self.masked_phone}"
-
-    @property
-    def phone(self) -> str:
-        return keyring().decrypt(self.phone_enc, purpose=keys.PHONE)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
-
-    @property
-    def id_number(self) -> str:
-        if not self.id_number_enc:
-            return ""
-        return keyring().decrypt(self.id_number_enc, purpose=keys.ID_NUMBER)
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number) if self.id_number_enc else ""
+        return f"出借人 {self.phone.masked}"
 
     @property
     def is_verified(self) -> bool:

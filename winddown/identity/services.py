@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import re
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from winddown.accounts.models import User
-from winddown.accounts.roles import Role
+from winddown.accounts.services import lender_account_create
 from winddown.audit.services import Actor, record
 from winddown.core.errors import DomainError
 from winddown.core.rawsql import ModelRows, fetchone, for_update
@@ -29,9 +28,7 @@ from winddown.identity.audit_actions import IdentityAction
 from winddown.identity.errors import IdentityErrorCode as E
 from winddown.identity.models import Lender, SmsCode
 from winddown.identity.providers import ProviderError, identity_verifier, sms_sender
-from winddown.pii import keys
-from winddown.pii.idnumbers import IdNumberError, IdType, normalize_resident_id
-from winddown.pii.keys import keyring
+from winddown.pii.idnumbers import IdNumberError, normalize_resident_id
 from winddown.pii.masking import mask_id_number, mask_name, mask_phone
 from winddown.pii.normalize import clean_text
 from winddown.pii.phones import PhoneError, normalize_mobile
@@ -53,15 +50,6 @@ def parse_phone(raw: str) -> str:
         raise DomainError(E.INVALID_PHONE, field="phone", detail=str(exc)) from None
 
 
-def phone_index(phone: str) -> str:
-    return keyring().blind_index(phone, purpose=keys.PHONE)
-
-
-def id_index(id_type: IdType, number: str) -> str:
-    """The blind index shared by lenders and claims-register rows."""
-    return keyring().blind_index(f"{id_type.value}:{number}", purpose=keys.ID_NUMBER)
-
-
 def _code_hash(phone_idx: str, code: str) -> str:
     message = f"{phone_idx}:{code}".encode()
     return hmac.new(settings.PASSWORD_PEPPER.encode(), message, hashlib.sha256).hexdigest()
@@ -80,7 +68,7 @@ class CodeSent:
 def request_login_code(*, phone_raw: str, actor: Actor) -> CodeSent:
     """Send a sign-in code, at most one a minute and ten a day per number."""
     phone = parse_phone(phone_raw)
-    idx = phone_index(phone)
+    idx = Lender.phone.index(phone)
     now = timezone.now()
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
@@ -129,7 +117,7 @@ def login_with_code(*, phone_raw: str, code_raw: str, actor: Actor) -> User:
     """Check the code (single use, five tries) and return the lender's account, creating
     it on first sign-in."""
     phone = parse_phone(phone_raw)
-    idx = phone_index(phone)
+    idx = Lender.phone.index(phone)
     code = clean_text(code_raw or "")
     now = timezone.now()
     failure: DomainError | None = None
@@ -166,12 +154,9 @@ def login_with_code(*, phone_raw: str, code_raw: str, actor: Actor) -> User:
             sms.save(update_fields=["consumed_at"])
             lender = Lender.objects.select_related("user").filter(phone_index=idx).first()
             if lender is None:
-                user = User.objects.create_user(f"lender-{uuid.uuid4().hex[:20]}", role=Role.LENDER)
-                lender = Lender.objects.create(
-                    user=user,
-                    phone_enc=keyring().encrypt(phone, purpose=keys.PHONE),
-                    phone_index=idx,
-                )
+                lender = Lender(user=lender_account_create())
+                lender.phone = phone
+                lender.save()
             record(
                 actor=Actor(lender.user_id, lender.user.audit_label, actor.source_ip),
                 action=IdentityAction.LENDER_LOGIN,
@@ -205,7 +190,7 @@ def submit_identity(
         raise DomainError(E.INVALID_ID_NUMBER, field="id_number", detail=str(exc)) from None
     if not agreed:
         raise DomainError(E.AGREEMENT_REQUIRED, field="agreed")
-    idx = id_index(IdType.RESIDENT_ID, number)
+    idx = Lender.id_number.index(number)
     audit_view = {"real_name": mask_name(name), "id_number": mask_id_number(number)}
     if Lender.objects.filter(id_index=idx).exclude(pk=lender.pk).exists():
         record(actor=actor, action=IdentityAction.IDENTITY_DUPLICATE, obj=lender, after=audit_view)
@@ -227,8 +212,7 @@ def submit_identity(
         with transaction.atomic():
             lender = Lender.objects.select_for_update().get(pk=lender.pk)
             lender.real_name = name
-            lender.id_number_enc = keyring().encrypt(number, purpose=keys.ID_NUMBER)
-            lender.id_index = idx
+            lender.id_number = number
             lender.identity_checked_at = now
             lender.agreement_version = settings.PLATFORM_AGREEMENT_VERSION
             lender.agreement_accepted_at = now
@@ -255,7 +239,7 @@ def start_liveness(*, lender: Lender, return_url: str) -> str:
         raise DomainError(E.IDENTITY_STEP_MISSING)
     try:
         session = identity_verifier().start_liveness(
-            real_name=lender.real_name, id_number=lender.id_number, return_url=return_url
+            real_name=lender.real_name, id_number=lender.id_number.value, return_url=return_url
         )
     except ProviderError as exc:
         raise DomainError(E.LIVENESS_UNAVAILABLE, detail=exc.message) from exc
@@ -412,10 +396,9 @@ def change_voting_password(
 def forget_voting_password(*, lender: Lender, actor: Actor) -> None:
     """Manual 3.2.2: wipe the identity verification and the password; verify again."""
     locked = Lender.objects.select_for_update().get(pk=lender.pk)
-    before = {"real_name": mask_name(locked.real_name), "id_number": locked.masked_id_number}
+    before = {"real_name": mask_name(locked.real_name), "id_number": locked.id_number.masked}
     locked.real_name = ""
-    locked.id_number_enc = ""
-    locked.id_index = None
+    locked.id_number = ""
     locked.identity_checked_at = None
     locked.agreement_version = ""
     locked.agreement_accepted_at = None
@@ -436,34 +419,7 @@ def _local_time(value) -> str:
 # --- Key rotation ---------------------------------------------------------------------------
 
 
-def rotate_personal_data(*, batch_size: int = 2000) -> int:
-    """Re-encrypt lenders' phone and ID numbers under the primary key and recompute their
-    blind indexes under the current index key. Pending sign-in codes are dropped (their
-    index would no longer match); lenders simply ask for a new one."""
-    ring = keyring()
-    changed = 0
-    last_pk = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Lender.objects.select_for_update()
-                .filter(pk__gt=last_pk)
-                .order_by("pk")[:batch_size]
-            )
-            if not batch:
-                break
-            for lender in batch:
-                phone = lender.phone
-                lender.phone_enc = ring.encrypt(phone, purpose=keys.PHONE)
-                lender.phone_index = phone_index(phone)
-                if lender.id_number_enc:
-                    number = lender.id_number
-                    lender.id_number_enc = ring.encrypt(number, purpose=keys.ID_NUMBER)
-                    lender.id_index = id_index(IdType.RESIDENT_ID, number)
-            Lender.objects.bulk_update(
-                batch, ["phone_enc", "phone_index", "id_number_enc", "id_index"]
-            )
-            changed += len(batch)
-            last_pk = batch[-1].pk
-    SmsCode.objects.filter(consumed_at__isnull=True).update(consumed_at=timezone.now())
-    return changed
+def sms_codes_expire_pending() -> int:
+    """Codes not yet used stop working (after a key rotation: their hash covers the phone's
+    blind index); lenders simply ask for a new one."""
+    return SmsCode.objects.filter(consumed_at__isnull=True).update(consumed_at=timezone.now())

@@ -23,7 +23,7 @@ from winddown.audit.services import Actor
 from winddown.claims.models import ClaimEntry
 from winddown.core.errors import DomainError
 from winddown.money import fen_to_decimal, format_yuan
-from winddown.pii.masking import mask_id_number, mask_name, mask_phone
+from winddown.pii.masking import mask_name
 from winddown.rules import get_rule
 from winddown.rules.text import percent
 from winddown.voting.audit_actions import VotingAction
@@ -502,11 +502,11 @@ def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str =
             if entry is None:
                 name = id_number = phone = "（登记表中未找到）"
             elif full_identities:
-                name, id_number, phone = entry.name, entry.id_number, entry.phone
+                name, id_number, phone = entry.name, entry.id_number.value, entry.phone.value
             else:
                 name = mask_name(entry.name)
-                id_number = mask_id_number(entry.id_number)
-                phone = mask_phone(entry.phone)
+                id_number = entry.id_number.masked
+                phone = entry.phone.masked
             choice = cell(sheet, choice_words(event, ballot.choice, names))
             choice.alignment = wrap
             sheet.append(

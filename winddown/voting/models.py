@@ -9,6 +9,9 @@ from django.db.models import Q
 from winddown.claims.models import RegisterVersion
 from winddown.identity.models import Lender
 from winddown.institutions.models import Institution
+from winddown.pii import purposes
+from winddown.pii.fields import EncryptedField, EncryptedFile, PublicFile, StoredFile
+from winddown.pii.masking import mask_id_number, mask_phone
 
 
 class EventKind(models.TextChoices):
@@ -95,6 +98,8 @@ class VotingEvent(models.Model):
     )
     published_at = models.DateTimeField(null=True)
 
+    bundle = PublicFile(column="bundle_path")
+
     class Meta:
         ordering = ["-opens_at"]
         indexes = [
@@ -154,6 +159,10 @@ class EventAttachment(models.Model):
     # A Word document's content as sanitized HTML (a private path; see core.word_documents):
     # it reflows on a phone, where a .docx cannot be opened inside the page.
     html_path = models.CharField(max_length=500, blank=True, default="")
+
+    original = PublicFile(column="path")
+    pages = PublicFile(column="page_images", many=True)
+    html = PublicFile(column="html_path")
 
     class Meta:
         ordering = ["pk"]
@@ -307,6 +316,14 @@ class SignUp(models.Model):
     reviewed_at = models.DateTimeField(null=True)
     review_reason = models.TextField(blank=True)
 
+    # Copies of the lender's verified identity as signed up, kept encrypted like the lender's.
+    id_number = EncryptedField(
+        purpose=purposes.ID_NUMBER, column="id_number_enc", mask=mask_id_number
+    )
+    phone = EncryptedField(purpose=purposes.PHONE, column="phone_enc", mask=mask_phone)
+    photo = EncryptedFile(purpose=purposes.ATTACHMENT_FILE, column="photo_path", folder="signups")
+    resume = EncryptedFile(purpose=purposes.ATTACHMENT_FILE, column="resume_path", folder="signups")
+
     class Meta:
         ordering = ["created_at"]
         constraints = [
@@ -320,11 +337,11 @@ class SignUp(models.Model):
     def __str__(self) -> str:
         return f"{self.name} 报名 {self.event}"
 
-    def stored_file(self, which: str) -> tuple[str, str, str]:
-        """(private path, content type, file name) of the photo or the résumé."""
+    def stored_file(self, which: str) -> tuple[StoredFile, str, str]:
+        """(the encrypted file, content type, file name) of the photo or the résumé."""
         if which == "photo":
-            return self.photo_path, self.photo_type, f"photo-{self.pk}"
-        return self.resume_path, self.resume_type, self.resume_name
+            return self.photo, self.photo_type, f"photo-{self.pk}"
+        return self.resume, self.resume_type, self.resume_name
 
 
 class Notice(models.Model):

@@ -285,3 +285,16 @@ def event_signups(event: VotingEvent) -> QuerySet[SignUp]:
 
 def published_events() -> QuerySet[VotingEvent]:
     return VotingEvent.objects.filter(status=EventStatus.PUBLISHED).select_related("institution")
+
+
+def index_key_change_refusal() -> str | None:
+    """Why the blind-index key may not change now: an open event's ballots name their voter
+    by a pseudonym of the elector's index, and a new index mid-vote would split one lender
+    into two voters in the published log."""
+    open_events = VotingEvent.objects.filter(status=EventStatus.OPEN).count()
+    if open_events:
+        return (
+            f"{open_events} 个投票活动正在进行，投票期间不能更换盲索引密钥"
+            "（WINDDOWN_PII_INDEX_KEY）；请在投票截止后再轮换。"
+        )
+    return None

@@ -23,7 +23,6 @@ from winddown.api.tests.conftest import (
     staff_token,
     upload_file,
 )
-from winddown.claims import services as claims_services
 from winddown.claims.models import (
     ClaimEntry,
     Confirmation,
@@ -233,7 +232,7 @@ def test_lender_journey(
     stored = Dispute.objects.get(pk=dispute["id"])
     assert stored.attachment_type == "image/png"
     assert stored.attachment_name == "借款合同.png"
-    evidence = b"".join(claims_services.iter_decrypted_attachment(stored))
+    evidence = b"".join(stored.evidence.chunks())
     assert evidence == PNG_BYTES
 
     claim = lender.get("/api/me/claims").json()[0]

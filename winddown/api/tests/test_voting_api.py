@@ -429,7 +429,7 @@ def test_recruitment_then_election(voting_world, clients):
     open_now(rid)
 
     # Sign up, see it, withdraw, sign up again.
-    someone_else = voting_world.lender_3.id_number
+    someone_else = voting_world.lender_3.id_number.value
     assert_error(
         lender_1.multipart(f"/api/events/{rid}/signups", signup_form(id_number=someone_else)),
         400,
@@ -466,7 +466,7 @@ def test_recruitment_then_election(voting_world, clients):
             f"/api/events/{rid}/signups",
             signup_form(
                 name="李小银",
-                id_number=voting_world.lender_2.id_number,
+                id_number=voting_world.lender_2.id_number.value,
                 password=PASSWORD_2,
                 phone="13912345678",
             ),
@@ -737,7 +737,7 @@ def test_word_documents_as_attachments_and_resumes(voting_world, clients):
     broken = SimpleUploadedFile("简历.docx", sample_docx()[:300])
     lender_2 = voting_world.lender_2
     form = signup_form(
-        resume=broken, name="李小银", id_number=lender_2.id_number, password=PASSWORD_2
+        resume=broken, name="李小银", id_number=lender_2.id_number.value, password=PASSWORD_2
     )
     body = assert_error(
         clients.lender_2.multipart(f"/api/events/{recruitment['id']}/signups", form),

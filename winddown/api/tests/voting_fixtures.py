@@ -216,7 +216,7 @@ def voting_known_ids(world, officer: User) -> dict[str, list]:
         event=recruitment,
         lender=lender,
         name=lender.real_name,
-        id_number=lender.id_number,
+        id_number=lender.id_number.value,
         phone=PHONE_1,
         introduction="愿意为出借人服务。",
         photo=png_upload(),

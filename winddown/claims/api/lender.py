@@ -82,7 +82,7 @@ def _dispute_out(dispute: Dispute) -> dict:
         "reason": dispute.reason,
         "principal_fen": dispute.principal_fen,
         "interest_fen": dispute.interest_fen,
-        "has_attachment": bool(dispute.attachment_path),
+        "has_attachment": bool(dispute.evidence),
         "answer": dispute.answer,
         "corrected_version_number": dispute.corrected_version.number
         if dispute.corrected_version

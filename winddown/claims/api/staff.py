@@ -185,7 +185,7 @@ def get_diff(
         {
             "row_number": (row.entry or row.base).row_number,
             "name": (row.entry or row.base).name,
-            "masked_id_number": (row.entry or row.base).masked_id_number,
+            "masked_id_number": (row.entry or row.base).id_number.masked,
             "old_principal_fen": row.base.principal_fen if row.base else None,
             "old_interest_fen": row.base.interest_fen if row.base else None,
             "principal_fen": row.entry.principal_fen if row.entry else None,
@@ -223,8 +223,8 @@ def _staff_dispute_out(dispute: Dispute) -> dict:
     return {
         **_dispute_out(dispute),
         "lender_name": dispute.lender.real_name,
-        "lender_masked_phone": dispute.lender.masked_phone,
-        "lender_masked_id_number": dispute.lender.masked_id_number,
+        "lender_masked_phone": dispute.lender.phone.masked,
+        "lender_masked_id_number": dispute.lender.id_number.masked,
     }
 
 

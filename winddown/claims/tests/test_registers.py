@@ -61,8 +61,8 @@ def test_first_version_totals_and_encryption(tmp_path, institution_a, operator_a
     )
     assert (version.diff_added, version.diff_removed, version.diff_changed) == (3, 0, 0)
     entry = ClaimEntry.objects.get(version=version, row_number=2)
-    assert entry.id_number == people[0][1] and people[0][1] not in entry.id_number_enc
-    assert entry.phone == people[0][2] and people[0][2] not in entry.phone_enc
+    assert entry.id_number.value == people[0][1] and people[0][1] not in entry.id_number_enc
+    assert entry.phone.value == people[0][2] and people[0][2] not in entry.phone_enc
     assert AuditEntry.objects.filter(action=ClaimsAction.REGISTER_UPLOADED).count() == 1
 
 
@@ -102,7 +102,7 @@ def test_diff_against_the_active_version_and_activation(
         (4000, 4000),
     }
     removed = selectors.version_diff(v2, "removed")
-    assert [row.base.id_number for row in removed] == [people[2][1]]
+    assert [row.base.id_number.value for row in removed] == [people[2][1]]
     services.activate_version(version=v2, user=operator_a, actor=ME)
     v1.refresh_from_db()
     v2.refresh_from_db()
@@ -223,7 +223,7 @@ def test_dispute_lifecycle(tmp_path, institution_a, operator_a, people, settings
     )
     stored = list((settings.PRIVATE_STORAGE_ROOT / "disputes").iterdir())
     assert len(stored) == 1 and PNG not in stored[0].read_bytes()
-    assert b"".join(services.iter_decrypted_attachment(dispute)) == PNG
+    assert b"".join(dispute.evidence.chunks()) == PNG
     # Disputing withdraws the confirmation; a second open dispute is refused.
     assert not selectors.lender_claim(lender, institution_a.pk).confirmed
     with pytest.raises(DomainError, match="待处理"):
@@ -318,7 +318,7 @@ def test_names_survive_bulk_loading_and_worker_processes(
     )
     assert stored == odd
     assert [
-        e.id_number
+        e.id_number.value
         for e in ClaimEntry.objects.filter(version=result.version).order_by("row_number")
     ] == [p[1] for p in people[:3]]
 

@@ -92,11 +92,9 @@ def dispute_attachment(request, dispute_id: int):
 
 def evidence_response(dispute) -> HttpResponse:
     """A dispute's evidence file, decrypted as it streams."""
-    if not dispute.attachment_path:
+    if not dispute.evidence:
         raise Http404("没有附件")
-    response = FileResponse(
-        claims_services.iter_decrypted_attachment(dispute), content_type=dispute.attachment_type
-    )
+    response = FileResponse(dispute.evidence.chunks(), content_type=dispute.attachment_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, no-store"
     return response

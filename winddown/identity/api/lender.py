@@ -38,9 +38,9 @@ class MeOut(Schema):
 
 def _me(lender: Lender) -> dict:
     return {
-        "masked_phone": lender.masked_phone,
+        "masked_phone": lender.phone.masked,
         "real_name": lender.real_name,
-        "masked_id_number": lender.masked_id_number,
+        "masked_id_number": lender.id_number.masked,
         "verified": lender.is_verified,
         "next_step": lender.next_step,
         "has_voting_password": lender.has_voting_password,

@@ -787,7 +787,7 @@ def test_login_code_goes_through_the_gateway(fake, http_settings):
     assert message["params"]["ttl_minutes"] == "5"
     code = message["params"]["code"]
     user = identity_services.login_with_code(phone_raw=PHONE, code_raw=code, actor=SYSTEM)
-    assert user.lender.phone == PHONE
+    assert user.lender.phone.value == PHONE
     assert {r.verdict for r in fake.received} == {"ok"}
 
 

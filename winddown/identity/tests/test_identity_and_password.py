@@ -45,9 +45,11 @@ def test_full_verification_records_each_step():
     lender = _verified()
     assert lender.is_verified and lender.next_step == "password"
     assert (
-        lender.real_name == "王小金" and lender.id_number == ID and ID not in lender.id_number_enc
+        lender.real_name == "王小金"
+        and lender.id_number.value == ID
+        and ID not in lender.id_number_enc
     )
-    assert lender.masked_id_number == "110************053"
+    assert lender.id_number.masked == "110************053"
     assert lender.agreement_version and lender.agreement_accepted_at
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {
@@ -92,7 +94,7 @@ def test_names_with_middle_dot_and_full_width_id():
         agreed=True,
         actor=ME,
     )
-    assert lender.real_name == "买买提·艾力" and lender.id_number == ID
+    assert lender.real_name == "买买提·艾力" and lender.id_number.value == ID
 
 
 def test_one_person_one_account():

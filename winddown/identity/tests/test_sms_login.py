@@ -34,7 +34,7 @@ def test_first_sign_in_creates_one_lender_account():
     user = services.login_with_code(phone_raw=PHONE, code_raw=last_code_for(PHONE), actor=WEB)
     assert user.is_lender and not user.has_usable_password()
     lender = Lender.objects.get(user=user)
-    assert lender.phone == PHONE and PHONE not in lender.phone_enc
+    assert lender.phone.value == PHONE and PHONE not in lender.phone_enc
     # The same number signs in to the same account.
     _age_codes(120)
     services.request_login_code(phone_raw=PHONE, actor=WEB)

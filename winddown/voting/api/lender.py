@@ -23,9 +23,6 @@ from winddown.audit.services import actor_from_request
 from winddown.core import private_files
 from winddown.core.errors import DomainError
 from winddown.identity.models import Lender
-from winddown.pii import keys
-from winddown.pii.keys import keyring
-from winddown.pii.masking import mask_phone
 from winddown.voting import selectors
 from winddown.voting.api.common import (
     ATTACHMENT_CONTENT,
@@ -89,7 +86,7 @@ def _lender_signup_out(signup: SignUp) -> dict:
         "status": signup.status,
         "status_label": signup.get_status_display(),
         "name": signup.name,
-        "masked_phone": mask_phone(keyring().decrypt(signup.phone_enc, purpose=keys.PHONE)),
+        "masked_phone": signup.phone.masked,
         "introduction": signup.introduction,
         "resume_name": signup.resume_name,
         "created_at": signup.created_at,

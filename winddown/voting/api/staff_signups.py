@@ -18,9 +18,6 @@ from winddown.api.schemas import (
 from winddown.audit.actions import PlatformAction
 from winddown.audit.services import actor_from_request
 from winddown.core import private_files
-from winddown.pii import keys
-from winddown.pii.keys import keyring
-from winddown.pii.masking import mask_id_number, mask_phone
 from winddown.voting import selectors
 from winddown.voting.api.common import (
     ATTACHMENT_CONTENT,
@@ -71,16 +68,15 @@ class StaffSignupOut(Schema):
 
 
 def _staff_signup_out(signup: SignUp, full: bool) -> dict:
-    ring = keyring()
-    id_number = ring.decrypt(signup.id_number_enc, purpose=keys.ID_NUMBER)
-    phone = ring.decrypt(signup.phone_enc, purpose=keys.PHONE)
+    id_number = signup.id_number.value if full else signup.id_number.masked
+    phone = signup.phone.value if full else signup.phone.masked
     base = f"/api/staff/signups/{signup.pk}"
     return {
         "id": signup.pk,
         "event_id": signup.event_id,
         "name": signup.name,
-        "id_number": id_number if full else mask_id_number(id_number),
-        "phone": phone if full else mask_phone(phone),
+        "id_number": id_number,
+        "phone": phone,
         "masked": not full,
         "introduction": signup.introduction,
         "photo_type": signup.photo_type,
@@ -122,11 +118,11 @@ def event_signups(request, event_id: int, status: SignUpStatus | None = None):
 
 def _signup_file(request, signup_id: int, which: Literal["photo", "resume"]):
     signup = selectors.access_signup_by_id(require_staff(request, *SIGNUP_ROLES), signup_id)
-    path, content_type, name = signup.stored_file(which)
-    if not path:
+    stored, content_type, name = signup.stored_file(which)
+    if not stored:
         raise Http404("文件不存在")
     return _file_response(
-        private_files.read_decrypted(path, purpose=keys.ATTACHMENT_FILE),
+        stored.chunks(),
         content_type=content_type,
         filename=name,
         inline=private_files.shows_inline(content_type),

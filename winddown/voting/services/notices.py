@@ -82,7 +82,7 @@ def send_notices(event_id: int, kind: str) -> int:
         except IntegrityError:
             continue  # already notified by an earlier run
         try:
-            sms_sender().send_notice(phone=lender.phone, template=sms_template, params=params)
+            sms_sender().send_notice(phone=lender.phone.value, template=sms_template, params=params)
         except ProviderError as exc:
             logger.warning("notice %s for event %s: SMS failed (%s)", kind, event_id, exc.detail)
         sent += 1

@@ -12,8 +12,6 @@ from winddown.core import private_files
 from winddown.core.errors import DomainError
 from winddown.identity.models import Lender
 from winddown.identity.services import check_voting_password
-from winddown.pii import keys
-from winddown.pii.keys import keyring
 from winddown.pii.normalize import clean_text
 from winddown.pii.phones import PhoneError, normalize_mobile
 from winddown.voting.audit_actions import VotingAction
@@ -56,7 +54,7 @@ def signup_create(
     elector = elector_for(event, lender)
     if (
         clean_text(name or "") != lender.real_name
-        or "".join((id_number or "").split()).upper() != lender.id_number
+        or "".join((id_number or "").split()).upper() != lender.id_number.value
     ):
         raise DomainError(E.SIGNUP_IDENTITY_MISMATCH, field="id_number")
     try:
@@ -89,22 +87,22 @@ def signup_create(
     except DomainError:
         private_files.delete(photo_file.path)
         raise
-    ring = keyring()
+    signup = SignUp(
+        event=event,
+        lender=lender,
+        name=lender.real_name,
+        introduction=introduction,
+        photo_path=photo_file.path,
+        photo_type=photo_file.content_type,
+        resume_path=resume_file.path,
+        resume_name=resume_file.name,
+        resume_type=resume_file.content_type,
+    )
+    signup.id_number = lender.id_number.value
+    signup.phone = phone
     try:
         with transaction.atomic():
-            signup = SignUp.objects.create(
-                event=event,
-                lender=lender,
-                name=lender.real_name,
-                id_number_enc=ring.encrypt(lender.id_number, purpose=keys.ID_NUMBER),
-                phone_enc=ring.encrypt(phone, purpose=keys.PHONE),
-                introduction=introduction,
-                photo_path=photo_file.path,
-                photo_type=photo_file.content_type,
-                resume_path=resume_file.path,
-                resume_name=resume_file.name,
-                resume_type=resume_file.content_type,
-            )
+            signup.save()
             record_event(
                 actor=actor,
                 action=VotingAction.SIGNUP_CREATED,
@@ -122,12 +120,8 @@ def _store(upload, field: str, *, photo_only: bool = False) -> private_files.Sto
     """Keep a sign-up's photo or résumé encrypted (they are personal data). A résumé may be
     a Word document: that is what lenders keep in their WeChat chats (manual 2.1)."""
     try:
-        stored = private_files.store_encrypted_upload(
-            upload,
-            purpose=keys.ATTACHMENT_FILE,
-            folder="signups",
-            limit_bytes=settings.ATTACHMENT_MAX_BYTES,
-            allow_word=not photo_only,
+        stored = SignUp.photo.store_upload(
+            upload, limit_bytes=settings.ATTACHMENT_MAX_BYTES, allow_word=not photo_only
         )
     except private_files.AttachmentError as exc:
         raise DomainError(E.ATTACHMENT_INVALID, field=field, detail=str(exc)) from None

@@ -75,7 +75,7 @@ def sign_up(event: VotingEvent, lender, **overrides):
         event=event,
         lender=lender,
         name=lender.real_name,
-        id_number=lender.id_number,
+        id_number=lender.id_number.value,
         phone="13712345678",
         introduction="愿意为出借人服务，熟悉财务。",
         photo=SimpleUploadedFile("me.png", SIGNUP_PHOTO),

@@ -183,7 +183,7 @@ def test_roster_full_and_masked(counted_resolution, lenders):
     rows = list(roster.iter_rows(min_row=2))
     assert len(rows) == 5  # one per lender who voted, not per ballot
     by_id = {row[2].value: row for row in rows}
-    first = by_id[lenders[0].id_number]
+    first = by_id[lenders[0].id_number.value]
     assert first[1].value == lenders[0].real_name
     assert first[5].value == "同意"  # the final choice, in words
     assert first[8].value == 1  # changed once
@@ -193,14 +193,14 @@ def test_roster_full_and_masked(counted_resolution, lenders):
     final = Ballot.objects.get(elector__id_index=lenders[0].id_index, is_current=True)
     assert first[7].value == final.receipt
     assert first[6].value == timezone.localtime(final.cast_at).replace(tzinfo=None, microsecond=0)
-    assert by_id[lenders[4].id_number][5].value == "弃权"
+    assert by_id[lenders[4].id_number.value][5].value == "弃权"
 
     masked = _sheets(exports.roster_xlsx(event, full_identities=False))[1]
     values = list(masked.iter_rows(min_row=2, values_only=True))
     assert {row[7] for row in values} == {row[7].value for row in rows}
     for row in values:
         assert row[1].endswith("*") and "*" in row[2] and "*" in row[3]
-    assert lenders[0].id_number not in {row[2] for row in values}
+    assert lenders[0].id_number.value not in {row[2] for row in values}
 
     labels = {row[0]: row for row in summary.iter_rows(values_only=True) if row and row[0]}
     assert labels["有表决权出借人（人）"][1] == 11

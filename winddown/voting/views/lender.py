@@ -109,8 +109,8 @@ def _event_context(lender: Lender, event: VotingEvent, **extra) -> dict:
             signup=live,
             withdrawn=signup is not None and live is None,
             can_sign_up=state == "open" and not unread and elector is not None and live is None,
-            masked_id_number=lender.masked_id_number,
-            masked_phone=lender.masked_phone,
+            masked_id_number=lender.id_number.masked,
+            masked_phone=lender.phone.masked,
         )
     context.update(extra)
     return context
@@ -255,8 +255,8 @@ def signup_create(request, lender: Lender, event_id: int):
             event=event,
             lender=lender,
             name=request.POST.get("name", ""),
-            id_number=lender.id_number,
-            phone=values["phone"] or lender.phone,
+            id_number=lender.id_number.value,
+            phone=values["phone"] or lender.phone.value,
             introduction=values["introduction"],
             photo=request.FILES.get("photo"),
             resume=request.FILES.get("resume"),

@@ -16,9 +16,6 @@ from winddown.audit.actions import PlatformAction
 from winddown.audit.services import actor_from_request
 from winddown.core import private_files
 from winddown.core.errors import DomainError
-from winddown.pii import keys
-from winddown.pii.keys import keyring
-from winddown.pii.masking import mask_id_number, mask_phone
 from winddown.voting import selectors
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
@@ -85,16 +82,15 @@ def signup_list(request, event_id: int):
             messages.success(request, f"已将“{signup.name}”的报名审核为{word}。")
             url = reverse("voting:staff-event-signups", args=[event.pk])
             return redirect(f"{url}#signup-{signup.pk}")
-    ring = keyring()
     rows = []
     for signup in selectors.event_signups(event).order_by("created_at"):
-        id_number = ring.decrypt(signup.id_number_enc, purpose=keys.ID_NUMBER)
-        phone = ring.decrypt(signup.phone_enc, purpose=keys.PHONE)
+        id_number = signup.id_number.value if full else signup.id_number.masked
+        phone = signup.phone.value if full else signup.phone.masked
         rows.append(
             {
                 "signup": signup,
-                "id_number": id_number if full else mask_id_number(id_number),
-                "phone": phone if full else mask_phone(phone),
+                "id_number": id_number,
+                "phone": phone,
                 "error": errors.get(signup.pk, ""),
                 "reason": values.get(signup.pk, signup.review_reason),
             }
@@ -122,11 +118,11 @@ def signup_list(request, event_id: int):
 
 def _signup_file(request, signup_id: int, which: str):
     signup = selectors.access_signup_by_id(request.user, signup_id)
-    path, content_type, name = signup.stored_file(which)
-    if not path:
+    stored, content_type, name = signup.stored_file(which)
+    if not stored:
         raise Http404("没有文件")
     response = StreamingHttpResponse(
-        private_files.read_decrypted(path, purpose=keys.ATTACHMENT_FILE),
+        stored.chunks(),
         content_type=content_type,
     )
     inline = private_files.shows_inline(content_type)

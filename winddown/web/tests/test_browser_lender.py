@@ -13,9 +13,7 @@ from winddown.accounts.roles import Role
 from winddown.claims.models import Confirmation, Dispute, DisputeStatus
 from winddown.conftest import make_institution, make_staff, register_file, upload_and_activate
 from winddown.demo.generators import register_rows, resident_id
-from winddown.identity import services as identity_services
 from winddown.identity.models import Lender
-from winddown.pii.idnumbers import IdType
 from winddown.pii.masking import mask_id_number
 from winddown.testing import sample_png
 
@@ -102,10 +100,10 @@ def test_new_lender_verifies_confirms_and_disputes(pages, shot, registers):
     expect(page.locator(".msg")).to_contain_text(f"{NAME}（{masked}）")
     shot(page, "03-verified")
 
-    lender = Lender.objects.get(phone_index=identity_services.phone_index(PHONE))
+    lender = Lender.objects.get(phone_index=Lender.phone.index(PHONE))
     assert lender.real_name == NAME
-    assert lender.id_number == id_number  # stored canonical: ASCII digits, capital X
-    assert lender.id_index == identity_services.id_index(IdType.RESIDENT_ID, id_number)
+    assert lender.id_number.value == id_number  # stored canonical: ASCII digits, capital X
+    assert lender.id_index == Lender.id_number.index(id_number)
     assert lender.next_step == "password"
 
     # --- Voting password: too simple, then mismatched, then a good one

@@ -174,7 +174,7 @@ def test_resolution_from_draft_to_published(
     roster = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))["投票名册"]
     rows = list(roster.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 4
-    assert {row[2] for row in rows} == {lender.id_number for lender in lenders}
+    assert {row[2] for row in rows} == {lender.id_number.value for lender in lenders}
 
     # The operator's roster is masked.
     operator.goto(f"/staff/events/{event.pk}/")

@@ -128,7 +128,7 @@ def test_home_asks_to_check_claims_not_yet_confirmed(
     signed_in, lender, institution_a, institution_b, operator_b, tmp_path, rows
 ):
     # The lender is owed money at B too.
-    own = [lender.real_name, "身份证", lender.id_number, rows[0][3], "50.00", "0.00", "1"]
+    own = [lender.real_name, "身份证", lender.id_number.value, rows[0][3], "50.00", "0.00", "1"]
     upload_and_activate(institution_b, operator_b, register_file(tmp_path, [own], "b.csv"))
     box = re.search(r'data-testid="claims-to-check">(.*?)</div>', page(signed_in.get("/m/")))
     assert box and "网贷机构A" in box[1] and "网贷机构B" in box[1]
@@ -588,7 +588,7 @@ def signup_post(client, event, **overrides):
 def test_signup_withdraw_and_again(signed_in, lender, recruitment):
     url = f"/m/events/{recruitment.pk}/"
     html = page(signed_in.get(url))
-    assert lender.masked_id_number in html and lender.id_number not in html
+    assert lender.id_number.masked in html and lender.id_number.value not in html
     assert f'value="{lender.real_name}" readonly' in html and 'accept="image/*"' in html
 
     response = signup_post(signed_in, recruitment, name=lender.real_name)

@@ -467,11 +467,13 @@ def test_signup_review_and_candidates_from_signups(
     recruitment = close_now(recruitment)
     assert recruitment.status == EventStatus.CLOSED
     page = text(officer.get(url))
-    assert lenders[0].id_number in page and "13712345678" in page  # full for the working group
+    assert (
+        lenders[0].id_number.value in page and "13712345678" in page
+    )  # full for the working group
     assert AuditEntry.objects.filter(action=PlatformAction.PII_REVEALED).exists()
     operator = staff_signed_in(operator_a)
     masked = text(operator.get(url))
-    assert lenders[0].id_number not in masked and "137****5678" in masked
+    assert lenders[0].id_number.value not in masked and "137****5678" in masked
     assert "通过</button>" not in masked
     assert operator.post(url, {"signup": applied[0].pk, "decision": "approve"}).status_code == 403
     # Photo and résumé are decrypted for those who may see the event.
@@ -484,7 +486,7 @@ def test_signup_review_and_candidates_from_signups(
     before = reveals.count()
     response = officer.post(url, {"signup": applied[1].pk, "decision": "reject", "reason": ""})
     assert response.status_code == 400 and "不通过时请填写理由" in text(response)
-    assert lenders[0].id_number in text(response) and reveals.count() == before + 1
+    assert lenders[0].id_number.value in text(response) and reveals.count() == before + 1
     officer.post(url, {"signup": applied[1].pk, "decision": "reject", "reason": "材料不全"})
     officer.post(url, {"signup": applied[0].pk, "decision": "approve"})
     statuses = [s.__class__.objects.get(pk=s.pk).status for s in applied]
@@ -541,12 +543,12 @@ def test_publish_and_exports(institution_a, operator_a, wg_officer, association_
     names_full = {row[1] for row in full.iter_rows(min_row=2, values_only=True)}
     assert lenders[0].real_name in names_full
     ids_full = {row[2] for row in full.iter_rows(min_row=2, values_only=True)}
-    assert lenders[0].id_number in ids_full
+    assert lenders[0].id_number.value in ids_full
     for client in (staff_signed_in(operator_a), staff_signed_in(association_officer)):
         sheet = roster(client)
         values = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
         assert len(values) == 5
-        assert lenders[0].id_number not in {row[2] for row in values}
+        assert lenders[0].id_number.value not in {row[2] for row in values}
         assert all("*" in row[2] and "*" in row[3] for row in values)
     exported = AuditEntry.objects.filter(action=VotingAction.ROSTER_EXPORTED).order_by("seq")
     assert [e.after["full_identities"] for e in exported] == [True, False, False]

@@ -1,29 +1,31 @@
 """Re-encrypt all personal data under the first key of WINDDOWN_PII_KEYS and recompute the
-blind indexes under WINDDOWN_PII_INDEX_KEY (see README, "Key rotation")."""
+blind indexes under WINDDOWN_PII_INDEX_KEY (see README, "Key rotation"). What is covered is
+what the apps register (winddown.pii.registry)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from winddown.audit.actions import PlatformAction
 from winddown.audit.services import Actor, record
-from winddown.claims import services as claims_services
-from winddown.identity import services as identity_services
-from winddown.pii.keys import keyring
+from winddown.pii.rotation import RotationRefused, rotate_personal_data
 
 
 class Command(BaseCommand):
     help = "Re-encrypt personal data under the primary key and recompute blind indexes."
 
     def handle(self, *args, **options):
-        primary = keyring().primary_id
-        lenders = identity_services.rotate_personal_data()
-        claims = claims_services.rotate_personal_data()
+        try:
+            report = rotate_personal_data()
+        except RotationRefused as exc:
+            raise CommandError(str(exc)) from None
         record(
             actor=Actor.system("manage.py rotate_pii_keys"),
             action=PlatformAction.PII_KEYS_ROTATED,
-            after={"primary_key_id": primary, "lenders": lenders, **claims},
+            after=report.as_dict(),
         )
+        rows = "，".join(f"{label} {count}" for label, count in report.rows.items())
+        files = "，".join(f"{label} {count}" for label, count in report.files.items())
         self.stdout.write(
-            f"Re-encrypted under key {primary!r}: {lenders} lenders, {claims['entries']} register "
-            f"rows, {claims['attachments']} attachments; {claims['confirmations']} confirmation "
-            "indexes updated. Old keys can now be removed from WINDDOWN_PII_KEYS."
+            f"Re-encrypted under key {report.primary_key_id!r}: rows: {rows}; files: {files or '0'}"
+            + ("; blind indexes recomputed" if report.index_key_changed else "")
+            + ". Old keys can now be removed from WINDDOWN_PII_KEYS."
         )
