@@ -3,7 +3,7 @@ evidence (manual 2.1, 3.1)."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,6 +12,7 @@ from winddown.audit.services import actor_from_request
 from winddown.claims import selectors as claims_selectors
 from winddown.claims import services as claims_services
 from winddown.core.errors import DomainError
+from winddown.core.file_responses import file_response
 from winddown.identity.models import Lender
 from winddown.identity.permissions import STEP_URLS
 from winddown.identity.selectors import lender_for_user
@@ -94,7 +95,9 @@ def evidence_response(dispute) -> HttpResponse:
     """A dispute's evidence file, decrypted as it streams."""
     if not dispute.evidence:
         raise Http404("没有附件")
-    response = FileResponse(dispute.evidence.chunks(), content_type=dispute.attachment_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(
+        dispute.evidence.chunks(),
+        content_type=dispute.attachment_type,
+        filename=dispute.attachment_name or "证明材料",
+        disposition="inline",
+    )

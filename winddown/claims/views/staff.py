@@ -9,7 +9,6 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -30,6 +29,7 @@ from winddown.claims.importers import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from winddown.claims.models import DisputeStatus, ImportStatus
 from winddown.claims.views.lender import evidence_response
 from winddown.core.errors import DomainError
+from winddown.core.file_responses import file_response
 from winddown.institutions.selectors import access_institution_by_id
 
 
@@ -160,9 +160,13 @@ def register_template(request):
     writer.writerow(
         ["张三", "身份证", "110101199003070011", "13800138000", "10000.00", "350.00", "2"]
     )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="register-template.csv"'
-    return response
+    return file_response(
+        ("\ufeff" + buffer.getvalue()).encode(),
+        content_type="text/csv; charset=utf-8",
+        filename="register-template.csv",
+        disposition="attachment",
+        cache="public, max-age=3600",
+    )
 
 
 @staff_required()

@@ -4,11 +4,8 @@ candidates, options and ballots, and the file answers."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import PurePath
 from typing import Annotated
 
-from django.http import FileResponse, Http404, HttpResponse
-from django.utils.http import content_disposition_header
 from ninja import Schema
 from pydantic import Field
 
@@ -20,7 +17,7 @@ from winddown.api.schemas import (
     ErrorOut,
     ValidationErrorOut,
 )
-from winddown.core import private_files, word_documents
+from winddown.core import word_documents
 from winddown.core.errors import DomainError, ErrorCode
 from winddown.money import fen_to_decimal
 from winddown.rules import RulesInputError, get_rule
@@ -71,10 +68,6 @@ PAGE_CONTENT = {"image/jpeg": BINARY}
 
 
 HTML_CONTENT = {"text/html": {"schema": {"type": "string"}}}
-
-
-# A Word attachment's HTML is sanitized, and its answer may still run or fetch nothing.
-DOCUMENT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 MAX_LIST = 500
@@ -128,17 +121,6 @@ def _rule(event: VotingEvent) -> dict:
     except RulesInputError:
         return {"rule_id": event.rule_id, "rule_name": "", "rule_citation": ""}
     return {"rule_id": rule.id, "rule_name": rule.name, "rule_citation": rule.citation}
-
-
-def _file_response(
-    chunks_or_file, *, content_type: str, filename: str, inline: bool, cache: str = ""
-):
-    response = FileResponse(chunks_or_file, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    if cache:
-        response["Cache-Control"] = cache
-    return response
 
 
 def _lender_ensure_current(event: VotingEvent) -> VotingEvent:
@@ -253,29 +235,6 @@ def _event_heading(event: VotingEvent) -> dict:
         "opens_at": event.opens_at,
         "closes_at": event.closes_at,
     }
-
-
-def _html_response(attachment: EventAttachment) -> HttpResponse:
-    html = selectors.word_html(attachment)
-    if html is None:
-        raise Http404("该附件不是 Word 文档")
-    response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response["Content-Security-Policy"] = DOCUMENT_CSP
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-def _page_response(attachment: EventAttachment, page: int):
-    if not 1 <= page <= len(attachment.page_images):
-        raise Http404("没有这一页")
-    return _file_response(
-        private_files.open_plain(attachment.page_images[page - 1]),
-        content_type="image/jpeg",
-        filename=f"{PurePath(attachment.name).stem}-{page}.jpg",
-        inline=True,
-        cache="private, max-age=3600",
-    )
 
 
 # --- Staff -----------------------------------------------------------------------------------

@@ -20,10 +20,9 @@ from winddown.api.schemas import (
     refuse_nul,
 )
 from winddown.audit.services import actor_from_request
-from winddown.core import private_files
 from winddown.core.errors import DomainError
 from winddown.identity.models import Lender
-from winddown.voting import selectors
+from winddown.voting import files, selectors
 from winddown.voting.api.common import (
     ATTACHMENT_CONTENT,
     ERRORS,
@@ -39,11 +38,8 @@ from winddown.voting.api.common import (
     _ballot_out,
     _candidate_out,
     _event_heading,
-    _file_response,
-    _html_response,
     _lender_ensure_current,
     _options,
-    _page_response,
     _rule,
     _yuan,
 )
@@ -249,13 +245,7 @@ def read_attachment(request, event_id: int, attachment_id: int):
     lender, event = _visible_event(request, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
     casting.record_attachment_open(attachment=attachment, lender=lender)
-    return _file_response(
-        private_files.open_plain(attachment.path),
-        content_type=attachment.content_type,
-        filename=attachment.name,
-        inline=private_files.shows_inline(attachment.content_type),
-        cache="private, no-store",
-    )
+    return files.attachment_original(attachment)
 
 
 @lender_router.get(
@@ -269,7 +259,7 @@ def read_attachment(request, event_id: int, attachment_id: int):
 def read_attachment_page(request, event_id: int, attachment_id: int, page: int):
     lender, event = _visible_event(request, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
-    response = _page_response(attachment, page)
+    response = files.attachment_page(attachment, page)
     casting.record_attachment_open(attachment=attachment, lender=lender)
     return response
 
@@ -285,7 +275,7 @@ def read_attachment_page(request, event_id: int, attachment_id: int, page: int):
 def read_attachment_html(request, event_id: int, attachment_id: int):
     lender, event = _visible_event(request, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
-    response = _html_response(attachment)
+    response = files.attachment_html(attachment)
     casting.record_attachment_open(attachment=attachment, lender=lender)
     return response
 

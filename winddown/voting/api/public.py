@@ -15,6 +15,7 @@ from winddown.api.schemas import (
     Text,
 )
 from winddown.core.errors import DomainError
+from winddown.core.file_responses import file_response
 from winddown.merkle import verify_inclusion
 from winddown.verify import BallotLine, ReceiptNotFound, inclusion_proof_for_receipt
 from winddown.verify import normalize_receipt as parse_receipt
@@ -25,7 +26,6 @@ from winddown.voting.api.common import (
     PUBLIC_ERRORS,
     A,
     QueryId,
-    _file_response,
     _percentage,
     _rule,
     _yuan,
@@ -249,11 +249,12 @@ def bundle(request, event_id: int):
     path = bundle_path(event)
     if not path.exists():
         raise Http404("结果包不存在")
-    return _file_response(
-        open(path, "rb"),  # FileResponse closes it
+    return file_response(
+        open(path, "rb"),
         content_type="application/zip",
         filename=f"event-{event.pk}.zip",
-        inline=False,
+        disposition="attachment",
+        cache="public, max-age=300",
     )
 
 

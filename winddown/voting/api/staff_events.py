@@ -21,10 +21,9 @@ from winddown.api.schemas import (
     Text,
 )
 from winddown.audit.services import actor_from_request
-from winddown.core import private_files
 from winddown.core.errors import DomainError
 from winddown.institutions.selectors import access_institution_by_id, operator_institution_id
-from winddown.voting import selectors
+from winddown.voting import files, selectors
 from winddown.voting.api.common import (
     ATTACHMENT_CONTENT,
     ERRORS,
@@ -41,11 +40,8 @@ from winddown.voting.api.common import (
     _candidate_out,
     _event_for,
     _event_heading,
-    _file_response,
-    _html_response,
     _lender_ensure_current,
     _options,
-    _page_response,
     _percentage,
     _rule,
     _yuan,
@@ -384,12 +380,7 @@ def add_attachment(request, event_id: int, attachment: File[UploadedFile | None]
 def staff_attachment(request, event_id: int, attachment_id: int):
     _user, event = _event_for(request, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
-    return _file_response(
-        private_files.open_plain(attachment.path),
-        content_type=attachment.content_type,
-        filename=attachment.name,
-        inline=private_files.shows_inline(attachment.content_type),
-    )
+    return files.attachment_original(attachment)
 
 
 @router.get(
@@ -400,7 +391,7 @@ def staff_attachment(request, event_id: int, attachment_id: int):
 )
 def staff_attachment_html(request, event_id: int, attachment_id: int):
     _user, event = _event_for(request, event_id)
-    return _html_response(selectors.event_attachment(event, attachment_id))
+    return files.attachment_html(selectors.event_attachment(event, attachment_id))
 
 
 @router.get(
@@ -412,7 +403,7 @@ def staff_attachment_html(request, event_id: int, attachment_id: int):
 def staff_attachment_page(request, event_id: int, attachment_id: int, page: int):
     _user, event = _event_for(request, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
-    return _page_response(attachment, page)
+    return files.attachment_page(attachment, page)
 
 
 @router.delete(

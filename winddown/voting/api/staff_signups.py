@@ -17,15 +17,13 @@ from winddown.api.schemas import (
 )
 from winddown.audit.actions import PlatformAction
 from winddown.audit.services import actor_from_request
-from winddown.core import private_files
-from winddown.voting import selectors
+from winddown.voting import files, selectors
 from winddown.voting.api.common import (
     ATTACHMENT_CONTENT,
     ERRORS,
     MAX_LIST,
     OVERSEERS,
     _event_for,
-    _file_response,
 )
 from winddown.voting.event_audit import record_event
 from winddown.voting.models import (
@@ -118,16 +116,7 @@ def event_signups(request, event_id: int, status: SignUpStatus | None = None):
 
 def _signup_file(request, signup_id: int, which: Literal["photo", "resume"]):
     signup = selectors.access_signup_by_id(require_staff(request, *SIGNUP_ROLES), signup_id)
-    stored, content_type, name = signup.stored_file(which)
-    if not stored:
-        raise Http404("文件不存在")
-    return _file_response(
-        stored.chunks(),
-        content_type=content_type,
-        filename=name,
-        inline=private_files.shows_inline(content_type),
-        cache="private, no-store",
-    )
+    return files.signup_file(signup, which)
 
 
 @router.get(

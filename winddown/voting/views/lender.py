@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from winddown.audit.services import actor_from_request
-from winddown.core import private_files
 from winddown.core.errors import DomainError
 from winddown.identity.models import Lender
 from winddown.identity.permissions import verified_lender_required
-from winddown.voting import selectors
+from winddown.voting import files, selectors
 from winddown.voting.models import (
     Ballot,
     Elector,
@@ -35,7 +34,7 @@ from winddown.voting.tally import (
     choice_words,
     event_options,
 )
-from winddown.voting.views.attachments import attachment_response, word_html
+from winddown.voting.views.attachments import word_html
 from winddown.voting.views.common import rule_info
 
 # Errors about the voting password: shown on the password step, next to the field.
@@ -151,13 +150,7 @@ def attachment_view(request, lender: Lender, event_id: int, attachment_id: int):
 def attachment_page(request, lender: Lender, event_id: int, attachment_id: int, page: int):
     """One page of a PDF attachment as an image (numbered from 1)."""
     _event, attachment = _attachment(lender, event_id, attachment_id)
-    if not 1 <= page <= len(attachment.page_images):
-        raise Http404("没有这一页")
-    response = FileResponse(
-        private_files.open_plain(attachment.page_images[page - 1]), content_type="image/jpeg"
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return files.attachment_page(attachment, page)
 
 
 @verified_lender_required
@@ -165,7 +158,7 @@ def attachment_file(request, lender: Lender, event_id: int, attachment_id: int):
     """The attachment itself: inline (an image in the viewer; a PDF in its own tab), or a Word
     document downloaded."""
     _event, attachment = _attachment(lender, event_id, attachment_id)
-    return attachment_response(attachment)
+    return files.attachment_original(attachment)
 
 
 def _choice_from(request, event: VotingEvent) -> str | list[str]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 
 from winddown.core import private_files
+from winddown.core.file_responses import file_response
 from winddown.merkle import verify_inclusion
 from winddown.verify import (
     BundleError,
@@ -123,14 +124,13 @@ def public_bundle(request, event_id: int):
         stream = private_files.open_plain(event.bundle_path)
     except FileNotFoundError:
         raise Http404("结果包文件不存在，请联系专项工作组") from None
-    response = FileResponse(
+    return file_response(
         stream,
-        as_attachment=True,
-        filename=f"winddown-event-{event.pk}-bundle.zip",
         content_type="application/zip",
+        filename=f"winddown-event-{event.pk}-bundle.zip",
+        disposition="attachment",
+        cache="public, max-age=300",
     )
-    response["Cache-Control"] = "public, max-age=300"
-    return response
 
 
 def public_receipt(request, event_id: int):

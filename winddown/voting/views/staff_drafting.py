@@ -18,7 +18,7 @@ from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.institutions.selectors import access_institution_by_id
 from winddown.rules import RULES, get_rule
-from winddown.voting import selectors
+from winddown.voting import files, selectors
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import (
     EDITABLE_STATUSES,
@@ -28,7 +28,7 @@ from winddown.voting.models import (
     VotingEvent,
 )
 from winddown.voting.services import authoring, signups
-from winddown.voting.views.attachments import attachment_response, word_html
+from winddown.voting.views.attachments import word_html
 from winddown.voting.views.staff_common import (
     GET_OR_POST,
     SHANGHAI,
@@ -339,7 +339,7 @@ def event_edit(request, event_id: int):
 def event_attachment(request, event_id: int, attachment_id: int):
     event = selectors.access_event_by_id(request.user, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
-    return attachment_response(attachment)
+    return files.attachment_original(attachment)
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from winddown.accounts.permissions import staff_required
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
+from winddown.core.file_responses import file_response
 from winddown.voting import exports, selectors
 from winddown.voting.models import (
     VotingEvent,
@@ -24,15 +25,10 @@ def _export_refused(request, event: VotingEvent, exc: DomainError):
     return redirect("voting:staff-event", event_id=event.pk)
 
 
-def _download(data: bytes, content_type: str, filename: str, ascii_name: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    return file_response(
+        data, content_type=content_type, filename=filename, disposition="attachment"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET
@@ -47,7 +43,6 @@ def event_announcement(request, event_id: int):
         data,
         "application/pdf",
         f"{event.institution.short_name}-{event.pk}-表决结果公告.pdf",
-        f"event-{event.pk}-announcement.pdf",
     )
 
 
@@ -65,5 +60,4 @@ def event_roster(request, event_id: int):
         data,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"{event.institution.short_name}-{event.pk}-投票名册.xlsx",
-        f"event-{event.pk}-roster.xlsx",
     )

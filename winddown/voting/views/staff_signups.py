@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from winddown.accounts.permissions import staff_required
 from winddown.accounts.roles import PII_FULL_VIEW_ROLES, Role
 from winddown.audit.actions import PlatformAction
 from winddown.audit.services import actor_from_request
-from winddown.core import private_files
 from winddown.core.errors import DomainError
-from winddown.voting import selectors
+from winddown.voting import files, selectors
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
 from winddown.voting.models import (
@@ -117,19 +115,7 @@ def signup_list(request, event_id: int):
 
 
 def _signup_file(request, signup_id: int, which: str):
-    signup = selectors.access_signup_by_id(request.user, signup_id)
-    stored, content_type, name = signup.stored_file(which)
-    if not stored:
-        raise Http404("没有文件")
-    response = StreamingHttpResponse(
-        stored.chunks(),
-        content_type=content_type,
-    )
-    inline = private_files.shows_inline(content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, name)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.signup_file(selectors.access_signup_by_id(request.user, signup_id), which)
 
 
 @require_GET
