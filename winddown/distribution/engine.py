@@ -71,13 +71,23 @@ def largest_remainder(amount: int, weights: Sequence[int], ids: Sequence[str]) -
     above = list(map(cut.__lt__, remainders))  # bools: True adds one fen
     shares = list(map(add, shares, above))
     at = list(compress(range(n), map(cut.__eq__, remainders)))
-    need = leftover - sum(above)
-    if need < len(at):
-        at.sort(key=lambda i: (-weights[i], ids[i]))
-        del at[need:]
-    for i in at:
+    for i in _first_by_weight_then_id(at, leftover - sum(above), weights, ids):
         shares[i] += 1
     return shares
+
+
+def _first_by_weight_then_id(
+    candidates: list[int], need: int, weights: Sequence[int], ids: Sequence[str]
+) -> list[int]:
+    """The ``need`` candidates (indices) with the larger weight, then the lower id."""
+    if need >= len(candidates):
+        return candidates
+    cw = [weights[i] for i in candidates]
+    wcut = _kth_largest(cw, need)
+    chosen = [i for i, w in zip(candidates, cw, strict=True) if w > wcut]
+    tied = [i for i, w in zip(candidates, cw, strict=True) if w == wcut]
+    tied.sort(key=ids.__getitem__)
+    return chosen + tied[: need - len(chosen)]
 
 
 def _kth_largest(values: list[int], k: int) -> int:
@@ -239,7 +249,7 @@ def allocate(pool_fen: int, claims: Sequence[Claim], policy: Policy | None = Non
 
     statuses = _statuses(policy.min_payment_fen, due_p, due_i, principal, interest, disputed)
     sums = dict.fromkeys(("paid_p", "paid_i", "held", "reserved"), 0)
-    if any(s != "paid" for s in statuses):
+    if statuses.count("paid") != len(statuses):
         for s, p, r in zip(statuses, due_p, due_i, strict=True):
             if s == "paid":
                 sums["paid_p"] += p
