@@ -162,8 +162,8 @@ class Allocation:
 
     pool_fen: int
     policy: Policy
-    claim_ids: tuple[str, ...]
-    statuses: tuple[Status, ...]
+    claim_ids: tuple[str, ...] = field(repr=False)
+    statuses: tuple[Status, ...] = field(repr=False)
     due_principal_fen: tuple[int, ...] = field(repr=False)
     due_interest_fen: tuple[int, ...] = field(repr=False)
     owed_fen: int

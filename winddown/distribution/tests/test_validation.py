@@ -6,6 +6,8 @@ import copy
 from contextlib import contextmanager
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from winddown.distribution import (
     MAX_FEN,
@@ -18,6 +20,7 @@ from winddown.distribution import (
     policy_from_dict,
     policy_to_dict,
 )
+from winddown.distribution.jsonio import _fast_claim, _parse_claim
 
 DOC = {
     "pool": "1000.00",
@@ -190,3 +193,51 @@ def test_policy_dict_requires_every_key():
     del d["small_claims_first"]
     with refused("policy.small_claims_first"):
         policy_from_dict(d)
+
+
+_amount_texts = st.one_of(
+    st.builds(
+        lambda whole, frac: f"{whole}{frac}",
+        st.one_of(st.integers(0, 999), st.integers(0, 10**20)),
+        st.sampled_from(["", ".", ".5", ".05", ".505"]),
+    ),
+    st.sampled_from(["0", "-1", "1e3", " 1", "１", "+1", str(MAX_FEN // 100), "1" * 17, "007"]),
+    st.integers(0, 10),
+    st.booleans(),
+    st.none(),
+)
+_values = st.one_of(_amount_texts, st.text(max_size=3))
+
+
+_good_amounts = st.builds(
+    lambda whole, frac: f"{whole}{frac}", st.integers(0, 10**6), st.sampled_from(["", ".5", ".05"])
+)
+_good_claims = st.fixed_dictionaries(
+    {"id": st.text(min_size=1, max_size=3), "principal": _good_amounts, "interest": _good_amounts},
+    optional={"disputed": st.booleans(), "carried": _good_amounts},
+)
+_messy_claims = st.fixed_dictionaries(
+    {"id": st.one_of(st.text(max_size=3), st.integers(0, 2))},
+    optional={
+        "principal": _amount_texts,
+        "interest": _amount_texts,
+        "disputed": st.one_of(st.booleans(), _values),
+        "carried": _amount_texts,
+        "x": _values,
+    },
+)
+
+
+@given(st.one_of(_good_claims, _messy_claims, st.lists(st.integers(), max_size=1)))
+@example({"id": "a", "principal": "1", "interest": "0.5", "carried": "1.50"})
+@example({"id": "a", "principal": "1", "interest": "0.5", "carried": "1.51"})
+@example({"id": "a" * 200, "principal": str(MAX_FEN // 100), "interest": "0", "disputed": True})
+def test_fast_claim_path_accepts_exactly_what_the_checked_path_accepts(raw):
+    try:
+        checked = _parse_claim(raw, "claims[0]")
+    except DistributionInputError:
+        checked = None
+    fast = _fast_claim(raw)
+    assert fast is None or fast == checked
+    if checked is None:
+        assert fast is None
