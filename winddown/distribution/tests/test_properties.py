@@ -350,10 +350,13 @@ def test_kth_largest_on_big_lists_and_its_fallback():
         [rng.randrange(3) for _ in range(50_000)],  # the bracket is all ties
         sorted(rng.randrange(10**6) for _ in range(40_000)),  # sorted: a strided sample is exact
         [0] * 39_000 + list(range(1000)),
+        # the strided sample sees only the large values: the bracket misses, full sort
+        [10**6 if i % 9 == 0 else i % 7 for i in range(40_000)],
     ]
     for values in cases:
         ordered = sorted(values, reverse=True)
-        for k in (1, 7, len(values) // 8, len(values) // 8 + 1, len(values) // 2, len(values)):
+        n = len(values)
+        for k in (1, 7, 4096, 4097, n // 8, n // 2, n - 4096, n - 4095, n - 1, n):
             assert _kth_largest(values, k) == ordered[k - 1]
 
 
