@@ -31,6 +31,7 @@ import heapq
 from collections.abc import Sequence
 from itertools import compress
 from operator import add, attrgetter
+from typing import Any
 
 from .model import Allocation, Claim, DistributionInputError, Policy, Status
 
@@ -86,12 +87,21 @@ def _first_by_weight_then_id(
     wcut = _kth_largest(cw, need)
     chosen = [i for i, w in zip(candidates, cw, strict=True) if w > wcut]
     tied = [i for i, w in zip(candidates, cw, strict=True) if w == wcut]
-    tied.sort(key=ids.__getitem__)
-    return chosen + tied[: need - len(chosen)]
+    rest = need - len(chosen)
+    if rest < len(tied):
+        # the rest lowest ids: up to the rest-th smallest (ids are unique; if a caller of
+        # largest_remainder passed equal ids, sort instead)
+        tied_ids = [ids[i] for i in tied]
+        last = _kth_largest(tied_ids, len(tied) - rest + 1)
+        picked = [i for i, x in zip(tied, tied_ids, strict=True) if x <= last]
+        if len(picked) != rest:
+            picked = sorted(tied, key=ids.__getitem__)[:rest]
+        tied = picked
+    return chosen + tied
 
 
-def _kth_largest(values: list[int], k: int) -> int:
-    """The k-th largest of ``values`` (1 <= k <= len(values)), exactly.
+def _kth_largest(values: list[Any], k: int) -> Any:
+    """The k-th largest of ``values`` (1 <= k <= len(values); ints, or the ids), exactly.
 
     A full sort of a million big integers is most of a round's time, so a strided sample
     first brackets the answer and only the values inside the bracket are sorted; if the

@@ -370,3 +370,20 @@ def test_large_round_agrees_with_the_oracle():
     a = allocate(pool, claims)
     e = expected(pool, claims)
     assert all(a.payments[c.id].due_principal_fen == e.due_principal[c.id] for c in claims)
+
+
+def test_a_large_all_tied_round_goes_by_id():
+    # 60,000 equal claims: every remainder ties, so the leftover fen go to the lowest ids
+    # (selected through the sampled bracket on strings, not a sort).
+    rng = random.Random(3)
+    keys = [f"L{i:06d}" for i in range(60_000)]
+    rng.shuffle(keys)
+    amount = 60_000 * 7 + 25_001  # 7 fen each and 25,001 leftover fen
+    shares = largest_remainder(amount, [100] * len(keys), keys)
+    lowest = set(sorted(keys)[:25_001])
+    assert shares == [8 if k in lowest else 7 for k in keys]
+
+
+def test_largest_remainder_with_equal_ids_still_adds_up():
+    # allocate() refuses duplicate ids; the bare function falls back to a stable sort
+    assert largest_remainder(1, [1, 1], ["a", "a"]) == [1, 0]
