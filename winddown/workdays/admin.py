@@ -10,8 +10,11 @@ Years are never deleted: an entry is withdrawn by saving it unconfirmed.
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
@@ -19,6 +22,7 @@ from winddown.web.admin_site import admin_site
 from winddown.workdays import selectors
 from winddown.workdays.dates import SYNTAX_HINT, format_dates, from_stored
 from winddown.workdays.models import WorkYear
+from winddown.workdays.seeding import SEED_LABEL
 from winddown.workdays.services import year_set, year_spec
 
 # Service field -> form field.
@@ -30,6 +34,7 @@ FORM_FIELDS = {
     "confirmed": "confirmed",
 }
 AMEND_PARAMETER = "amend"
+_NOTICE_NUMBER = re.compile(r"通知（([^）]+)）")
 
 
 class WorkYearForm(forms.ModelForm):
@@ -103,9 +108,9 @@ class WorkYearAdmin(admin.ModelAdmin):
         "status",
         "days_off_count",
         "make_up_count",
-        "notice_short",
-        "confirmed_by_label",
-        "confirmed_at",
+        "notice_number",
+        "confirmed_by_short",
+        "confirmed_on",
     )
     list_display_links = ("year",)
     list_filter = ("confirmed",)
@@ -203,9 +208,24 @@ class WorkYearAdmin(admin.ModelAdmin):
     def make_up_count(self, obj: WorkYear) -> str:
         return f"{len(obj.workdays)} 天"
 
-    @admin.display(description="依据通知")
-    def notice_short(self, obj: WorkYear) -> str:
-        return obj.notice if len(obj.notice) <= 60 else obj.notice[:60] + "…"
+    @admin.display(description="依据通知（文号）")
+    def notice_number(self, obj: WorkYear) -> str:
+        """The document number of the year's notice (国办发明电〔2025〕7号), "等" when the
+        year also names other notices; the whole text is on the year's page."""
+        match = _NOTICE_NUMBER.search(obj.notice)
+        if match is None:
+            return obj.notice if len(obj.notice) <= 30 else obj.notice[:30] + "…"
+        return match.group(1) + (" 等" if "；" in obj.notice else "")
+
+    @admin.display(description="确认人")
+    def confirmed_by_short(self, obj: WorkYear) -> str:
+        return "初始数据" if obj.confirmed_by_label == SEED_LABEL else obj.confirmed_by_label
+
+    @admin.display(description="确认日期", ordering="confirmed_at")
+    def confirmed_on(self, obj: WorkYear) -> str:
+        if obj.confirmed_at is None:
+            return "—"
+        return timezone.localtime(obj.confirmed_at).date().isoformat()
 
     @admin.display(description="放假日期")
     def holidays_display(self, obj: WorkYear) -> str:
