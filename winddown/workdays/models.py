@@ -28,7 +28,7 @@ class WorkYear(models.Model):
         verbose_name="确认人",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,  # confirmed_by_label keeps the name
         related_name="+",
     )
     # Who confirmed, as the audit log names them: also a command or the seed migration.
