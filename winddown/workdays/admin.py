@@ -14,6 +14,7 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Max
 from django.utils import timezone
 
 from winddown.audit.services import actor_from_request
@@ -166,8 +167,9 @@ class WorkYearAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context=context)
 
     def changelist_view(self, request, extra_context=None):
-        years = selectors.calendar().confirmed_years
-        context = {**(extra_context or {}), "workdays_last_confirmed": years[-1] if years else None}
+        # From the table, not the calendar: the page must open even if a row were broken.
+        last = WorkYear.objects.filter(confirmed=True).aggregate(last=Max("year"))["last"]
+        context = {**(extra_context or {}), "workdays_last_confirmed": last}
         return super().changelist_view(request, extra_context=context)
 
     # --- every save through the service (validated by the core, audited) -----------------

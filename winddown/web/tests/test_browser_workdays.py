@@ -4,7 +4,6 @@ answers at once; the confirmed year then opens read-only with its amend link."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
