@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "winddown.audit",
     "winddown.accounts",
     "winddown.institutions",
+    "winddown.workdays",
     "winddown.identity",
     "winddown.claims",
     "winddown.voting",
