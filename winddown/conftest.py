@@ -19,10 +19,10 @@ from winddown.accounts.models import User
 from winddown.accounts.roles import Role
 from winddown.audit.services import Actor
 from winddown.claims.services import activate_version, import_register
+from winddown.core.providers import sms as dev_providers
 from winddown.demo.generators import write_register_csv
 from winddown.identity import services as identity_services
 from winddown.identity.models import Lender
-from winddown.identity.providers import dev as dev_providers
 from winddown.institutions.services import institution_create, membership_set
 
 STAFF_PASSWORD = "Correct-horse-42"

@@ -32,8 +32,9 @@ from winddown.claims.models import (
 from winddown.claims.selectors import active_register, diff_querysets
 from winddown.core import private_files
 from winddown.core.errors import DomainError
+from winddown.core.providers import ProviderError
+from winddown.core.providers.sms import sms_sender
 from winddown.identity.models import Lender
-from winddown.identity.providers import ProviderError, sms_sender
 from winddown.institutions.models import Institution
 from winddown.pii.normalize import clean_text
 

@@ -22,12 +22,14 @@ from winddown.accounts.models import User
 from winddown.accounts.services import lender_account_create
 from winddown.audit.services import Actor, record
 from winddown.core.errors import DomainError
+from winddown.core.providers import ProviderError
+from winddown.core.providers.sms import sms_sender
 from winddown.core.rawsql import ModelRows, fetchone, for_update
 from winddown.identity import voting_password
 from winddown.identity.audit_actions import IdentityAction
 from winddown.identity.errors import IdentityErrorCode as E
 from winddown.identity.models import Lender, SmsCode
-from winddown.identity.providers import ProviderError, identity_verifier, sms_sender
+from winddown.identity.providers import identity_verifier
 from winddown.pii.idnumbers import IdNumberError, normalize_resident_id
 from winddown.pii.masking import mask_id_number, mask_name, mask_phone
 from winddown.pii.normalize import clean_text

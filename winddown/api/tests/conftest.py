@@ -24,9 +24,9 @@ from winddown.conftest import (
     register_file,
     upload_and_activate,
 )
+from winddown.core.providers import sms as dev_providers
 from winddown.demo.generators import resident_id
 from winddown.identity.models import Lender
-from winddown.identity.providers import dev as dev_providers
 from winddown.institutions.models import Institution
 
 JSON = "application/json"

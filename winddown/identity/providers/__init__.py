@@ -1,50 +1,31 @@
-"""Providers for SMS and identity/liveness verification, chosen in settings.
+"""Identity and liveness checks (manual 一): the `identity` provider kind, chosen by
+settings.IDENTITY_PROVIDER. `dev` works offline (every well-formed identity passes; liveness
+happens on a local page), `http` goes through the gateway (`http.py`)."""
 
-`dev` works offline (codes go to the server log, every well-formed identity passes);
-`http` talks to the production gateway (see `http.py`).
-"""
-
-from functools import cache
-
-from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-
-from winddown.identity.providers.base import IdentityVerifier, ProviderError, SmsSender
-
-__all__ = ["ProviderError", "identity_verifier", "sms_sender"]
+from winddown.core.providers import ProviderError, provider, register_provider
+from winddown.identity.providers.base import IdentityVerifier
 
 
-@cache
-def sms_sender() -> SmsSender:
-    if settings.SMS_PROVIDER == "http":
-        from winddown.identity.providers.http import HttpSmsSender, gateway_from_settings
+def _http() -> IdentityVerifier:
+    from winddown.core.providers.gateway import gateway_from_settings
+    from winddown.identity.providers.http import HttpIdentityVerifier
 
-        return HttpSmsSender(gateway_from_settings())
-    if settings.SMS_PROVIDER == "dev":
-        from winddown.identity.providers.dev import DevSmsSender
-
-        return DevSmsSender()
-    raise ValueError(f"unknown SMS_PROVIDER {settings.SMS_PROVIDER!r} (use 'dev' or 'http')")
+    return HttpIdentityVerifier(gateway_from_settings())
 
 
-@cache
+def _dev() -> IdentityVerifier:
+    from winddown.identity.providers.dev import DevIdentityVerifier
+
+    return DevIdentityVerifier()
+
+
+register_provider(
+    "identity", setting="IDENTITY_PROVIDER", implementations={"dev": _dev, "http": _http}
+)
+
+
 def identity_verifier() -> IdentityVerifier:
-    if settings.IDENTITY_PROVIDER == "http":
-        from winddown.identity.providers.http import HttpIdentityVerifier, gateway_from_settings
-
-        return HttpIdentityVerifier(gateway_from_settings())
-    if settings.IDENTITY_PROVIDER == "dev":
-        from winddown.identity.providers.dev import DevIdentityVerifier
-
-        return DevIdentityVerifier()
-    raise ValueError(
-        f"unknown IDENTITY_PROVIDER {settings.IDENTITY_PROVIDER!r} (use 'dev' or 'http')"
-    )
+    return provider("identity")
 
 
-@receiver(setting_changed)
-def _reset_providers(*, setting: str, **_: object) -> None:
-    if setting.startswith(("SMS_", "IDENTITY_", "PROVIDER_")):
-        sms_sender.cache_clear()
-        identity_verifier.cache_clear()
+__all__ = ["ProviderError", "identity_verifier"]

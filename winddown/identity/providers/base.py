@@ -1,19 +1,10 @@
-"""Provider interfaces. Implementations raise ProviderError for anything that went wrong."""
+"""The identity provider's interface. Implementations raise `core.providers.ProviderError`
+for anything that went wrong."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol
-
-
-class ProviderError(Exception):
-    """The outside service failed. `message` is Chinese for the user; `detail` is for logs."""
-
-    def __init__(self, message: str, *, detail: str = "", retryable: bool = False):
-        super().__init__(message)
-        self.message = message
-        self.detail = detail
-        self.retryable = retryable
 
 
 @dataclass(frozen=True)
@@ -32,12 +23,6 @@ class LivenessSession:
 class LivenessResult:
     passed: bool
     reason: str = ""
-
-
-class SmsSender(Protocol):
-    def send_code(self, *, phone: str, code: str, ttl_minutes: int) -> None: ...
-
-    def send_notice(self, *, phone: str, template: str, params: dict[str, str]) -> None: ...
 
 
 class IdentityVerifier(Protocol):

@@ -2,7 +2,7 @@
 
 The fake is a real HTTP server on 127.0.0.1 (a thread per connection) that checks every
 request's signature the way the vendor's gateway must (its own implementation of the
-protocol in ``providers/http.py``'s docstring, not the client's helpers), records what it
+protocol in ``core/providers/gateway.py``'s docstring, not the client's helpers), records what it
 received and can be scripted per test: fail with 503 or 429, hang past the client's timeout,
 answer 400 or garbage, or drop the connection.
 """
@@ -29,20 +29,17 @@ from django.core.exceptions import ImproperlyConfigured
 
 from winddown.audit.services import Actor
 from winddown.conftest import make_lender
+from winddown.core import providers
 from winddown.core.errors import DomainError
+from winddown.core.providers import ProviderError
+from winddown.core.providers import gateway as gateway_http
+from winddown.core.providers.gateway import AUTH_REJECTED, Gateway, gateway_from_settings
+from winddown.core.providers.sms import HttpSmsSender, sms_sender
 from winddown.identity import services as identity_services
 from winddown.identity.errors import IdentityErrorCode
 from winddown.identity.models import SmsCode
-from winddown.identity.providers import ProviderError, identity_verifier, sms_sender
-from winddown.identity.providers import http as gateway_http
-from winddown.identity.providers.http import (
-    AUTH_REJECTED,
-    PENDING_REASON,
-    Gateway,
-    HttpIdentityVerifier,
-    HttpSmsSender,
-    gateway_from_settings,
-)
+from winddown.identity.providers import identity_verifier
+from winddown.identity.providers.http import PENDING_REASON, HttpIdentityVerifier
 from winddown.pii.masking import mask_id_number
 
 APP_ID = "winddown-test"
@@ -772,9 +769,9 @@ def http_settings(settings, fake, monkeypatch):
     settings.SMS_PROVIDER = "http"
     settings.IDENTITY_PROVIDER = "http"
     yield settings
-    for selector in (sms_sender, identity_verifier):
-        if selector.cache_info().currsize:
-            selector().gateway.close()
+    for kind in ("sms", "identity"):
+        if (provider := providers.built(kind)) is not None:
+            provider.gateway.close()
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from winddown.audit.models import AuditEntry
 from winddown.audit.services import Actor
 from winddown.conftest import make_lender
 from winddown.core.errors import DomainError
+from winddown.core.providers import ProviderError
 from winddown.identity import services
 from winddown.identity.audit_actions import IdentityAction
 from winddown.identity.errors import IdentityErrorCode as E
@@ -121,7 +122,7 @@ def test_identity_provider_mismatch_and_outage(monkeypatch):
 
     class Down:
         def check_identity(self, **_):
-            raise base.ProviderError("实名核验服务响应超时，请稍后重试")
+            raise ProviderError("实名核验服务响应超时，请稍后重试")
 
     monkeypatch.setattr(services, "identity_verifier", lambda: Mismatch())
     error = _error(

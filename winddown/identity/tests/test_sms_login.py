@@ -6,11 +6,11 @@ from django.utils import timezone
 from winddown.audit.models import AuditEntry
 from winddown.audit.services import Actor
 from winddown.core.errors import DomainError
+from winddown.core.providers.sms import OUTBOX, last_code_for
 from winddown.identity import services
 from winddown.identity.audit_actions import IdentityAction
 from winddown.identity.errors import IdentityErrorCode as E
 from winddown.identity.models import Lender, SmsCode
-from winddown.identity.providers.dev import OUTBOX, last_code_for
 
 pytestmark = pytest.mark.django_db
 WEB = Actor(None, "anonymous", "203.0.113.9")

@@ -31,7 +31,7 @@ def _dev_code_hint(phone: str) -> str:
     """With the offline SMS provider the code is shown on the page (never in production)."""
     if settings.SMS_PROVIDER != "dev":
         return ""
-    from winddown.identity.providers.dev import last_code_for
+    from winddown.core.providers.sms import last_code_for
 
     return last_code_for(phone) or ""
 

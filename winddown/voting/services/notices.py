@@ -11,8 +11,9 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from winddown.core.providers import ProviderError
+from winddown.core.providers.sms import sms_sender
 from winddown.identity.models import Lender
-from winddown.identity.providers import ProviderError, sms_sender
 from winddown.voting.models import Ballot, Elector, VotingEvent
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from winddown.audit.models import AuditEntry
 from winddown.core.errors import DomainError
-from winddown.identity.providers.dev import OUTBOX
+from winddown.core.providers.sms import OUTBOX
 from winddown.testing import sample_pdf
 from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E

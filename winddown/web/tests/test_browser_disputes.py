@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from winddown.claims.models import Dispute, DisputeStatus
 from winddown.claims.services import raise_dispute
 from winddown.conftest import SYSTEM, make_lender, register_file, upload_and_activate
+from winddown.core.providers import sms as dev_providers
 from winddown.demo.generators import register_rows
-from winddown.identity.providers import dev as dev_providers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

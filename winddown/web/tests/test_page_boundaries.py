@@ -18,9 +18,9 @@ from winddown.conftest import (
     register_file,
     upload_and_activate,
 )
+from winddown.core.providers.sms import last_code_for
 from winddown.demo.generators import register_rows
 from winddown.identity.models import Lender
-from winddown.identity.providers.dev import last_code_for
 from winddown.verify import verify_bundle
 from winddown.voting.models import Ballot, VotingEvent
 
