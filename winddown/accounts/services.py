@@ -16,6 +16,7 @@ from winddown.accounts.audit_actions import AccountsAction
 from winddown.accounts.errors import AccountsErrorCode as E
 from winddown.accounts.models import ApiToken, User
 from winddown.accounts.roles import STAFF_ROLES, Role
+from winddown.audit.selectors import count_recent
 from winddown.audit.services import Actor, record
 from winddown.core.errors import DomainError
 from winddown.core.rawsql import ModelRows, fetchone
@@ -28,12 +29,11 @@ LOGIN_LOCK = timedelta(minutes=15)
 
 def check_staff_password(*, username: str, password: str, actor: Actor) -> User:
     """First factor. Ten failures for one username within 15 minutes lock it out."""
-    since = timezone.now() - LOGIN_LOCK
-    from winddown.audit.models import AuditEntry
-
-    failures = AuditEntry.objects.filter(
-        action=AccountsAction.STAFF_LOGIN_FAILED, object_id=username[:64], created_at__gte=since
-    ).count()
+    failures = count_recent(
+        action=AccountsAction.STAFF_LOGIN_FAILED,
+        object_id=username,
+        since=timezone.now() - LOGIN_LOCK,
+    )
     if failures >= LOGIN_FAILURES_BEFORE_LOCK:
         raise DomainError(E.LOGIN_RATE_LIMITED)
     user = authenticate(username=username, password=password)

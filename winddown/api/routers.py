@@ -55,6 +55,7 @@ def _mount() -> None:
     from winddown.claims.api import lender_router as claims_lender_router
     from winddown.claims.api import staff_router as claims_staff_router
     from winddown.identity.api import router as identity_router
+    from winddown.identity.api import sign_in_router as identity_sign_in_router
     from winddown.institutions.api import router as institutions_router
     from winddown.voting.api import lender_router as voting_lender_router
     from winddown.voting.api import notices_router as voting_notices_router
@@ -62,6 +63,7 @@ def _mount() -> None:
     from winddown.voting.api import staff_router as voting_staff_router
 
     api.add_router("/auth", accounts_router)
+    api.add_router("/auth", identity_sign_in_router)
     api.add_router("/me", identity_router)
     api.add_router("/me/claims", claims_lender_router)
     api.add_router("/institutions", institutions_router)

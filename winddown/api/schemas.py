@@ -1,5 +1,6 @@
 """Schemas shared by several routers."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from ninja import Schema
@@ -44,3 +45,11 @@ class ValidationErrorOut(Schema):
 
     detail: str
     errors: list[dict]
+
+
+class TokenOut(Schema):
+    """A bearer token for `Authorization: Bearer <token>`."""
+
+    token: str
+    expires_at: datetime
+    role: str

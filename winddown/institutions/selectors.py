@@ -1,12 +1,9 @@
 """Reads of institutions, always through the viewer's boundary."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from winddown.accounts.models import User
 from winddown.accounts.roles import OVERSIGHT_ROLES, Role
-from winddown.audit.actions import PlatformAction
-from winddown.audit.services import Actor, record
 from winddown.institutions.models import Institution, Membership
 
 
@@ -28,24 +25,14 @@ def visible_institutions(user: User) -> QuerySet[Institution]:
 
 def access_institution_by_id(user: User, institution_id: int) -> Institution:
     """The institution if the user may see it; otherwise 404, so existence is not leaked."""
-    institution = visible_institutions(user).filter(pk=institution_id).first()
-    if institution is None:
-        record_denied(user, Institution, institution_id, institution_id)
-        raise Http404("机构不存在或无权访问")
-    return institution
+    from winddown.institutions.access import access_by_id
 
-
-def record_denied(user: User, model, object_id: int, institution_id: int | None) -> None:
-    """Audit an attempt to reach something that exists but lies outside the user's boundary
-    (the user still just sees 404)."""
-    if not model.objects.filter(pk=object_id).exists():
-        return
-    record(
-        actor=Actor(user.pk, user.audit_label),
-        action=PlatformAction.ACCESS_DENIED,
-        object_type=model._meta.label_lower,
-        object_id=object_id,
-        institution_id=institution_id,
+    return access_by_id(
+        user,
+        Institution.objects.all(),
+        institution_id,
+        institution_path="pk",
+        not_found="机构不存在或无权访问",
     )
 
 

@@ -12,8 +12,10 @@ from winddown.accounts.models import User
 from winddown.claims.models import ClaimEntry, VersionStatus
 from winddown.core import private_files
 from winddown.identity.models import Lender
-from winddown.institutions.selectors import record_denied, visible_institutions
+from winddown.institutions.access import access_by_id
+from winddown.institutions.selectors import visible_institutions
 from winddown.voting import ballot_store
+from winddown.voting.audit_actions import VotingAction
 from winddown.voting.models import (
     LENDER_VISIBLE,
     AttachmentOpen,
@@ -209,23 +211,23 @@ def staff_events(user: User) -> QuerySet[VotingEvent]:
 
 
 def access_event_by_id(user: User, event_id: int) -> VotingEvent:
-    event = staff_events(user).filter(pk=event_id).first()
-    if event is None:
-        record_denied(user, VotingEvent, event_id, None)
-        raise Http404("活动不存在或无权访问")
-    return event
+    return access_by_id(
+        user,
+        VotingEvent.objects.select_related("institution"),
+        event_id,
+        institution_path="institution",
+        not_found="活动不存在或无权访问",
+    )
 
 
 def access_signup_by_id(user: User, signup_id: int) -> SignUp:
-    signup = (
-        SignUp.objects.select_related("event", "lender")
-        .filter(pk=signup_id, event__in=staff_events(user))
-        .first()
+    return access_by_id(
+        user,
+        SignUp.objects.select_related("event", "lender"),
+        signup_id,
+        institution_path="event__institution",
+        not_found="报名不存在或无权访问",
     )
-    if signup is None:
-        record_denied(user, SignUp, signup_id, None)
-        raise Http404("报名不存在或无权访问")
-    return signup
 
 
 @dataclass(frozen=True)
@@ -298,3 +300,30 @@ def index_key_change_refusal() -> str | None:
             "（WINDDOWN_PII_INDEX_KEY）；请在投票截止后再轮换。"
         )
     return None
+
+
+# What an event's timeline in the staff console shows (its audit entries of these actions).
+TIMELINE_ACTIONS = (
+    VotingAction.EVENT_CREATED,
+    VotingAction.EVENT_SUBMITTED,
+    VotingAction.EVENT_RETURNED,
+    VotingAction.EVENT_APPROVED,
+    VotingAction.EVENT_OPENED,
+    VotingAction.EVENT_CLOSED,
+    VotingAction.EVENT_COUNTED,
+    VotingAction.EVENT_PUBLISHED,
+    VotingAction.EVENT_CANCELLED,
+    VotingAction.CANDIDATES_IMPORTED,
+)
+
+
+def event_timeline(event: VotingEvent) -> list:
+    """The event's steps as the audit log recorded them, oldest first."""
+    from winddown.audit.selectors import object_history
+
+    return object_history(
+        object_type=VotingEvent._meta.label_lower,
+        object_id=event.pk,
+        institution_id=event.institution_id,
+        actions=TIMELINE_ACTIONS,
+    )

@@ -1,27 +1,30 @@
-"""Timed steps of voting events, run by the task worker (`manage.py db_worker`)."""
+"""Timed steps of voting events, run by the task worker (`manage.py db_worker`). Each step
+re-checks the event's state under its lock, so a retry or a second delivery changes nothing;
+a busy database or an SMS gateway timeout is retried (`core.tasks.retrying_task`)."""
 
 from django_tasks import task
 
+from winddown.core.tasks import retrying_task
 from winddown.voting.services import lifecycle, notices
 
 
-@task()
+@retrying_task()
 def open_event_task(event_id: int) -> str:
     return lifecycle.open_event(event_id).status
 
 
-@task()
+@retrying_task()
 def close_event_task(event_id: int) -> str:
     """Close at the closing time and count at once (manual: 计票 automatically)."""
     return lifecycle.count_event(event_id).status
 
 
-@task()
+@retrying_task()
 def remind_task(event_id: int) -> int:
     return notices.send_notices(event_id, "reminder")
 
 
-@task()
+@retrying_task()
 def notices_task(event_id: int, kind: str) -> int:
     return notices.send_notices(event_id, kind)
 

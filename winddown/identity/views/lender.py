@@ -16,8 +16,8 @@ from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.identity import services as identity_services
 from winddown.identity.permissions import STEP_URLS
+from winddown.identity.ratelimits import check_login_rate, check_sms_rate
 from winddown.identity.selectors import lender_for_user
-from winddown.web.ratelimits import check_login_rate, check_sms_rate
 
 
 def _safe_next(request, default: str) -> str:

@@ -18,13 +18,11 @@ from django_tasks.base import TaskResultStatus
 
 from winddown.accounts.permissions import staff_required
 from winddown.accounts.roles import Role
-from winddown.audit.models import AuditEntry
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.institutions.selectors import access_institution_by_id, visible_institutions
 from winddown.rules.text import fraction_name, percent, threshold_percent
 from winddown.voting import exports, selectors
-from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import (
     EDITABLE_STATUSES,
@@ -44,31 +42,6 @@ from winddown.voting.views.staff_common import (
 )
 
 PROGRESS_POLL_SECONDS = 10
-
-
-TIMELINE_ACTIONS = (
-    VotingAction.EVENT_CREATED,
-    VotingAction.EVENT_SUBMITTED,
-    VotingAction.EVENT_RETURNED,
-    VotingAction.EVENT_APPROVED,
-    VotingAction.EVENT_OPENED,
-    VotingAction.EVENT_CLOSED,
-    VotingAction.EVENT_COUNTED,
-    VotingAction.EVENT_PUBLISHED,
-    VotingAction.EVENT_CANCELLED,
-    VotingAction.CANDIDATES_IMPORTED,
-)
-
-
-def _timeline(event: VotingEvent) -> list[AuditEntry]:
-    return list(
-        AuditEntry.objects.filter(
-            institution_id=event.institution_id,
-            object_type=VotingEvent._meta.label_lower,
-            object_id=str(event.pk),
-            action__in=TIMELINE_ACTIONS,
-        ).order_by("seq")
-    )
 
 
 def _progress_context(event: VotingEvent) -> dict:
@@ -149,7 +122,7 @@ def _detail(request, event: VotingEvent, errors: dict | None = None, status: int
         else [],
         "candidates": list(event.candidates.all()),
         "attachments": list(event.attachments.all()),
-        "timeline": _timeline(event),
+        "timeline": selectors.event_timeline(event),
         "errors": errors or {},
         "signup_count": selectors.event_signups(event).count()
         if event.kind == EventKind.RECRUITMENT
