@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -20,7 +22,6 @@ from winddown.audit.selectors import count_recent
 from winddown.audit.services import Actor, record
 from winddown.core.errors import DomainError
 from winddown.core.rawsql import ModelRows, fetchone
-from winddown.identity.models import Lender
 
 API_TOKEN_LIFETIME = timedelta(hours=12)
 LOGIN_FAILURES_BEFORE_LOCK = 10
@@ -161,24 +162,57 @@ def issue_api_token(*, user: User, actor: Actor) -> tuple[str, ApiToken]:
 
 
 # Every API call, each ballot included, starts here: one fixed statement reads the token, its
-# user and a lender's profile (the ORM would spend more building the query than running it).
+# user and the user's profile (the ORM would spend more building the query than running it).
+# The profile is another app's model (a lender's `identity.Lender`), registered from that
+# app's AppConfig: accounts never names it.
+@dataclass(frozen=True)
+class _Profile:
+    role: str
+    rows: ModelRows
+    accessor: str  # the reverse one-to-one name on User, e.g. "lender"
+    table: str
+
+
+_PROFILES: list[_Profile] = []
 _USER = ModelRows(User, alias="u")
 _TOKEN = ModelRows(ApiToken, ["id", "last_used_at"], alias="t")
-_LENDER = ModelRows(Lender, alias="l")
-USER_BY_KEY_HASH = (
-    f"SELECT {_USER.columns}, {_TOKEN.columns}, {_LENDER.columns}"  # noqa: S608 (fixed names)
-    " FROM accounts_user u JOIN accounts_apitoken t ON t.user_id = u.id"
-    " LEFT JOIN identity_lender l ON l.user_id = u.id"
-    " WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s"
-)
+
+
+def register_profile(role: str, model) -> None:
+    """A model with a one-to-one `user` field holding the profile of users of `role`,
+    loaded with the user on every API call."""
+    field = model._meta.get_field("user")
+    _PROFILES[:] = [p for p in _PROFILES if p.role != role]
+    _PROFILES.append(
+        _Profile(
+            role=role,
+            rows=ModelRows(model, alias=f"p{len(_PROFILES)}"),
+            accessor=field.remote_field.get_accessor_name(),
+            table=model._meta.db_table,
+        )
+    )
+    _user_by_key_hash.cache_clear()
+
+
+@cache
+def _user_by_key_hash() -> str:
+    columns = [_USER.columns, _TOKEN.columns, *(p.rows.columns for p in _PROFILES)]
+    joins = "".join(
+        f" LEFT JOIN {p.table} {p.rows.alias} ON {p.rows.alias}.user_id = u.id" for p in _PROFILES
+    )
+    return (
+        f"SELECT {', '.join(columns)}"  # noqa: S608 (names from model metadata)
+        " FROM accounts_user u JOIN accounts_apitoken t ON t.user_id = u.id"
+        f"{joins} WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s"
+    )
 
 
 def user_for_api_token(key: str) -> User | None:
     """The active user a valid (issued, unexpired, unrevoked) token belongs to, with the
-    lender profile loaded for a lender."""
+    registered profile of the user's role loaded."""
     now = timezone.now()
     params = [ApiToken.hash_key(key), connection.ops.adapt_datetimefield_value(now)]
-    row = fetchone(USER_BY_KEY_HASH, params)
+    row = fetchone(_user_by_key_hash(), params)
     if row is None:
         return None
     user = _USER.instance(row)
@@ -187,9 +221,12 @@ def user_for_api_token(key: str) -> User | None:
     token = _TOKEN.instance(row, len(_USER))
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    lender_start = len(_USER) + len(_TOKEN)
-    if user.role == Role.LENDER and row[lender_start] is not None:
-        user.lender = _LENDER.instance(row, lender_start)  # cached, as the ORM's join would
+    start = len(_USER) + len(_TOKEN)
+    for profile in _PROFILES:
+        if user.role == profile.role and row[start] is not None:
+            # cached on the user, as the ORM's join would
+            setattr(user, profile.accessor, profile.rows.instance(row, start))
+        start += len(profile.rows)
     return user
 
 

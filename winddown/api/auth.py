@@ -6,15 +6,19 @@ password + TOTP, so both paths carry two factors.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
-from winddown.accounts.models import User
 from winddown.accounts.roles import STAFF_ROLES, Role
 from winddown.accounts.services import user_for_api_token
-from winddown.identity.models import Lender
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
+    from winddown.identity.models import Lender
 
 
 class BearerToken(HttpBearer):

@@ -2,9 +2,15 @@
 (`institutions.access.access_by_id`): an operator of institution A gets 404 for anything of
 institution B, exactly as if it did not exist."""
 
-from winddown.accounts.models import User
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from winddown.claims.models import ClaimEntry, Dispute, RegisterImport, RegisterVersion
 from winddown.institutions.access import access_by_id
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
 
 
 def access_version_by_id(user: User, version_id: int) -> RegisterVersion:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from winddown.claims.models import (
     ClaimEntry,
@@ -15,8 +16,10 @@ from winddown.claims.models import (
     RegisterVersion,
     VersionStatus,
 )
-from winddown.identity.models import Lender
-from winddown.institutions.models import Institution
+
+if TYPE_CHECKING:
+    from winddown.identity.models import Lender
+    from winddown.institutions.models import Institution
 
 
 @dataclass(frozen=True)
@@ -159,3 +162,37 @@ def dispute_queue(
 ) -> QuerySet[Dispute]:
     disputes = Dispute.objects.filter(institution=institution).select_related("lender", "version")
     return disputes.filter(status=status) if status else disputes
+
+
+def institutions_owing(id_index: str) -> QuerySet:
+    """The ids of the institutions whose active register lists the identity with principal
+    outstanding (a values() queryset, to use as a subquery)."""
+    return ClaimEntry.objects.filter(
+        id_index=id_index, version__status=VersionStatus.ACTIVE, principal_fen__gt=0
+    ).values("version__institution_id")
+
+
+def is_listed(id_index: str, *, version_id: int | None, institution_id: int) -> bool:
+    """Whether the identity has a row in register version `version_id` or in the
+    institution's active register (whatever its amounts)."""
+    return (
+        ClaimEntry.objects.filter(id_index=id_index)
+        .filter(
+            Q(version_id=version_id)
+            | Q(version__institution_id=institution_id, version__status=VersionStatus.ACTIVE)
+        )
+        .exists()
+    )
+
+
+def entries_by_identity(version_id: int, id_indexes: list[str]) -> dict[str, ClaimEntry]:
+    """The rows of one version for these identities, by blind index."""
+    rows = ClaimEntry.objects.filter(version_id=version_id, id_index__in=id_indexes)
+    return {entry.id_index: entry for entry in rows}
+
+
+def register_columns() -> tuple[list[str], list[str]]:
+    """The register template's required and optional column names (for the upload form)."""
+    from winddown.claims.importers import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+    return list(REQUIRED_COLUMNS), list(OPTIONAL_COLUMNS)

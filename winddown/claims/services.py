@@ -7,13 +7,13 @@ import contextlib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from winddown.accounts.models import User
 from winddown.audit.services import Actor, record
 from winddown.claims import importers, pipeline
 from winddown.claims.audit_actions import ClaimsAction
@@ -34,9 +34,14 @@ from winddown.core import private_files
 from winddown.core.errors import DomainError
 from winddown.core.providers import ProviderError
 from winddown.core.providers.sms import sms_sender
-from winddown.identity.models import Lender
-from winddown.institutions.models import Institution
+from winddown.identity.services import lender_lock
+from winddown.institutions.services import institution_lock
 from winddown.pii.normalize import clean_text
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
+    from winddown.identity.models import Lender
+    from winddown.institutions.models import Institution
 
 IMPORT_ERRORS_KEPT = 1000
 PROGRESS_EVERY = 10_000
@@ -106,7 +111,7 @@ def import_register(
 
     try:
         with transaction.atomic():
-            locked = Institution.objects.select_for_update().get(pk=institution.pk)
+            locked = institution_lock(institution.pk)
             number = (
                 locked.registers.order_by("-number").values_list("number", flat=True).first() or 0
             ) + 1
@@ -235,7 +240,7 @@ def _store_diff(version: RegisterVersion, base: RegisterVersion | None) -> None:
 @transaction.atomic
 def activate_version(*, version: RegisterVersion, user: User, actor: Actor) -> RegisterVersion:
     """Make a pending version the active register; void confirmations whose amounts changed."""
-    institution = Institution.objects.select_for_update().get(pk=version.institution_id)
+    institution = institution_lock(version.institution_id)
     version = RegisterVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.PENDING:
         raise DomainError(E.VERSION_NOT_PENDING, status=version.get_status_display())
@@ -369,7 +374,7 @@ def raise_dispute(
     stored = store_attachment(attachment) if attachment else ("", "", "")
     try:
         with transaction.atomic():
-            Lender.objects.select_for_update().get(pk=lender.pk)  # one dispute at a time
+            lender_lock(lender.pk)  # one dispute at a time
             if Dispute.objects.filter(
                 lender=lender, institution=institution, status=DisputeStatus.OPEN
             ).exists():

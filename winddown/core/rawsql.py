@@ -85,6 +85,7 @@ class ModelRows:
         if len(self.fields) != len(wanted or self.fields):
             raise ValueError(f"not concrete fields of {model.__name__}: {fields}")
         self.attnames = [field.attname for field in self.fields]
+        self.alias = alias
         prefix = f"{alias}." if alias else ""
         self.columns = ", ".join(prefix + field.column for field in self.fields)
         self._converters: dict[str, list[tuple[int, Col, list]]] = {}

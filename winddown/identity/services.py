@@ -13,12 +13,12 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from winddown.accounts.models import User
 from winddown.accounts.services import lender_account_create
 from winddown.audit.services import Actor, record
 from winddown.core.errors import DomainError
@@ -34,6 +34,9 @@ from winddown.pii.idnumbers import IdNumberError, normalize_resident_id
 from winddown.pii.masking import mask_id_number, mask_name, mask_phone
 from winddown.pii.normalize import clean_text
 from winddown.pii.phones import PhoneError, normalize_mobile
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
 
 SMS_CODE_TTL = timedelta(minutes=5)
 SMS_RESEND_INTERVAL = timedelta(seconds=60)
@@ -416,6 +419,12 @@ def forget_voting_password(*, lender: Lender, actor: Actor) -> None:
 
 def _local_time(value) -> str:
     return timezone.localtime(value).strftime("%H:%M")
+
+
+def lender_lock(lender_id: int) -> Lender:
+    """The lender's row, locked until the caller's transaction ends (one write per lender
+    at a time, e.g. one open dispute)."""
+    return Lender.objects.select_for_update().get(pk=lender_id)
 
 
 # --- Key rotation ---------------------------------------------------------------------------

@@ -9,13 +9,17 @@ model to its institution.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from winddown.accounts.models import User
 from winddown.audit.actions import PlatformAction
 from winddown.audit.services import Actor, record
 from winddown.institutions.selectors import visible_institutions
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
 
 MAX_ID = 2**63 - 1  # beyond what any database column holds: no such row
 

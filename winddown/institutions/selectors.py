@@ -1,10 +1,16 @@
 """Reads of institutions, always through the viewer's boundary."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
-from winddown.accounts.models import User
 from winddown.accounts.roles import OVERSIGHT_ROLES, Role
 from winddown.institutions.models import Institution, Membership
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
 
 
 def operator_institution_id(user: User) -> int | None:

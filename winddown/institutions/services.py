@@ -1,8 +1,11 @@
 """Writes to the register of institutions; each one transaction with its audit entry."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
-from winddown.accounts.models import User
 from winddown.accounts.roles import Role
 from winddown.audit.services import Actor, record
 from winddown.core.errors import DomainError
@@ -11,6 +14,9 @@ from winddown.institutions.creditcode import CreditCodeError, normalize_credit_c
 from winddown.institutions.errors import InstitutionsErrorCode as E
 from winddown.institutions.models import Institution, InstitutionStatus, Membership
 from winddown.pii.normalize import clean_text
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
 
 
 def _validated(
@@ -116,6 +122,13 @@ def institution_update(*, actor: Actor, institution: Institution, **changes: str
             after=after,
         )
     return institution
+
+
+def institution_lock(institution_id: int) -> Institution:
+    """The institution's row, locked until the caller's transaction ends: other apps'
+    writes that must not interleave per institution (a register import numbering its
+    version, an activation) take this lock first."""
+    return Institution.objects.select_for_update().get(pk=institution_id)
 
 
 @transaction.atomic

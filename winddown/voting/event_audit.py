@@ -3,13 +3,15 @@ institution (so the institution's audit trail and the event's timeline find them
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from winddown.audit.models import AuditEntry
 from winddown.audit.services import Actor, record
 from winddown.voting.models import VotingEvent
+
+if TYPE_CHECKING:
+    from winddown.audit.models import AuditEntry
 
 
 def record_event(

@@ -12,15 +12,15 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from django.db.models import Count
 from django.utils import timezone
 
-from winddown.accounts.models import User
 from winddown.accounts.roles import PII_FULL_VIEW_ROLES
 from winddown.audit.services import Actor
-from winddown.claims.models import ClaimEntry
+from winddown.claims import selectors as claims_selectors
 from winddown.core.errors import DomainError
 from winddown.money import fen_to_decimal, format_yuan
 from winddown.pii.masking import mask_name
@@ -36,6 +36,9 @@ from winddown.voting.tally import (
     choice_words,
     ordered_counts,
 )
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
 
 EXPORTABLE = (EventStatus.COUNTED, EventStatus.PUBLISHED)
 
@@ -489,13 +492,9 @@ def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str =
 
     def flush():
         nonlocal number
-        entries = {
-            e.id_index: e
-            for e in ClaimEntry.objects.filter(
-                version_id=event.record_version_id,
-                id_index__in=[b.elector.id_index for b in batch],
-            )
-        }
+        entries = claims_selectors.entries_by_identity(
+            event.record_version_id, [b.elector.id_index for b in batch]
+        )
         for ballot in batch:
             number += 1
             entry = entries.get(ballot.elector.id_index)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from winddown.accounts.models import User
-from winddown.claims.models import ClaimEntry, VersionStatus
+from winddown.claims import selectors as claims_selectors
 from winddown.core import private_files
-from winddown.identity.models import Lender
 from winddown.institutions.access import access_by_id
 from winddown.institutions.selectors import visible_institutions
 from winddown.voting import ballot_store
@@ -30,6 +29,10 @@ from winddown.voting.models import (
     SignUpStatus,
     VotingEvent,
 )
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
+    from winddown.identity.models import Lender
 
 ENDED = (EventStatus.CLOSED, EventStatus.COUNTED, EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
@@ -54,9 +57,7 @@ def lender_events(lender: Lender) -> QuerySet[VotingEvent]:
     if not lender.is_verified:
         return VotingEvent.objects.none()
     in_electorate = Elector.objects.filter(id_index=lender.id_index).values("event_id")
-    institutions = ClaimEntry.objects.filter(
-        id_index=lender.id_index, version__status=VersionStatus.ACTIVE, principal_fen__gt=0
-    ).values("version__institution_id")
+    institutions = claims_selectors.institutions_owing(lender.id_index)
     return (
         VotingEvent.objects.filter(status__in=LENDER_VISIBLE)
         .filter(
@@ -86,13 +87,8 @@ def outside_electorate_but_known(lender: Lender, event: VotingEvent) -> bool:
     the record date): such a lender is told why; to anyone else the event does not exist."""
     if not lender.id_index:
         return False
-    return (
-        ClaimEntry.objects.filter(id_index=lender.id_index)
-        .filter(
-            Q(version_id=event.record_version_id)
-            | Q(version__institution_id=event.institution_id, version__status=VersionStatus.ACTIVE)
-        )
-        .exists()
+    return claims_selectors.is_listed(
+        lender.id_index, version_id=event.record_version_id, institution_id=event.institution_id
     )
 
 

@@ -31,11 +31,11 @@ def notices_task(event_id: int, kind: str) -> int:
 
 @task()
 def publish_task(event_id: int, user_id: int) -> str:
-    from winddown.accounts.models import User
+    from winddown.accounts.selectors import user_by_id
     from winddown.audit.services import Actor
     from winddown.voting.models import VotingEvent
 
-    user = User.objects.get(pk=user_id)
+    user = user_by_id(user_id)
     event = VotingEvent.objects.get(pk=event_id)
     return lifecycle.publish_event(
         event=event, user=user, actor=Actor(user.pk, user.audit_label)

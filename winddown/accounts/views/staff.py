@@ -17,6 +17,7 @@ from winddown.accounts import services as account_services
 from winddown.accounts.models import User
 from winddown.accounts.permissions import staff_required
 from winddown.accounts.roles import Role
+from winddown.accounts.selectors import staff_users
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.institutions.selectors import visible_institutions
@@ -124,7 +125,7 @@ def logout_view(request):
 @staff_required(Role.SYSADMIN)
 def user_list(request):
     context = {
-        "users": User.objects.exclude(role=Role.LENDER).order_by("role", "username"),
+        "users": staff_users(),
         "errors": {},
         "values": {},
         "roles": [(r.value, r.label) for r in Role if r != Role.LENDER],

@@ -3,6 +3,8 @@ evidence (manual 2.1, 3.1)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -13,9 +15,11 @@ from winddown.claims import selectors as claims_selectors
 from winddown.claims import services as claims_services
 from winddown.core.errors import DomainError
 from winddown.core.file_responses import file_response
-from winddown.identity.models import Lender
 from winddown.identity.permissions import STEP_URLS
 from winddown.identity.selectors import lender_for_user
+
+if TYPE_CHECKING:
+    from winddown.identity.models import Lender
 
 
 def _claim_or_404(lender: Lender, institution_id: int):

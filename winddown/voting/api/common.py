@@ -4,12 +4,11 @@ candidates, options and ballots, and the file answers."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from ninja import Schema
 from pydantic import Field
 
-from winddown.accounts.models import User
 from winddown.accounts.roles import Role
 from winddown.api.auth import require_staff
 from winddown.api.schemas import (
@@ -18,7 +17,7 @@ from winddown.api.schemas import (
     ValidationErrorOut,
 )
 from winddown.core import word_documents
-from winddown.core.errors import DomainError, ErrorCode
+from winddown.core.errors import ErrorCode
 from winddown.money import fen_to_decimal
 from winddown.rules import RulesInputError, get_rule
 from winddown.rules.text import percent
@@ -30,13 +29,15 @@ from winddown.voting.models import (
     EventKind,
     VotingEvent,
 )
-from winddown.voting.services import casting
 from winddown.voting.tally import (
     OPTION_LABELS,
     choice_keys,
     choice_words,
     event_options,
 )
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
 
 ERRORS = {
     400: ErrorOut,
@@ -121,14 +122,6 @@ def _rule(event: VotingEvent) -> dict:
     except RulesInputError:
         return {"rule_id": event.rule_id, "rule_name": "", "rule_citation": ""}
     return {"rule_id": rule.id, "rule_name": rule.name, "rule_citation": rule.citation}
-
-
-def _lender_ensure_current(event: VotingEvent) -> VotingEvent:
-    """Apply a due opening or closing before answering (the worker may lag)."""
-    try:
-        return casting.ensure_current(event)
-    except DomainError:
-        return event  # cannot open (e.g. no register): show it as it is
 
 
 class AttachmentOut(Schema):

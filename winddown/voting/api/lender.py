@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import Http404
 from ninja import File, Form, Header, Router, Schema
@@ -21,7 +21,6 @@ from winddown.api.schemas import (
 )
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
-from winddown.identity.models import Lender
 from winddown.voting import files, selectors
 from winddown.voting.api.common import (
     ATTACHMENT_CONTENT,
@@ -38,7 +37,6 @@ from winddown.voting.api.common import (
     _ballot_out,
     _candidate_out,
     _event_heading,
-    _lender_ensure_current,
     _options,
     _rule,
     _yuan,
@@ -53,11 +51,14 @@ from winddown.voting.models import (
     SignUpStatus,
     VotingEvent,
 )
-from winddown.voting.services import casting, signups
+from winddown.voting.services import casting, lifecycle, signups
 from winddown.voting.tally import (
     candidate_names,
     choice_words,
 )
+
+if TYPE_CHECKING:
+    from winddown.identity.models import Lender
 
 lender_router = Router(tags=["出借人投票"], auth=AUTH)
 
@@ -222,7 +223,7 @@ def _visible_event(request, event_id: int) -> tuple[Lender, VotingEvent]:
 
 def _my_event(request, event_id: int) -> tuple[Lender, VotingEvent]:
     lender, event = _visible_event(request, event_id)
-    event = _lender_ensure_current(event)
+    event = lifecycle.event_advance_if_due(event, quiet=True)
     # Opening freezes the electorate: visible before, the event may not be any more.
     return lender, selectors.lender_event(lender, event.pk)
 

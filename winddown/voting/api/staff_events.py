@@ -40,7 +40,6 @@ from winddown.voting.api.common import (
     _candidate_out,
     _event_for,
     _event_heading,
-    _lender_ensure_current,
     _options,
     _percentage,
     _rule,
@@ -52,7 +51,7 @@ from winddown.voting.models import (
     EventStatus,
     VotingEvent,
 )
-from winddown.voting.services import authoring, signups
+from winddown.voting.services import authoring, lifecycle, signups
 
 router = Router(tags=["投票活动（工作人员）"], auth=AUTH)
 
@@ -459,7 +458,7 @@ def return_event(request, event_id: int, payload: CommentIn):
 )
 def cancel(request, event_id: int, payload: CancelIn):
     user, event = _event_for(request, event_id, Role.OPERATOR, *OVERSEERS)
-    event = _lender_ensure_current(event)
+    event = lifecycle.event_advance_if_due(event, quiet=True)
     if user.role == Role.OPERATOR and event.status not in BEFORE_OPENING:
         if event.status == EventStatus.CANCELLED:
             raise DomainError(
@@ -479,7 +478,7 @@ def cancel(request, event_id: int, payload: CancelIn):
 )
 def progress(request, event_id: int):
     _user, event = _event_for(request, event_id)
-    event = _lender_ensure_current(event)
+    event = lifecycle.event_advance_if_due(event, quiet=True)
     current = selectors.progress(event)
     return {
         "event_id": event.pk,
@@ -511,7 +510,7 @@ def candidates_from_signups(request, event_id: int, payload: FromSignupsIn):
     recruitment = selectors.access_event_by_id(user, payload.recruitment_id)
     if recruitment.kind != EventKind.RECRUITMENT:
         raise DomainError(VotingErrorCode.NOT_RECRUITMENT, field="recruitment_id")
-    recruitment = _lender_ensure_current(recruitment)
+    recruitment = lifecycle.event_advance_if_due(recruitment, quiet=True)
     if recruitment.status not in (EventStatus.CLOSED, EventStatus.PUBLISHED):
         raise DomainError(A.RECRUITMENT_NOT_CLOSED, field="recruitment_id", title=recruitment.title)
     added = signups.candidates_from_signups(

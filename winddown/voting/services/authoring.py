@@ -5,17 +5,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from winddown.accounts.models import User
 from winddown.audit.services import Actor
 from winddown.claims.selectors import active_register
 from winddown.core import private_files, word_documents
 from winddown.core.errors import DomainError
-from winddown.institutions.models import Institution
 from winddown.pii.normalize import clean_text
 from winddown.rules import RulesInputError, get_rule
 from winddown.voting import attachment_pages
@@ -31,6 +30,10 @@ from winddown.voting.models import (
     EventStatus,
     VotingEvent,
 )
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
+    from winddown.institutions.models import Institution
 
 MIN_VOTING_PERIOD = timedelta(hours=1)
 ATTACHMENT_FOLDER = "event-attachments"

@@ -16,13 +16,13 @@ themselves are written by hand in `voting.ballot_store`.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from winddown.audit.services import Actor
 from winddown.core.errors import DomainError
-from winddown.identity.models import Lender
 from winddown.identity.services import voting_password_failure
 from winddown.voting import ballot_log, ballot_store
 from winddown.voting.errors import VotingErrorCode as E
@@ -35,23 +35,15 @@ from winddown.voting.models import (
     EventStatus,
     VotingEvent,
 )
+from winddown.voting.services import lifecycle
 from winddown.voting.tally import RESOLUTION_OPTIONS
+
+if TYPE_CHECKING:
+    from winddown.identity.models import Lender
 
 
 def _local(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-
-
-def ensure_current(event: VotingEvent) -> VotingEvent:
-    """Apply a due opening or closing now rather than wait for the worker."""
-    from winddown.voting.services import lifecycle
-
-    now = timezone.now()
-    if event.status == EventStatus.SCHEDULED and now >= event.opens_at:
-        event = lifecycle.open_event(event.pk)
-    if event.status == EventStatus.OPEN and now >= event.closes_at:
-        event = lifecycle.close_event(event.pk)
-    return event
 
 
 def check_open(
@@ -151,7 +143,7 @@ def cast_ballot(
     its receipt. Submitting the same request again (same idempotency key) returns the
     ballot the first submission created. `event` and `lender` must be freshly read (the
     callers read them for the request); the event's status is read again under the lock."""
-    event = ensure_current(event)
+    event = lifecycle.event_advance_if_due(event)
     elector, canonical = precheck(event, lender, choice)
     idempotency_key = (idempotency_key or "")[:64]
     with transaction.atomic():

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django_tasks import default_task_backend
 
-from winddown.accounts.models import User
 from winddown.audit.services import Actor
 from winddown.claims.selectors import active_register, positive_entries
 from winddown.core.errors import DomainError
@@ -25,6 +25,9 @@ from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
 from winddown.voting.models import BallotLog, Elector, EventStatus, VotingEvent
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
 
 logger = logging.getLogger(__name__)
 SYSTEM = Actor.system("系统定时任务")  # shown in the event timeline
@@ -173,6 +176,23 @@ def publish_event(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
             after={"merkle_root": event.merkle_root, "merkle_size": event.merkle_size},
         )
         transaction.on_commit(lambda: queue_notices(event.pk, "published"))
+    return event
+
+
+def event_advance_if_due(event: VotingEvent, *, quiet: bool = False) -> VotingEvent:
+    """Open or close the event now if its time has come, rather than wait for the worker
+    (it may lag): this writes. Returns the event as it now is. An event due to open that
+    cannot (no active register) raises DomainError, or with `quiet` (pages and answers that
+    only show the event) is returned as it is; the worker logs it."""
+    now = timezone.now()
+    try:
+        if event.status == EventStatus.SCHEDULED and now >= event.opens_at:
+            event = open_event(event.pk)
+        if event.status == EventStatus.OPEN and now >= event.closes_at:
+            event = close_event(event.pk)
+    except DomainError:
+        if not quiet:
+            raise
     return event
 
 

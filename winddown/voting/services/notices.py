@@ -7,14 +7,18 @@ when the notice is first created, so a task that runs twice never texts anyone t
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from winddown.core.providers import ProviderError
 from winddown.core.providers.sms import sms_sender
-from winddown.identity.models import Lender
+from winddown.identity.selectors import lenders_with_identities
 from winddown.voting.models import Ballot, Elector, VotingEvent
+
+if TYPE_CHECKING:
+    from winddown.identity.models import Lender
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +59,7 @@ def recipients(event: VotingEvent, kind: str):
     if kind == "reminder":
         voted = Ballot.objects.filter(event=event, is_current=True).values("elector_id")
         electors = electors.exclude(pk__in=voted)
-    return Lender.objects.filter(id_index__in=electors.values("id_index")).order_by("pk")
+    return lenders_with_identities(electors.values("id_index"))
 
 
 def send_notices(event_id: int, kind: str) -> int:

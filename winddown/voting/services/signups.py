@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from winddown.accounts.models import User
 from winddown.audit.services import Actor
 from winddown.core import private_files
 from winddown.core.errors import DomainError
-from winddown.identity.models import Lender
 from winddown.identity.services import check_voting_password
 from winddown.pii.normalize import clean_text
 from winddown.pii.phones import PhoneError, normalize_mobile
@@ -25,12 +25,16 @@ from winddown.voting.models import (
     SignUpStatus,
     VotingEvent,
 )
+from winddown.voting.services import lifecycle
 from winddown.voting.services.authoring import candidate_add
 from winddown.voting.services.casting import (
     check_open,
     elector_for,
-    ensure_current,
 )
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
+    from winddown.identity.models import Lender
 
 
 def signup_create(
@@ -47,7 +51,7 @@ def signup_create(
     actor: Actor,
 ) -> SignUp:
     """Sign up as a lender representative; confirmed with the voting password."""
-    event = ensure_current(VotingEvent.objects.get(pk=event.pk))
+    event = lifecycle.event_advance_if_due(VotingEvent.objects.get(pk=event.pk))
     if event.kind != EventKind.RECRUITMENT:
         raise DomainError(E.NOT_RECRUITMENT)
     check_open(event)
@@ -134,7 +138,7 @@ def _store(upload, field: str, *, photo_only: bool = False) -> private_files.Sto
 @transaction.atomic
 def signup_withdraw(*, signup: SignUp, actor: Actor) -> SignUp:
     signup = SignUp.objects.select_for_update().select_related("event").get(pk=signup.pk)
-    check_open(ensure_current(signup.event))
+    check_open(lifecycle.event_advance_if_due(signup.event))
     if signup.status != SignUpStatus.ACTIVE:
         raise DomainError(E.SIGNUP_NOT_ACTIVE, status=signup.get_status_display(), action="撤回")
     signup.status = SignUpStatus.WITHDRAWN
@@ -155,7 +159,7 @@ def signup_review(
 ) -> SignUp:
     """After the recruitment closes: approve, or reject with a reason the lender sees."""
     signup = SignUp.objects.select_for_update().select_related("event").get(pk=signup.pk)
-    event = ensure_current(signup.event)
+    event = lifecycle.event_advance_if_due(signup.event)
     if event.status not in (EventStatus.CLOSED, EventStatus.PUBLISHED):
         raise DomainError(
             E.WRONG_STATUS, status=event.get_status_display(), action="审核报名（须在征集截止后）"

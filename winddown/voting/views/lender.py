@@ -8,6 +8,7 @@ is shown as its Chinese message on the page it came from, next to its field.
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
-from winddown.identity.models import Lender
 from winddown.identity.permissions import verified_lender_required
 from winddown.voting import files, selectors
 from winddown.voting.models import (
@@ -26,7 +26,7 @@ from winddown.voting.models import (
     SignUpStatus,
     VotingEvent,
 )
-from winddown.voting.services import casting, notices, signups
+from winddown.voting.services import casting, lifecycle, notices, signups
 from winddown.voting.tally import (
     OPTION_LABELS,
     candidate_names,
@@ -37,22 +37,20 @@ from winddown.voting.tally import (
 from winddown.voting.views.attachments import word_html
 from winddown.voting.views.common import rule_info
 
+if TYPE_CHECKING:
+    from winddown.identity.models import Lender
+
 # Errors about the voting password: shown on the password step, next to the field.
 PASSWORD_ERRORS = {"PASSWORD_WRONG", "PASSWORD_LOCKED", "PASSWORD_NOT_SET"}
-
-
-def _current(event: VotingEvent) -> VotingEvent:
-    """Apply a due opening or closing now (the worker may lag a little)."""
-    try:
-        return casting.ensure_current(event)
-    except DomainError:
-        return event  # cannot open (no active register): shown as scheduled
 
 
 def _lender_event(lender: Lender, event_id: int) -> VotingEvent:
     event = selectors.lender_event(lender, event_id)
     live = (EventStatus.SCHEDULED, EventStatus.OPEN)
-    if event.status in live and _current(event).status != event.status:
+    if (
+        event.status in live
+        and lifecycle.event_advance_if_due(event, quiet=True).status != event.status
+    ):
         # Opened (the electorate is now frozen: is the lender in it?) or closed: read again.
         event = selectors.lender_event(lender, event_id)
     return event

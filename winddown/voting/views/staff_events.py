@@ -30,7 +30,7 @@ from winddown.voting.models import (
     EventStatus,
     VotingEvent,
 )
-from winddown.voting.services import authoring
+from winddown.voting.services import authoring, lifecycle
 from winddown.voting.tally import OPTION_LABELS, event_options
 from winddown.voting.views.staff_common import (
     BEFORE_OPENING,
@@ -38,7 +38,6 @@ from winddown.voting.views.staff_common import (
     GET_OR_POST,
     ROSTER_ROLES,
     SIGNUP_ROLES,
-    brought_up_to_date,
 )
 
 PROGRESS_POLL_SECONDS = 10
@@ -194,7 +193,9 @@ def institution_events(request, institution_id: int):
 @GET_OR_POST
 @staff_required()
 def event_detail(request, event_id: int):
-    event = brought_up_to_date(selectors.access_event_by_id(request.user, event_id))
+    event = lifecycle.event_advance_if_due(
+        selectors.access_event_by_id(request.user, event_id), quiet=True
+    )
     if request.method != "POST":
         return _detail(request, event)
     action = request.POST.get("action", "")
@@ -241,7 +242,9 @@ def _publish(request, event: VotingEvent) -> None:
 @staff_required()
 def event_progress(request, event_id: int):
     """htmx: the live participation panel (every 10 s while the event is open)."""
-    event = brought_up_to_date(selectors.access_event_by_id(request.user, event_id))
+    event = lifecycle.event_advance_if_due(
+        selectors.access_event_by_id(request.user, event_id), quiet=True
+    )
     if event.status != EventStatus.OPEN:
         return render(request, "voting/staff/_progress_closed.html", {"event": event})
     return render(request, "voting/staff/_progress.html", _progress_context(event))
@@ -250,7 +253,9 @@ def event_progress(request, event_id: int):
 @GET_OR_POST
 @staff_required()
 def event_cancel(request, event_id: int):
-    event = brought_up_to_date(selectors.access_event_by_id(request.user, event_id))
+    event = lifecycle.event_advance_if_due(
+        selectors.access_event_by_id(request.user, event_id), quiet=True
+    )
     flags = _flags(request.user, event)
     if request.user.role not in (Role.OPERATOR, Role.WG_OFFICER):
         raise PermissionDenied("您的角色无权取消活动")

@@ -21,11 +21,10 @@ from winddown.voting.models import (
     EventKind,
     EventStatus,
 )
-from winddown.voting.services import signups
+from winddown.voting.services import lifecycle, signups
 from winddown.voting.views.staff_common import (
     GET_OR_POST,
     SIGNUP_ROLES,
-    brought_up_to_date,
     positive_int,
 )
 
@@ -33,7 +32,9 @@ from winddown.voting.views.staff_common import (
 @GET_OR_POST
 @staff_required(*SIGNUP_ROLES)
 def signup_list(request, event_id: int):
-    event = brought_up_to_date(selectors.access_event_by_id(request.user, event_id))
+    event = lifecycle.event_advance_if_due(
+        selectors.access_event_by_id(request.user, event_id), quiet=True
+    )
     if event.kind != EventKind.RECRUITMENT:
         raise Http404("该活动不是出借人代表征集")
     full = request.user.role in PII_FULL_VIEW_ROLES

@@ -4,21 +4,15 @@ and an institution's page."""
 from __future__ import annotations
 
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from winddown.accounts.permissions import lender_required, staff_required
 from winddown.accounts.roles import INSTITUTION_ADMIN_ROLES, Role
 from winddown.claims import selectors as claims_selectors
-from winddown.claims.importers import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
-from winddown.core.errors import DomainError
 from winddown.identity.permissions import STEP_URLS
 from winddown.identity.selectors import lender_for_user
 from winddown.institutions.selectors import access_institution_by_id, visible_institutions
 from winddown.voting import selectors as voting_selectors
-from winddown.voting.models import (
-    EventStatus,
-)
-from winddown.voting.services import casting
+from winddown.voting.services import lifecycle
 
 
 @lender_required
@@ -28,7 +22,10 @@ def home(request):
     lender = lender_for_user(request.user)
     if lender.next_step != "done":
         return redirect(STEP_URLS[lender.next_step])
-    events = [_current(event) for event in voting_selectors.lender_events(lender)]
+    events = [
+        lifecycle.event_advance_if_due(event, quiet=True)
+        for event in voting_selectors.lender_events(lender)
+    ]
     groups = voting_selectors.lender_event_groups(lender, events)
     # The manual puts checking one's claims before voting: say which still wait for it.
     to_check = [
@@ -47,19 +44,6 @@ def home(request):
         "empty": not any(groups.values()),
     }
     return render(request, "web/lender/home.html", context)
-
-
-def _current(event):
-    """An event with a due opening or closing applied (the worker may lag a little)."""
-    due = (event.status == EventStatus.SCHEDULED and timezone.now() >= event.opens_at) or (
-        event.status == EventStatus.OPEN and timezone.now() >= event.closes_at
-    )
-    if not due:
-        return event
-    try:
-        return casting.ensure_current(event)
-    except DomainError:
-        return event  # cannot open (no active register): shown as scheduled
 
 
 @lender_required
@@ -91,6 +75,7 @@ def dashboard(request):
 @staff_required()
 def institution_detail(request, institution_id: int):
     institution = access_institution_by_id(request.user, institution_id)
+    required_columns, optional_columns = claims_selectors.register_columns()
     context = {
         "institution": institution,
         "versions": claims_selectors.institution_versions(institution),
@@ -98,7 +83,7 @@ def institution_detail(request, institution_id: int):
         "open_disputes": claims_selectors.dispute_queue(institution).count(),
         "can_upload": request.user.role == Role.OPERATOR,
         "can_edit": request.user.role in INSTITUTION_ADMIN_ROLES,
-        "required_columns": REQUIRED_COLUMNS,
-        "optional_columns": OPTIONAL_COLUMNS,
+        "required_columns": required_columns,
+        "optional_columns": optional_columns,
     }
     return render(request, "web/staff/institution.html", context)

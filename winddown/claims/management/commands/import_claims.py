@@ -6,8 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from winddown.accounts.models import User
-from winddown.accounts.roles import Role
+from winddown.accounts.selectors import active_staff_member
 from winddown.audit.services import Actor
 from winddown.claims.services import import_register
 from winddown.institutions.selectors import find_institution
@@ -63,13 +62,8 @@ class Command(BaseCommand):
             f"  用时 {elapsed:.1f} 秒（{version.lender_count / elapsed:,.0f} 行/秒）"
         )
 
-    def _uploader(self, username: str) -> User:
-        users = User.objects.filter(is_active=True)
-        user = (
-            users.filter(username=username).first()
-            if username
-            else users.filter(role=Role.SYSADMIN).order_by("pk").first()
-        )
-        if user is None or not user.is_staff_member:
+    def _uploader(self, username: str):
+        user = active_staff_member(username)
+        if user is None:
             raise CommandError("找不到记录为上传人的工作人员账户（--as-user 用户名）")
         return user
