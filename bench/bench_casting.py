@@ -96,7 +96,7 @@ event = authoring.event_create(
     title="基准表决", content="基准", rule_id="p2p-exit", allow_abstain=True,
     opens_at=now + timedelta(minutes=5), closes_at=now + timedelta(days=1),
 )
-authoring.event_submit(event=event, actor=actor)
+authoring.event_submit(event=event, user=event.created_by, actor=actor)
 authoring.event_approve(event=event, user=officer, actor=actor)
 VotingEvent.objects.filter(pk=event.pk).update(opens_at=now - timedelta(seconds=1))
 lifecycle.open_event(event.pk)

@@ -95,7 +95,7 @@ def _actor(user: User) -> Actor:
 
 
 def _open_now(event: VotingEvent, officer: User) -> VotingEvent:
-    authoring.event_submit(event=event, actor=_actor(officer))
+    authoring.event_submit(event=event, user=event.created_by, actor=_actor(officer))
     authoring.event_approve(event=event, user=officer, actor=_actor(officer))
     VotingEvent.objects.filter(pk=event.pk).update(opens_at=timezone.now())
     return lifecycle.open_event(event.pk)
@@ -123,7 +123,9 @@ def _exit_plan_vote(institution, operator, officer) -> None:
         rule_id="p2p-exit",
     )
     plan = SimpleUploadedFile("网贷机构A良性退出方案.pdf", exit_plan_pdf(), "application/pdf")
-    authoring.attachment_add(event=event, upload=plan, actor=_actor(operator))
+    authoring.attachment_add(
+        event=event, user=event.created_by, upload=plan, actor=_actor(operator)
+    )
     _open_now(event, officer)
 
 
@@ -150,7 +152,9 @@ def _published_election(institution, operator, officer, lenders_b, ready_lender)
         max_choices=3,
     )
     for name, description in CANDIDATES:
-        authoring.candidate_add(event=event, name=name, description=description)
+        authoring.candidate_add(
+            event=event, user=event.created_by, name=name, description=description
+        )
     event = _open_now(event, officer)
     rng = random.Random(20201127)
     # How likely a voter names each candidate (c1 … c5); at most 3 names, the likeliest kept.

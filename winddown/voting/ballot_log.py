@@ -53,3 +53,8 @@ def append(size: int, frontier: list[str], line: str) -> Appended:
         root=merkle.root().hex(),
         leaf=leaf.hex(),
     )
+
+
+# The root of a log with no entries (RFC 6962 2.1: the hash of the empty string), which the
+# verifier computes for an event nobody voted in.
+EMPTY_ROOT = MerkleLog(HASH_ALG).root().hex()

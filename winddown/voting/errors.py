@@ -2,6 +2,8 @@ from winddown.core.errors import ErrorCode
 
 
 class VotingErrorCode(ErrorCode):
+    """Every refusal of the voting domain, to the pages and the API alike ("voting.*")."""
+
     # Authoring and review
     TITLE_REQUIRED = (400, "请填写标题")
     CONTENT_REQUIRED = (400, "请填写活动内容")
@@ -50,5 +52,22 @@ class VotingErrorCode(ErrorCode):
     SIGNUP_IDENTITY_MISMATCH = (400, "报名信息须与您实名认证的姓名和身份证号码一致")
     SIGNUP_NOT_ACTIVE = (409, "该报名当前为“{status}”，不能{action}")
     REVIEW_REASON_REQUIRED = (400, "不通过时请填写理由")
+    NO_INSTITUTION = (403, "您的账户尚未关联机构，不能创建投票活动")
+    ROLE_FORBIDDEN = (403, "您的角色无权{action}")
+    NOT_OWN_INSTITUTION = (403, "只有本机构的经办人员可以{action}")
+    OPERATOR_CANNOT_CANCEL = (
+        403,
+        "活动已开始，机构经办人不能取消；如确需取消，请联系专项工作组（须说明理由并公告）",
+    )
+    RECRUITMENT_NOT_CLOSED = (409, "征集“{title}”尚未截止，截止并审核报名后才能生成候选人")
+    PUBLISH_FAILED = (409, "公布失败：结果包未通过自检，请联系系统管理员")
+    # Ballots over the API
+    CHOICE_REQUIRED = (400, "请选择：决议请填写 choice（yes / no / abstain），选举请填写 choices")
+    CHOICE_AMBIGUOUS = (400, "choice 和 choices 只能填写其中一个")
+    IDEMPOTENCY_KEY_INVALID = (
+        400,
+        "幂等键（Idempotency-Key）应为 1 至 64 个可见 ASCII 字符；请求头与请求体中的值须一致",
+    )
     # Results
     RECEIPT_UNKNOWN = (404, "找不到该回执码，请核对后重试")
+    RECEIPT_FORMAT = (400, "回执码应为 16 位，由字母 A-Z 和数字 2-7 组成，请核对后重试")

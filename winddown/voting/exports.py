@@ -18,16 +18,14 @@ from xml.sax.saxutils import escape
 from django.db.models import Count
 from django.utils import timezone
 
-from winddown.accounts.roles import PII_FULL_VIEW_ROLES
 from winddown.audit.services import Actor
 from winddown.claims import selectors as claims_selectors
-from winddown.core.errors import DomainError
 from winddown.money import fen_to_decimal, format_yuan
 from winddown.pii.masking import mask_name
 from winddown.rules import get_rule
 from winddown.rules.text import percent
+from winddown.voting import policies
 from winddown.voting.audit_actions import VotingAction
-from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
 from winddown.voting.models import Ballot, EventKind, EventStatus, VotingEvent
 from winddown.voting.tally import (
@@ -40,7 +38,6 @@ from winddown.voting.tally import (
 if TYPE_CHECKING:
     from winddown.accounts.models import User
 
-EXPORTABLE = (EventStatus.COUNTED, EventStatus.PUBLISHED)
 
 CANDIDATE_STATUS_LABELS = {
     "elected": "当选",
@@ -51,14 +48,6 @@ CANDIDATE_STATUS_LABELS = {
 PARAM_LABELS = {
     "basis": ("计票依据", {"heads": "按人数", "weight": "按本金（权重）"}),
 }
-
-
-def check_exportable(event: VotingEvent, what: str) -> None:
-    """Only counted or published ballot events have a result to export."""
-    if not event.is_ballot_event:
-        raise DomainError(E.NOT_A_BALLOT_EVENT)
-    if event.status not in EXPORTABLE:
-        raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action=what)
 
 
 def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -219,7 +208,7 @@ def announcement_pdf(event: VotingEvent) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    check_exportable(event, "导出结果公告")
+    policies.require(policies.export_refusal(event, "导出结果公告"))
     font = cjk_font()
     st = _styles(font)
 
@@ -405,7 +394,7 @@ def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str =
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    check_exportable(event, "导出投票名册")
+    policies.require(policies.export_refusal(event, "导出投票名册"))
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     money = "#,##0.00"
@@ -538,7 +527,8 @@ def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str =
 def export_roster(*, event: VotingEvent, user: User, actor: Actor) -> bytes:
     """The roster for a staff member: full identities for the working group, masked for every
     other role; each export is audited."""
-    full = user.role in PII_FULL_VIEW_ROLES
+    policies.require(policies.roster_refusal(user, event))
+    full = policies.sees_full_identities(user)
     data = roster_xlsx(event, full_identities=full, exported_by=user.display_name or user.username)
     record_event(
         actor=actor,

@@ -72,7 +72,9 @@ def events(voting_world, tmp_path) -> Events:
     )
     a, op = w.institution_a, w.operator_a
     resolution = make_event(a, op)
-    authoring.attachment_add(event=resolution, upload=pdf_upload(), actor=ME)
+    authoring.attachment_add(
+        event=resolution, user=resolution.created_by, upload=pdf_upload(), actor=ME
+    )
     resolution = open_now(resolution, w.wg_officer)
     recruitment = open_now(make_event(a, op, kind="recruitment"), w.wg_officer)
     signup = signups.signup_create(
@@ -88,9 +90,13 @@ def events(voting_world, tmp_path) -> Events:
         actor=ME,
     )
     draft = make_event(a, op, kind="election")
-    authoring.candidate_add(event=draft, name="张小英")
-    draft_attachment = authoring.attachment_add(event=draft, upload=pdf_upload(), actor=ME)
-    submitted = authoring.event_submit(event=make_event(a, op, title="待审核的表决"), actor=ME)
+    authoring.candidate_add(event=draft, user=draft.created_by, name="张小英")
+    draft_attachment = authoring.attachment_add(
+        event=draft, user=draft.created_by, upload=pdf_upload(), actor=ME
+    )
+    submitted = authoring.event_submit(
+        event=make_event(a, op, title="待审核的表决"), user=op, actor=ME
+    )
     election_b = make_event(w.institution_b, w.operator_b, kind="election")
     return Events(resolution, recruitment, signup, draft, draft_attachment, submitted, election_b)
 

@@ -193,13 +193,15 @@ def voting_known_ids(world, officer: User) -> dict[str, list]:
         )
 
     def opened(event: VotingEvent) -> VotingEvent:
-        authoring.event_submit(event=event, actor=SYSTEM)
+        authoring.event_submit(event=event, user=event.created_by, actor=SYSTEM)
         authoring.event_approve(event=event, user=officer, actor=SYSTEM)
         return open_now(event.pk)
 
     lender = world.lender_1
     resolution = draft("resolution")
-    attachment = authoring.attachment_add(event=resolution, upload=pdf_upload(), actor=SYSTEM)
+    attachment = authoring.attachment_add(
+        event=resolution, user=resolution.created_by, upload=pdf_upload(), actor=SYSTEM
+    )
     resolution = opened(resolution)
     casting.record_attachment_open(attachment=attachment, lender=lender)
     ballot = casting.cast_ballot(
@@ -227,7 +229,7 @@ def voting_known_ids(world, officer: User) -> dict[str, list]:
 
     election = draft("election", seats=1, max_choices=1)
     for name in ("张小英", "陈小刚"):
-        authoring.candidate_add(event=election, name=name)
+        authoring.candidate_add(event=election, user=election.created_by, name=name)
     return {
         "event_id": [resolution.pk, recruitment.pk, election.pk],
         "attachment_id": [attachment.pk],

@@ -17,7 +17,6 @@ from winddown.api.schemas import (
     ValidationErrorOut,
 )
 from winddown.core import word_documents
-from winddown.core.errors import ErrorCode
 from winddown.money import fen_to_decimal
 from winddown.rules import RulesInputError, get_rule
 from winddown.rules.text import percent
@@ -76,33 +75,6 @@ MAX_LIST = 500
 
 # A filter value the database can hold (SQLite refuses integers beyond 64 bits outright).
 QueryId = Annotated[int, Field(ge=1, le=2**63 - 1)]
-
-
-class VotingApiErrorCode(ErrorCode):
-    """Refusals the API adds to the services' (VotingErrorCode); none shares a name."""
-
-    CHOICE_REQUIRED = (400, "请选择：决议请填写 choice（yes / no / abstain），选举请填写 choices")
-    CHOICE_AMBIGUOUS = (400, "choice 和 choices 只能填写其中一个")
-    IDEMPOTENCY_KEY_INVALID = (
-        400,
-        "幂等键（Idempotency-Key）应为 1 至 64 个可见 ASCII 字符；请求头与请求体中的值须一致",
-    )
-    RECEIPT_FORMAT = (400, "回执码应为 16 位，由字母 A-Z 和数字 2-7 组成，请核对后重试")
-    NO_INSTITUTION = (403, "您的账户尚未关联机构，不能创建投票活动")
-    OPERATOR_CANNOT_CANCEL = (
-        403,
-        "活动已开始，机构经办人不能取消；如确需取消，请联系专项工作组（须说明理由并公告）",
-    )
-    RECRUITMENT_NOT_CLOSED = (409, "征集“{title}”尚未截止，截止并审核报名后才能生成候选人")
-    PUBLISH_FAILED = (409, "公布失败：结果包未通过自检，请联系系统管理员")
-
-    @property
-    def code(self) -> str:
-        # The same namespace as the voting services' codes: clients see one "voting.*" set.
-        return f"voting.{self.name.lower()}"
-
-
-A = VotingApiErrorCode
 
 
 def _yuan(fen: int | None) -> str | None:
@@ -231,8 +203,6 @@ def _event_heading(event: VotingEvent) -> dict:
 
 
 # --- Staff -----------------------------------------------------------------------------------
-
-OVERSEERS = (Role.WG_OFFICER,)
 
 
 def _event_for(request, event_id: int, *roles: Role) -> tuple[User, VotingEvent]:

@@ -28,7 +28,6 @@ from winddown.voting.api.common import (
     HTML_CONTENT,
     MAX_LIST,
     PAGE_CONTENT,
-    A,
     AttachmentOut,
     BallotOut,
     CandidateOut,
@@ -339,10 +338,10 @@ IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,64}")  # printable ASCII, no spaces
 def _idempotency_key(header: str | None, body: str | None) -> str:
     keys_given = {k for k in (header, body) if k is not None}
     if len(keys_given) > 1:
-        raise DomainError(A.IDEMPOTENCY_KEY_INVALID, field="idempotency_key")
+        raise DomainError(VotingErrorCode.IDEMPOTENCY_KEY_INVALID, field="idempotency_key")
     key = next(iter(keys_given), "")
     if key and not IDEMPOTENCY_KEY.fullmatch(key):
-        raise DomainError(A.IDEMPOTENCY_KEY_INVALID, field="idempotency_key")
+        raise DomainError(VotingErrorCode.IDEMPOTENCY_KEY_INVALID, field="idempotency_key")
     return key
 
 
@@ -366,9 +365,9 @@ def cast(
     lender, event = _event_to_take_part(request, event_id)
     key = _idempotency_key(idempotency_key, payload.idempotency_key)
     if payload.choice is not None and payload.choices is not None:
-        raise DomainError(A.CHOICE_AMBIGUOUS, field="choice")
+        raise DomainError(VotingErrorCode.CHOICE_AMBIGUOUS, field="choice")
     if payload.choice is None and payload.choices is None:
-        raise DomainError(A.CHOICE_REQUIRED, field="choice")
+        raise DomainError(VotingErrorCode.CHOICE_REQUIRED, field="choice")
     choice: str | list[str] = payload.choice if payload.choice is not None else payload.choices
     ballot = casting.cast_ballot(
         event=event,

@@ -24,7 +24,6 @@ from winddown.voting.api.common import (
     BINARY,
     MAX_LIST,
     PUBLIC_ERRORS,
-    A,
     QueryId,
     _percentage,
     _rule,
@@ -308,7 +307,7 @@ def receipt(request, event_id: int, code: Annotated[Text, Path(max_length=64)]):
     try:
         code = parse_receipt(code)
     except ValueError:
-        raise DomainError(A.RECEIPT_FORMAT, field="code") from None
+        raise DomainError(VotingErrorCode.RECEIPT_FORMAT, field="code") from None
     if not event.bundle_path or not Ballot.objects.filter(event=event, receipt=code).exists():
         raise DomainError(VotingErrorCode.RECEIPT_UNKNOWN, field="code")
     info = _receipt_info(event, code)

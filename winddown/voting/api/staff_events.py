@@ -23,15 +23,13 @@ from winddown.api.schemas import (
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.institutions.selectors import access_institution_by_id, operator_institution_id
-from winddown.voting import files, selectors
+from winddown.voting import files, policies, selectors
 from winddown.voting.api.common import (
     ATTACHMENT_CONTENT,
     ERRORS,
     HTML_CONTENT,
     MAX_LIST,
-    OVERSEERS,
     PAGE_CONTENT,
-    A,
     AttachmentOut,
     CandidateOut,
     OptionOut,
@@ -54,14 +52,6 @@ from winddown.voting.models import (
 from winddown.voting.services import authoring, lifecycle, signups
 
 router = Router(tags=["投票活动（工作人员）"], auth=AUTH)
-
-
-BEFORE_OPENING = (
-    EventStatus.DRAFT,
-    EventStatus.SUBMITTED,
-    EventStatus.RETURNED,
-    EventStatus.SCHEDULED,
-)
 
 
 Kind = Literal["recruitment", "election", "resolution"]
@@ -285,7 +275,7 @@ def create_event(request, payload: EventIn):
     else:
         own = operator_institution_id(user)
         if own is None:
-            raise DomainError(A.NO_INSTITUTION)
+            raise DomainError(VotingErrorCode.NO_INSTITUTION)
         institution = access_institution_by_id(user, own)
     event = authoring.event_create(
         institution=institution,
@@ -317,10 +307,12 @@ def staff_event(request, event_id: int):
     summary="修改草稿或被退回的活动（机构经办人）",
 )
 def update_event(request, event_id: int, payload: EventPatch):
-    _user, event = _event_for(request, event_id, Role.OPERATOR)
+    user, event = _event_for(request, event_id, Role.OPERATOR)
     changes = payload.dict(exclude_unset=True)
     changes = {k: v for k, v in changes.items() if v is not None}
-    event = authoring.event_update(event=event, actor=actor_from_request(request), **changes)
+    event = authoring.event_update(
+        event=event, user=user, actor=actor_from_request(request), **changes
+    )
     return _staff_event_out(event)
 
 
@@ -330,9 +322,9 @@ def update_event(request, event_id: int, payload: EventPatch):
     summary="添加候选人（选举草稿）",
 )
 def add_candidate(request, event_id: int, payload: CandidateIn):
-    _user, event = _event_for(request, event_id, Role.OPERATOR)
+    user, event = _event_for(request, event_id, Role.OPERATOR)
     candidate = authoring.candidate_add(
-        event=event, name=payload.name, description=payload.description
+        event=event, user=user, name=payload.name, description=payload.description
     )
     return Status(201, _candidate_out(candidate))
 
@@ -343,11 +335,11 @@ def add_candidate(request, event_id: int, payload: CandidateIn):
     summary="删除候选人（选举草稿）",
 )
 def remove_candidate(request, event_id: int, key: Annotated[Text, Path(max_length=16)]):
-    _user, event = _event_for(request, event_id, Role.OPERATOR)
+    user, event = _event_for(request, event_id, Role.OPERATOR)
     candidate = event.candidates.filter(key=key).first()
     if candidate is None:
         raise Http404("候选人不存在")
-    authoring.candidate_remove(candidate=candidate)
+    authoring.candidate_remove(candidate=candidate, user=user)
     return _staff_event_out(event)
 
 
@@ -357,13 +349,13 @@ def remove_candidate(request, event_id: int, key: Annotated[Text, Path(max_lengt
     summary="上传附件（PDF/Word .docx/JPG/PNG，multipart 字段 attachment）",
 )
 def add_attachment(request, event_id: int, attachment: File[UploadedFile | None] = None):
-    _user, event = _event_for(request, event_id, Role.OPERATOR)
+    user, event = _event_for(request, event_id, Role.OPERATOR)
     if attachment is None:
         raise DomainError(
             VotingErrorCode.ATTACHMENT_INVALID, field="attachment", detail="请选择要上传的附件"
         )
     added = authoring.attachment_add(
-        event=event, upload=attachment, actor=actor_from_request(request)
+        event=event, user=user, upload=attachment, actor=actor_from_request(request)
     )
     return Status(
         201, _attachment_out(added, f"/api/staff/events/{event.pk}/attachments/{added.pk}")
@@ -411,9 +403,9 @@ def staff_attachment_page(request, event_id: int, attachment_id: int, page: int)
     summary="删除附件（草稿）",
 )
 def remove_attachment(request, event_id: int, attachment_id: int):
-    _user, event = _event_for(request, event_id, Role.OPERATOR)
+    user, event = _event_for(request, event_id, Role.OPERATOR)
     attachment = selectors.event_attachment(event, attachment_id)
-    authoring.attachment_remove(attachment=attachment, actor=actor_from_request(request))
+    authoring.attachment_remove(attachment=attachment, user=user, actor=actor_from_request(request))
     return _staff_event_out(event)
 
 
@@ -421,8 +413,9 @@ def remove_attachment(request, event_id: int, attachment_id: int):
     "/events/{event_id}/submit", response={200: StaffEventOut, **ERRORS}, summary="提交审核"
 )
 def submit(request, event_id: int):
-    _user, event = _event_for(request, event_id, Role.OPERATOR)
-    return _staff_event_out(authoring.event_submit(event=event, actor=actor_from_request(request)))
+    user, event = _event_for(request, event_id, Role.OPERATOR)
+    event = authoring.event_submit(event=event, user=user, actor=actor_from_request(request))
+    return _staff_event_out(event)
 
 
 @router.post(
@@ -431,7 +424,7 @@ def submit(request, event_id: int):
     summary="批准（专项工作组）",
 )
 def approve(request, event_id: int):
-    user, event = _event_for(request, event_id, *OVERSEERS)
+    user, event = _event_for(request, event_id, *policies.OVERSEERS)
     event = authoring.event_approve(event=event, user=user, actor=actor_from_request(request))
     return _staff_event_out(event)
 
@@ -442,7 +435,7 @@ def approve(request, event_id: int):
     summary="退回修改（专项工作组，须填写意见）",
 )
 def return_event(request, event_id: int, payload: CommentIn):
-    user, event = _event_for(request, event_id, *OVERSEERS)
+    user, event = _event_for(request, event_id, *policies.OVERSEERS)
     event = authoring.event_return(
         event=event, user=user, comment=payload.comment, actor=actor_from_request(request)
     )
@@ -457,14 +450,8 @@ def return_event(request, event_id: int, payload: CommentIn):
     "活动开始后须填写理由，系统记入审计并通知全体有表决权的出借人。",
 )
 def cancel(request, event_id: int, payload: CancelIn):
-    user, event = _event_for(request, event_id, Role.OPERATOR, *OVERSEERS)
+    user, event = _event_for(request, event_id, Role.OPERATOR, *policies.OVERSEERS)
     event = lifecycle.event_advance_if_due(event, quiet=True)
-    if user.role == Role.OPERATOR and event.status not in BEFORE_OPENING:
-        if event.status == EventStatus.CANCELLED:
-            raise DomainError(
-                VotingErrorCode.WRONG_STATUS, status=event.get_status_display(), action="取消"
-            )
-        raise DomainError(A.OPERATOR_CANNOT_CANCEL)
     event = authoring.event_cancel(
         event=event, user=user, reason=payload.reason, actor=actor_from_request(request)
     )
@@ -508,13 +495,8 @@ def progress(request, event_id: int):
 def candidates_from_signups(request, event_id: int, payload: FromSignupsIn):
     user, election = _event_for(request, event_id, Role.OPERATOR)
     recruitment = selectors.access_event_by_id(user, payload.recruitment_id)
-    if recruitment.kind != EventKind.RECRUITMENT:
-        raise DomainError(VotingErrorCode.NOT_RECRUITMENT, field="recruitment_id")
-    recruitment = lifecycle.event_advance_if_due(recruitment, quiet=True)
-    if recruitment.status not in (EventStatus.CLOSED, EventStatus.PUBLISHED):
-        raise DomainError(A.RECRUITMENT_NOT_CLOSED, field="recruitment_id", title=recruitment.title)
     added = signups.candidates_from_signups(
-        election=election, recruitment=recruitment, actor=actor_from_request(request)
+        election=election, recruitment=recruitment, user=user, actor=actor_from_request(request)
     )
     return {"added": added, "event": _staff_event_out(election)}
 
@@ -527,18 +509,11 @@ def candidates_from_signups(request, event_id: int, payload: FromSignupsIn):
     "（任务完成后状态变为“已公布”）；200 表示已公布（包括此前已公布的）。",
 )
 def publish(request, event_id: int):
-    from winddown.voting.tasks import publish_task
-
-    user, event = _event_for(request, event_id, *OVERSEERS)
+    user, event = _event_for(request, event_id, *policies.OVERSEERS)
     if event.status == EventStatus.PUBLISHED:
         return Status(200, _staff_event_out(event))
-    ready = EventStatus.COUNTED if event.is_ballot_event else EventStatus.CLOSED
-    if event.status != ready:
-        raise DomainError(
-            VotingErrorCode.WRONG_STATUS, status=event.get_status_display(), action="公布结果"
-        )
-    outcome = publish_task.enqueue(event.pk, user.pk)
+    outcome = lifecycle.event_publish_request(event=event, user=user)
     if outcome.status == TaskResultStatus.FAILED:
-        raise DomainError(A.PUBLISH_FAILED)
+        raise DomainError(VotingErrorCode.PUBLISH_FAILED)
     event.refresh_from_db()
     return Status(200 if event.status == EventStatus.PUBLISHED else 202, _staff_event_out(event))

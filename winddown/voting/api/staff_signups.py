@@ -10,22 +10,18 @@ from django.http import Http404
 from ninja import Router, Schema
 from pydantic import Field, StrictBool
 
-from winddown.accounts.roles import PII_FULL_VIEW_ROLES, Role
 from winddown.api.auth import AUTH, require_staff
 from winddown.api.schemas import (
     StrictSchema,
 )
-from winddown.audit.actions import PlatformAction
 from winddown.audit.services import actor_from_request
-from winddown.voting import files, selectors
+from winddown.voting import files, policies, selectors
 from winddown.voting.api.common import (
     ATTACHMENT_CONTENT,
     ERRORS,
     MAX_LIST,
-    OVERSEERS,
     _event_for,
 )
-from winddown.voting.event_audit import record_event
 from winddown.voting.models import (
     EventKind,
     SignUp,
@@ -37,7 +33,6 @@ router = Router(tags=["出借人代表报名（工作人员）"], auth=AUTH)
 
 
 # As the staff console: who sees sign-ups (sysadmins do not need lenders' applications).
-SIGNUP_ROLES = (Role.OPERATOR, Role.WG_OFFICER, Role.ASSOCIATION_OFFICER)
 
 
 class ReviewIn(StrictSchema):
@@ -96,26 +91,23 @@ def _staff_signup_out(signup: SignUp, full: bool) -> dict:
     summary="报名列表（专项工作组看到完整身份信息并记入审计，其他角色为掩码）",
 )
 def event_signups(request, event_id: int, status: SignUpStatus | None = None):
-    user, event = _event_for(request, event_id, *SIGNUP_ROLES)
+    user, event = _event_for(request, event_id, *policies.STAFF_READERS)
     if event.kind != EventKind.RECRUITMENT:
         raise Http404("该活动不是出借人代表征集")
     rows = selectors.event_signups(event)
     if status is not None:
         rows = rows.filter(status=status)
     rows = list(rows[:MAX_LIST])
-    full = user.role in PII_FULL_VIEW_ROLES
-    if full and rows:
-        record_event(
-            actor=actor_from_request(request),
-            action=PlatformAction.PII_REVEALED,
-            event=event,
-            after={"signups": [s.pk for s in rows]},
-        )
+    full = signups.signups_reveal(
+        user=user, event=event, signups=rows, actor=actor_from_request(request)
+    )
     return [_staff_signup_out(s, full) for s in rows]
 
 
 def _signup_file(request, signup_id: int, which: Literal["photo", "resume"]):
-    signup = selectors.access_signup_by_id(require_staff(request, *SIGNUP_ROLES), signup_id)
+    signup = selectors.access_signup_by_id(
+        require_staff(request, *policies.STAFF_READERS), signup_id
+    )
     return files.signup_file(signup, which)
 
 
@@ -145,7 +137,7 @@ def signup_resume(request, signup_id: int):
     summary="审核报名（专项工作组，征集截止后；不通过须填写理由）",
 )
 def review_signup(request, signup_id: int, payload: ReviewIn):
-    user = require_staff(request, *OVERSEERS)
+    user = require_staff(request, *policies.OVERSEERS)
     signup = selectors.access_signup_by_id(user, signup_id)
     signup = signups.signup_review(
         signup=signup,

@@ -17,12 +17,11 @@ from winddown.core import private_files, word_documents
 from winddown.core.errors import DomainError
 from winddown.pii.normalize import clean_text
 from winddown.rules import RulesInputError, get_rule
-from winddown.voting import attachment_pages
+from winddown.voting import attachment_pages, policies
 from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
 from winddown.voting.models import (
-    EDITABLE_STATUSES,
     BallotLog,
     Candidate,
     EventAttachment,
@@ -123,6 +122,7 @@ def event_create(
     seats: int | None = None,
     max_choices: int | None = None,
 ) -> VotingEvent:
+    policies.require(policies.create_refusal(user, institution))
     values = _validated_fields(
         kind=kind,
         title=title,
@@ -150,19 +150,16 @@ def event_create(
     return event
 
 
-def _locked_editable(event: VotingEvent) -> VotingEvent:
-    return _check_editable(VotingEvent.lock(event.pk))
-
-
-def _check_editable(event: VotingEvent) -> VotingEvent:
-    if event.status not in EDITABLE_STATUSES:
-        raise DomainError(E.NOT_EDITABLE, status=event.get_status_display())
+def _locked_editable(event: VotingEvent, user: User) -> VotingEvent:
+    """The event, locked, if `user` may change it now (policies.edit_refusal)."""
+    event = VotingEvent.lock(event.pk)
+    policies.require(policies.edit_refusal(user, event))
     return event
 
 
 @transaction.atomic
-def event_update(*, event: VotingEvent, actor: Actor, **changes) -> VotingEvent:
-    event = _locked_editable(event)
+def event_update(*, event: VotingEvent, user: User, actor: Actor, **changes) -> VotingEvent:
+    event = _locked_editable(event, user)
     before = _snapshot(event)
     merged = {
         "kind": event.kind,
@@ -196,9 +193,9 @@ def event_update(*, event: VotingEvent, actor: Actor, **changes) -> VotingEvent:
 
 @transaction.atomic
 def candidate_add(
-    *, event: VotingEvent, name: str, description: str = "", signup=None
+    *, event: VotingEvent, user: User, name: str, description: str = "", signup=None
 ) -> Candidate:
-    event = _locked_editable(event)
+    event = _locked_editable(event, user)
     if event.kind != EventKind.ELECTION:
         raise DomainError(E.WRONG_STATUS, status=event.get_kind_display(), action="添加候选人")
     name = clean_text(name or "")
@@ -221,19 +218,20 @@ def candidate_add(
 
 
 @transaction.atomic
-def candidate_remove(*, candidate: Candidate) -> None:
-    _locked_editable(candidate.event)
+def candidate_remove(*, candidate: Candidate, user: User) -> None:
+    _locked_editable(candidate.event, user)
     candidate.delete()
 
 
 # --- Attachments ----------------------------------------------------------------------------
 
 
-def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachment:
+def attachment_add(*, event: VotingEvent, user: User, upload, actor: Actor) -> EventAttachment:
     """Check, store and attach a file. The files (and a PDF's page images, which take a
     while for a long PDF) are written before the event is locked: on SQLite that lock
     holds every writer, lenders' ballots included."""
-    _check_editable(VotingEvent.objects.get(pk=event.pk))  # fail fast, before the work
+    # Fail fast, before the work.
+    policies.require(policies.edit_refusal(user, VotingEvent.objects.get(pk=event.pk)))
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise DomainError(E.ATTACHMENT_TOO_LARGE, field="attachment", limit_mb=limit // 2**20)
@@ -257,7 +255,7 @@ def attachment_add(*, event: VotingEvent, upload, actor: Actor) -> EventAttachme
     try:
         stored.append(private_files.save_plain(chunks, folder=ATTACHMENT_FOLDER))
         with transaction.atomic():
-            event = _locked_editable(event)
+            event = _locked_editable(event, user)
             attachment = EventAttachment.objects.create(
                 event=event,
                 name=clean_text(upload.name or "附件")[:255],
@@ -316,8 +314,8 @@ def store_page_images(pdf: bytes) -> tuple[list[str], int]:
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: EventAttachment, actor: Actor) -> None:
-    event = _locked_editable(attachment.event)
+def attachment_remove(*, attachment: EventAttachment, user: User, actor: Actor) -> None:
+    event = _locked_editable(attachment.event, user)
     paths = attachment.stored_paths
     record_event(
         actor=actor,
@@ -333,8 +331,8 @@ def attachment_remove(*, attachment: EventAttachment, actor: Actor) -> None:
 
 
 @transaction.atomic
-def event_submit(*, event: VotingEvent, actor: Actor) -> VotingEvent:
-    event = _locked_editable(event)
+def event_submit(*, event: VotingEvent, user: User, actor: Actor) -> VotingEvent:
+    event = _locked_editable(event, user)
     if event.opens_at <= timezone.now():
         raise DomainError(E.OPENS_IN_PAST, field="opens_at")
     if event.kind == EventKind.ELECTION and not event.candidates.exists():
@@ -358,8 +356,7 @@ def event_approve(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
     from winddown.voting.services.lifecycle import schedule
 
     event = VotingEvent.lock(event.pk)
-    if event.status != EventStatus.SUBMITTED:
-        raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="批准")
+    policies.require(policies.review_refusal(user, event, "批准"))
     if event.opens_at <= timezone.now():
         raise DomainError(E.OPENS_IN_PAST, field="opens_at")
     event.status = EventStatus.SCHEDULED
@@ -381,8 +378,7 @@ def event_approve(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
 @transaction.atomic
 def event_return(*, event: VotingEvent, user: User, comment: str, actor: Actor) -> VotingEvent:
     event = VotingEvent.lock(event.pk)
-    if event.status != EventStatus.SUBMITTED:
-        raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="退回")
+    policies.require(policies.review_refusal(user, event, "退回"))
     comment = (comment or "").strip()
     if not comment:
         raise DomainError(E.COMMENT_REQUIRED, field="comment")
@@ -400,14 +396,13 @@ def event_return(*, event: VotingEvent, user: User, comment: str, actor: Actor) 
 
 @transaction.atomic
 def event_cancel(*, event: VotingEvent, user: User, reason: str, actor: Actor) -> VotingEvent:
-    """Before opening an event may simply be withdrawn; once open, only with a reason, and
-    every lender in the electorate is told."""
+    """Before opening an event may simply be withdrawn (by its operator or the working
+    group); once open, only by the working group with a reason, and every lender in the
+    electorate is told (policies.cancel_refusal)."""
     from winddown.voting.services.notices import notify_cancelled
 
     event = VotingEvent.lock(event.pk)
-    final = (EventStatus.COUNTED, EventStatus.PUBLISHED, EventStatus.CANCELLED)
-    if event.status in final:
-        raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="取消")
+    policies.require(policies.cancel_refusal(user, event))
     reason = (reason or "").strip()
     was_open = event.status in (EventStatus.OPEN, EventStatus.CLOSED)
     if was_open and len(reason) < 5:

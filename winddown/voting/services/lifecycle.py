@@ -20,7 +20,7 @@ from django_tasks import default_task_backend
 from winddown.audit.services import Actor
 from winddown.claims.selectors import active_register, positive_entries
 from winddown.core.errors import DomainError
-from winddown.voting import tally
+from winddown.voting import ballot_log, policies, tally
 from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
@@ -127,7 +127,7 @@ def count_event(event_id: int) -> VotingEvent:
         result = tally.result_document(event)
         event.result = result
         event.merkle_size = log.size
-        event.merkle_root = log.root
+        event.merkle_root = log.root or ballot_log.EMPTY_ROOT  # nobody voted
         event.counted_at = timezone.now()
         event.status = EventStatus.COUNTED
         event.save(update_fields=["result", "merkle_size", "merkle_root", "counted_at", "status"])
@@ -140,10 +140,20 @@ def count_event(event_id: int) -> VotingEvent:
                 "passed": result["result"].get("passed"),
                 "elected": result["result"].get("elected"),
                 "merkle_size": log.size,
-                "merkle_root": log.root,
+                "merkle_root": event.merkle_root,
             },
         )
     return event
+
+
+def event_publish_request(*, event: VotingEvent, user: User):
+    """Queue the publication of a ready event (policies.publish_refusal) for the worker
+    (`publish_task` writes and checks the bundle, which takes a while for a large vote);
+    returns the task's result: with a backend that runs tasks at once it has finished."""
+    from winddown.voting.tasks import publish_task
+
+    policies.require(policies.publish_refusal(user, event))
+    return publish_task.enqueue(event.pk, user.pk)
 
 
 def publish_event(*, event: VotingEvent, user: User, actor: Actor) -> VotingEvent:
@@ -154,15 +164,12 @@ def publish_event(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
     event = VotingEvent.objects.get(pk=event.pk)
     if event.status == EventStatus.PUBLISHED:
         return event
-    # Ballot events publish their counted result; a recruitment publishes once it has closed.
-    ready = EventStatus.COUNTED if event.is_ballot_event else EventStatus.CLOSED
-    if event.status != ready:
-        raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="公布结果")
+    policies.require(policies.publish_refusal(user, event))
     # Outside the transaction: writing the bundle of a huge event takes a while.
     path = write_event_bundle(event) if event.is_ballot_event else ""
     with transaction.atomic():
         event = VotingEvent.lock(event.pk)
-        if event.status != ready:
+        if not policies.ready_to_publish(event):
             return event
         event.bundle_path = path
         event.status = EventStatus.PUBLISHED

@@ -8,19 +8,19 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from winddown.audit.actions import PlatformAction
 from winddown.audit.services import Actor
 from winddown.core import private_files
 from winddown.core.errors import DomainError
 from winddown.identity.services import check_voting_password
 from winddown.pii.normalize import clean_text
 from winddown.pii.phones import PhoneError, normalize_mobile
+from winddown.voting import policies
 from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
 from winddown.voting.models import (
-    EDITABLE_STATUSES,
     EventKind,
-    EventStatus,
     SignUp,
     SignUpStatus,
     VotingEvent,
@@ -160,10 +160,7 @@ def signup_review(
     """After the recruitment closes: approve, or reject with a reason the lender sees."""
     signup = SignUp.objects.select_for_update().select_related("event").get(pk=signup.pk)
     event = lifecycle.event_advance_if_due(signup.event)
-    if event.status not in (EventStatus.CLOSED, EventStatus.PUBLISHED):
-        raise DomainError(
-            E.WRONG_STATUS, status=event.get_status_display(), action="审核报名（须在征集截止后）"
-        )
+    policies.require(policies.signup_review_refusal(user, event))
     if signup.status not in (SignUpStatus.ACTIVE, SignUpStatus.APPROVED, SignUpStatus.REJECTED):
         raise DomainError(E.SIGNUP_NOT_ACTIVE, status=signup.get_status_display(), action="审核")
     reason = (reason or "").strip()
@@ -185,23 +182,24 @@ def signup_review(
 
 @transaction.atomic
 def candidates_from_signups(
-    *, election: VotingEvent, recruitment: VotingEvent, actor: Actor
+    *, election: VotingEvent, recruitment: VotingEvent, user: User, actor: Actor
 ) -> int:
-    """Add every approved sign-up of `recruitment` as a candidate of `election` (once)."""
-    if election.kind != EventKind.ELECTION or recruitment.kind != EventKind.RECRUITMENT:
-        raise DomainError(E.NOT_RECRUITMENT)
-    if (
-        election.institution_id != recruitment.institution_id
-        or election.status not in EDITABLE_STATUSES
-    ):
-        raise DomainError(E.NOT_EDITABLE, status=election.get_status_display())
+    """Add every approved sign-up of `recruitment` as a candidate of `election` (once), after
+    the recruitment has closed (policies.candidates_import_refusal)."""
+    recruitment = lifecycle.event_advance_if_due(recruitment, quiet=True)
+    election = VotingEvent.lock(election.pk)
+    policies.require(policies.candidates_import_refusal(user, election, recruitment))
     already = set(election.candidates.exclude(signup=None).values_list("signup_id", flat=True))
     added = 0
     for signup in recruitment.signups.filter(status=SignUpStatus.APPROVED).order_by("created_at"):
         if signup.pk in already:
             continue
         candidate_add(
-            event=election, name=signup.name, description=signup.introduction, signup=signup
+            event=election,
+            user=user,
+            name=signup.name,
+            description=signup.introduction,
+            signup=signup,
         )
         added += 1
     record_event(
@@ -211,3 +209,18 @@ def candidates_from_signups(
         after={"from_event": recruitment.pk, "added": added},
     )
     return added
+
+
+def signups_reveal(*, user: User, event: VotingEvent, signups: list[SignUp], actor: Actor) -> bool:
+    """Whether `user` sees these sign-ups' full ID and mobile numbers (the working group,
+    policies.sees_full_identities). Each time they are shown in full, which sign-ups were
+    shown is audited (PII_REVEALED with their ids), for the pages and the API alike."""
+    full = policies.sees_full_identities(user)
+    if full and signups:
+        record_event(
+            actor=actor,
+            action=PlatformAction.PII_REVEALED,
+            event=event,
+            after={"signups": [signup.pk for signup in signups]},
+        )
+    return full

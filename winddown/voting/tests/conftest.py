@@ -61,7 +61,7 @@ def make_event(institution, operator, kind="resolution", **overrides) -> VotingE
 def open_now(event: VotingEvent, officer) -> VotingEvent:
     """Submit, approve and open an event as if its opening time had come."""
     if event.status in ("draft", "returned"):
-        authoring.event_submit(event=event, actor=ME)
+        authoring.event_submit(event=event, user=event.created_by, actor=ME)
     if event.status != "scheduled":
         authoring.event_approve(event=VotingEvent.objects.get(pk=event.pk), user=officer, actor=ME)
     now = timezone.now()

@@ -43,13 +43,16 @@ def test_a_pdf_that_cannot_be_opened_is_reported(data):
 def test_attaching_a_pdf_stores_its_pages(institution_a, operator_a, settings):
     event = make_event(institution_a, operator_a)
     attachment = authoring.attachment_add(
-        event=event, upload=SimpleUploadedFile("方案.pdf", sample_pdf(3)), actor=ME
+        event=event,
+        user=event.created_by,
+        upload=SimpleUploadedFile("方案.pdf", sample_pdf(3)),
+        actor=ME,
     )
     assert attachment.page_count == 3 and len(attachment.page_images) == 3
     assert attachment.pages_not_shown == 0
     assert len(stored_files(settings)) == 4  # the PDF and three pages
 
-    authoring.attachment_remove(attachment=attachment, actor=ME)
+    authoring.attachment_remove(attachment=attachment, user=attachment.event.created_by, actor=ME)
     assert stored_files(settings) == []
 
 
@@ -57,7 +60,10 @@ def test_long_pdfs_show_the_first_pages(institution_a, operator_a, settings):
     settings.ATTACHMENT_MAX_PAGE_IMAGES = 2
     event = make_event(institution_a, operator_a)
     attachment = authoring.attachment_add(
-        event=event, upload=SimpleUploadedFile("方案.pdf", sample_pdf(5)), actor=ME
+        event=event,
+        user=event.created_by,
+        upload=SimpleUploadedFile("方案.pdf", sample_pdf(5)),
+        actor=ME,
     )
     assert attachment.page_count == 5 and len(attachment.page_images) == 2
     assert attachment.pages_not_shown == 3
@@ -67,7 +73,10 @@ def test_a_damaged_pdf_is_refused_and_nothing_kept(institution_a, operator_a, se
     event = make_event(institution_a, operator_a)
     with pytest.raises(DomainError) as error:
         authoring.attachment_add(
-            event=event, upload=SimpleUploadedFile("方案.pdf", DAMAGED), actor=ME
+            event=event,
+            user=event.created_by,
+            upload=SimpleUploadedFile("方案.pdf", DAMAGED),
+            actor=ME,
         )
     assert error.value.field == "attachment"
     assert "PDF 文件无法打开（文件已损坏或设有打开密码）" in error.value.message
@@ -79,10 +88,13 @@ def test_no_attachment_once_submitted_and_nothing_kept(
     institution_a, operator_a, active_register, settings
 ):
     event = make_event(institution_a, operator_a)
-    authoring.event_submit(event=event, actor=ME)
+    authoring.event_submit(event=event, user=event.created_by, actor=ME)
     with pytest.raises(DomainError) as error:
         authoring.attachment_add(
-            event=event, upload=SimpleUploadedFile("方案.pdf", sample_pdf()), actor=ME
+            event=event,
+            user=event.created_by,
+            upload=SimpleUploadedFile("方案.pdf", sample_pdf()),
+            actor=ME,
         )
     assert error.value.error_code.name == "NOT_EDITABLE"
     assert not EventAttachment.objects.exists() and stored_files(settings) == []

@@ -87,7 +87,7 @@ def test_same_request_twice_counts_once(event, lenders):
 
 def test_window(institution_a, operator_a, wg_officer, lenders):
     event = make_event(institution_a, operator_a)
-    authoring.event_submit(event=event, actor=ME)
+    authoring.event_submit(event=event, user=event.created_by, actor=ME)
     authoring.event_approve(event=event, user=wg_officer, actor=ME)
     assert (
         _error(event=event, lender=lenders[0], choice="yes", password=PASSWORD).error_code
@@ -150,7 +150,10 @@ def test_abstain_only_when_allowed(institution_a, operator_a, wg_officer, lender
 def test_attachments_must_be_opened_first(institution_a, operator_a, wg_officer, lenders):
     draft = make_event(institution_a, operator_a)
     attachment = authoring.attachment_add(
-        event=draft, upload=SimpleUploadedFile("方案.pdf", sample_pdf()), actor=ME
+        event=draft,
+        user=draft.created_by,
+        upload=SimpleUploadedFile("方案.pdf", sample_pdf()),
+        actor=ME,
     )
     event = open_now(draft, wg_officer)
     error = _error(event=event, lender=lenders[0], choice="yes", password=PASSWORD)
@@ -168,7 +171,7 @@ def test_attachments_must_be_opened_first(institution_a, operator_a, wg_officer,
 def test_election_choices(institution_a, operator_a, wg_officer, lenders):
     draft = make_event(institution_a, operator_a, kind="election", seats=2, max_choices=2)
     keys = [
-        authoring.candidate_add(event=draft, name=name).key
+        authoring.candidate_add(event=draft, user=draft.created_by, name=name).key
         for name in ("王小进", "张小英", "陈小刚")
     ]
     event = open_now(draft, wg_officer)

@@ -123,7 +123,7 @@ def test_announcement_of_an_election_names_the_elected(
 
     election = make_event(institution_a, operator_a, kind="election", seats=1, max_choices=1)
     for name in ("王小进", "张小英"):
-        authoring.candidate_add(event=election, name=name, description="")
+        authoring.candidate_add(event=election, user=election.created_by, name=name, description="")
     election = open_now(election, wg_officer)
     # Everyone of the electorate needs to vote for 2/3 participation: make more lenders.
     from winddown.conftest import make_lender

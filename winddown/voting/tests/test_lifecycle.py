@@ -8,7 +8,10 @@ from winddown.audit.models import AuditEntry
 from winddown.core.errors import DomainError
 from winddown.core.providers.sms import OUTBOX
 from winddown.testing import sample_pdf
+from winddown.verify import verify_bundle
 from winddown.voting.audit_actions import VotingAction
+from winddown.voting.ballot_log import EMPTY_ROOT
+from winddown.voting.bundle import bundle_path
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import Elector, EventStatus, Notice, VotingEvent
 from winddown.voting.services import authoring, casting, lifecycle
@@ -37,17 +40,20 @@ def test_review_cycle_and_changes_only_before_approval(
     institution_a, operator_a, wg_officer, active_register
 ):
     event = make_event(institution_a, operator_a)
-    authoring.event_submit(event=event, actor=ME)
+    authoring.event_submit(event=event, user=event.created_by, actor=ME)
     with pytest.raises(DomainError) as info:
-        authoring.event_update(event=event, actor=ME, title="改标题")
+        authoring.event_update(event=event, user=event.created_by, actor=ME, title="改标题")
     assert info.value.error_code is E.NOT_EDITABLE
     with pytest.raises(DomainError):
         authoring.event_return(event=event, user=wg_officer, comment="", actor=ME)
     authoring.event_return(event=event, user=wg_officer, comment="请补充清退方案附件", actor=ME)
     event = authoring.event_update(
-        event=VotingEvent.objects.get(pk=event.pk), actor=ME, title="是否同意清退方案（修订）"
+        event=VotingEvent.objects.get(pk=event.pk),
+        user=event.created_by,
+        actor=ME,
+        title="是否同意清退方案（修订）",
     )
-    authoring.event_submit(event=event, actor=ME)
+    authoring.event_submit(event=event, user=event.created_by, actor=ME)
     event = authoring.event_approve(
         event=VotingEvent.objects.get(pk=event.pk), user=wg_officer, actor=ME
     )
@@ -68,11 +74,11 @@ def test_review_cycle_and_changes_only_before_approval(
 def test_submit_needs_an_active_register_and_candidates(institution_a, operator_a):
     event = make_event(institution_a, operator_a)
     with pytest.raises(DomainError) as info:
-        authoring.event_submit(event=event, actor=ME)
+        authoring.event_submit(event=event, user=event.created_by, actor=ME)
     assert info.value.error_code is E.NO_ACTIVE_REGISTER
     election = make_event(institution_a, operator_a, kind="election")
     with pytest.raises(DomainError) as info:
-        authoring.event_submit(event=election, actor=ME)
+        authoring.event_submit(event=election, user=election.created_by, actor=ME)
     assert info.value.error_code is E.NO_CANDIDATES
 
 
@@ -147,7 +153,7 @@ def test_cancel_before_and_after_opening(institution_a, operator_a, wg_officer, 
 
 def test_run_due_events_opens_closes_and_counts(institution_a, operator_a, wg_officer, lenders):
     event = make_event(institution_a, operator_a)
-    authoring.event_submit(event=event, actor=ME)
+    authoring.event_submit(event=event, user=event.created_by, actor=ME)
     authoring.event_approve(event=event, user=wg_officer, actor=ME)
     VotingEvent.objects.filter(pk=event.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
     assert lifecycle.run_due_events()["opened"] == 1
@@ -160,11 +166,14 @@ def test_attachments_are_checked_and_hashed(institution_a, operator_a):
     event = make_event(institution_a, operator_a)
     with pytest.raises(DomainError):
         authoring.attachment_add(
-            event=event, upload=SimpleUploadedFile("a.exe", b"MZ\x90"), actor=ME
+            event=event,
+            user=event.created_by,
+            upload=SimpleUploadedFile("a.exe", b"MZ\x90"),
+            actor=ME,
         )
     pdf = sample_pdf()
     attachment = authoring.attachment_add(
-        event=event, upload=SimpleUploadedFile("清退方案.pdf", pdf), actor=ME
+        event=event, user=event.created_by, upload=SimpleUploadedFile("清退方案.pdf", pdf), actor=ME
     )
     assert attachment.content_type == "application/pdf" and len(attachment.sha256) == 64
 
@@ -200,3 +209,15 @@ def test_counting_killed_midway_leaves_nothing_and_the_rerun_matches(
     assert counted.status == EventStatus.COUNTED
     assert counted.result["tally"]["options"]["yes"] == {"heads": 3, "weight_fen": 30000}
     assert AuditEntry.objects.filter(action=VotingAction.EVENT_COUNTED).count() == 1
+
+
+def test_an_event_nobody_voted_in_is_counted_and_published(
+    institution_a, operator_a, wg_officer, lenders
+):
+    """Its log is empty: the stored root is the empty log's, which the bundle's verifier
+    computes too (it stored "" before, and the bundle never matched)."""
+    counted = close_now(open_now(make_event(institution_a, operator_a), wg_officer))
+    assert (counted.merkle_size, counted.merkle_root) == (0, EMPTY_ROOT)
+    published = lifecycle.publish_event(event=counted, user=wg_officer, actor=ME)
+    assert published.status == EventStatus.PUBLISHED
+    assert verify_bundle(bundle_path(published)).ok

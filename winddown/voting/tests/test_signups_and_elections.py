@@ -51,10 +51,16 @@ def test_recruitment_to_election(institution_a, operator_a, wg_officer, lenders)
 
     election = make_event(institution_a, operator_a, kind="election", seats=1, max_choices=1)
     assert (
-        signups.candidates_from_signups(election=election, recruitment=recruitment, actor=ME) == 2
+        signups.candidates_from_signups(
+            election=election, user=election.created_by, recruitment=recruitment, actor=ME
+        )
+        == 2
     )
     assert (
-        signups.candidates_from_signups(election=election, recruitment=recruitment, actor=ME) == 0
+        signups.candidates_from_signups(
+            election=election, user=election.created_by, recruitment=recruitment, actor=ME
+        )
+        == 0
     )
     names = list(election.candidates.values_list("name", flat=True))
     assert names == [lenders[0].real_name, lenders[1].real_name]
@@ -85,8 +91,8 @@ def test_election_elects_when_quorum_met(
         for r in register_rows_a[5:8]
     ]
     election = make_event(institution_a, operator_a, kind="election", seats=1, max_choices=1)
-    c1 = authoring.candidate_add(event=election, name="王小进").key
-    c2 = authoring.candidate_add(event=election, name="张小英").key
+    c1 = authoring.candidate_add(event=election, user=election.created_by, name="王小进").key
+    c2 = authoring.candidate_add(event=election, user=election.created_by, name="张小英").key
     election = open_now(election, wg_officer)
     voters = lenders + more  # 8 of 11 lenders, 800 of 1100 yuan >= 2/3
     for lender, pick in zip(voters, [c1] * 6 + [c2] * 2, strict=True):

@@ -205,12 +205,16 @@ def _save(request, event: VotingEvent) -> tuple[VotingEvent, dict]:
     args, errors = _service_args(values)
     if errors:
         return event, errors
-    return authoring.event_update(event=event, actor=actor_from_request(request), **args), {}
+    updated = authoring.event_update(
+        event=event, user=request.user, actor=actor_from_request(request), **args
+    )
+    return updated, {}
 
 
 def _candidate_add(request, event):
     authoring.candidate_add(
         event=event,
+        user=request.user,
         name=request.POST.get("name", ""),
         description=request.POST.get("description", ""),
     )
@@ -221,7 +225,7 @@ def _candidate_remove(request, event):
     candidate = event.candidates.filter(pk=positive_int(request.POST.get("candidate"))).first()
     if candidate is None:
         raise Http404("候选人不存在")
-    authoring.candidate_remove(candidate=candidate)
+    authoring.candidate_remove(candidate=candidate, user=request.user)
     return f"已删除候选人“{candidate.name}”。"
 
 
@@ -229,7 +233,9 @@ def _attachment_add(request, event):
     upload = request.FILES.get("attachment")
     if upload is None:
         raise DomainError(E.ATTACHMENT_INVALID, field="attachment", detail="请选择要上传的附件")
-    authoring.attachment_add(event=event, upload=upload, actor=actor_from_request(request))
+    authoring.attachment_add(
+        event=event, user=request.user, upload=upload, actor=actor_from_request(request)
+    )
     return f"已上传附件“{upload.name}”。"
 
 
@@ -237,7 +243,9 @@ def _attachment_remove(request, event):
     attachment = event.attachments.filter(pk=positive_int(request.POST.get("attachment"))).first()
     if attachment is None:
         raise Http404("附件不存在")
-    authoring.attachment_remove(attachment=attachment, actor=actor_from_request(request))
+    authoring.attachment_remove(
+        attachment=attachment, user=request.user, actor=actor_from_request(request)
+    )
     return f"已删除附件“{attachment.name}”。"
 
 
@@ -248,7 +256,10 @@ def _import_candidates(request, event):
     if recruitment is None:
         raise DomainError(E.NOT_RECRUITMENT)
     added = signups.candidates_from_signups(
-        election=event, recruitment=recruitment, actor=actor_from_request(request)
+        election=event,
+        recruitment=recruitment,
+        user=request.user,
+        actor=actor_from_request(request),
     )
     if not added:
         return "没有新的审核通过的报名人，候选人未变化。"
@@ -292,7 +303,9 @@ def event_edit(request, event_id: int):
             try:
                 event, errors = _save(request, event)
                 if not errors and action == "submit":
-                    event = authoring.event_submit(event=event, actor=actor_from_request(request))
+                    event = authoring.event_submit(
+                        event=event, user=request.user, actor=actor_from_request(request)
+                    )
             except DomainError as exc:
                 errors = {exc.field or "form": exc.message}
             if not errors:

@@ -22,10 +22,9 @@ from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.institutions.selectors import access_institution_by_id, visible_institutions
 from winddown.rules.text import fraction_name, percent, threshold_percent
-from winddown.voting import exports, selectors
+from winddown.voting import exports, policies, selectors
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import (
-    EDITABLE_STATUSES,
     EventKind,
     EventStatus,
     VotingEvent,
@@ -33,11 +32,7 @@ from winddown.voting.models import (
 from winddown.voting.services import authoring, lifecycle
 from winddown.voting.tally import OPTION_LABELS, event_options
 from winddown.voting.views.staff_common import (
-    BEFORE_OPENING,
-    FINAL,
     GET_OR_POST,
-    ROSTER_ROLES,
-    SIGNUP_ROLES,
 )
 
 PROGRESS_POLL_SECONDS = 10
@@ -81,27 +76,8 @@ def _progress_context(event: VotingEvent) -> dict:
     }
 
 
-def _flags(user, event: VotingEvent) -> dict:
-    operator = user.role == Role.OPERATOR
-    officer = user.role == Role.WG_OFFICER
-    exportable = event.is_ballot_event and event.status in exports.EXPORTABLE
-    ready = EventStatus.COUNTED if event.is_ballot_event else EventStatus.CLOSED
-    return {
-        "is_operator": operator,
-        "is_officer": officer,
-        "can_edit": operator and event.status in EDITABLE_STATUSES,
-        "can_review": officer and event.status == EventStatus.SUBMITTED,
-        "can_cancel": (operator and event.status in BEFORE_OPENING)
-        or (officer and event.status not in FINAL),
-        "can_publish": officer and event.status == ready,
-        "can_announce": exportable,
-        "can_roster": exportable and user.role in ROSTER_ROLES,
-        "can_see_signups": event.kind == EventKind.RECRUITMENT and user.role in SIGNUP_ROLES,
-    }
-
-
 def _result_context(event: VotingEvent) -> dict:
-    if event.status not in exports.EXPORTABLE or not event.result:
+    if not policies.can_announce(event) or not event.result:
         return {}
     tally = event.result.get("tally", {})
     return {
@@ -127,7 +103,7 @@ def _detail(request, event: VotingEvent, errors: dict | None = None, status: int
         if event.kind == EventKind.RECRUITMENT
         else 0,
         "result_url": f"/events/{event.pk}/result/",
-        **_flags(request.user, event),
+        **policies.staff_actions(request.user, event),
         **_result_context(event),
     }
     if event.status == EventStatus.OPEN:
@@ -224,12 +200,7 @@ def event_detail(request, event_id: int):
 
 
 def _publish(request, event: VotingEvent) -> None:
-    from winddown.voting.tasks import publish_task
-
-    ready = EventStatus.COUNTED if event.is_ballot_event else EventStatus.CLOSED
-    if event.status != ready:
-        raise DomainError(E.WRONG_STATUS, status=event.get_status_display(), action="公布结果")
-    result = publish_task.enqueue(event.pk, request.user.pk)
+    result = lifecycle.event_publish_request(event=event, user=request.user)
     if result.status == TaskResultStatus.FAILED:
         messages.error(request, "公布失败：结果包未通过自检，请联系系统管理员。")
     elif result.status == TaskResultStatus.SUCCESSFUL:
@@ -256,19 +227,13 @@ def event_cancel(request, event_id: int):
     event = lifecycle.event_advance_if_due(
         selectors.access_event_by_id(request.user, event_id), quiet=True
     )
-    flags = _flags(request.user, event)
-    if request.user.role not in (Role.OPERATOR, Role.WG_OFFICER):
-        raise PermissionDenied("您的角色无权取消活动")
-    if not flags["can_cancel"]:
-        if event.status in FINAL:
-            message = DomainError(
-                E.WRONG_STATUS, status=event.get_status_display(), action="取消"
-            ).message
-        else:
-            message = "活动已开始，只有专项工作组可以取消；请联系专项工作组。"
-        messages.error(request, message)
+    refusal = policies.cancel_refusal(request.user, event)
+    if refusal is not None and refusal.error_code == E.ROLE_FORBIDDEN:
+        raise PermissionDenied(refusal.message)
+    if refusal is not None:
+        messages.error(request, refusal.message)
         return redirect("voting:staff-event", event_id=event.pk)
-    was_open = event.status not in BEFORE_OPENING
+    was_open = event.status not in policies.BEFORE_OPENING
     context = {"event": event, "institution": event.institution, "was_open": was_open}
     context["errors"], context["reason"] = {}, ""
     if request.method == "POST":

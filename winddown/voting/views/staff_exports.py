@@ -11,12 +11,9 @@ from winddown.accounts.permissions import staff_required
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.core.file_responses import file_response
-from winddown.voting import exports, selectors
+from winddown.voting import exports, policies, selectors
 from winddown.voting.models import (
     VotingEvent,
-)
-from winddown.voting.views.staff_common import (
-    ROSTER_ROLES,
 )
 
 
@@ -47,7 +44,7 @@ def event_announcement(request, event_id: int):
 
 
 @require_GET
-@staff_required(*ROSTER_ROLES)
+@staff_required(*policies.STAFF_READERS)
 def event_roster(request, event_id: int):
     event = selectors.access_event_by_id(request.user, event_id)
     try:

@@ -54,7 +54,9 @@ def lender(institution_a, operator_a, tmp_path):
 def open_event(institution, operator, officer, *, attachment: str = "", **values):
     event = make_event(institution, operator, **values)
     if attachment:
-        authoring.attachment_add(event=event, upload=SimpleUploadedFile(attachment, PDF), actor=ME)
+        authoring.attachment_add(
+            event=event, user=event.created_by, upload=SimpleUploadedFile(attachment, PDF), actor=ME
+        )
     return open_now(event, officer)
 
 
@@ -156,7 +158,9 @@ def test_election_two_of_three_then_change(
 ):
     election = make_event(institution_a, operator_a, kind="election", seats=2, max_choices=2)
     for name, about in (("王小进", "律师"), ("张小英", "会计师"), ("陈小刚", "出借人代表")):
-        authoring.candidate_add(event=election, name=name, description=about)
+        authoring.candidate_add(
+            event=election, user=election.created_by, name=name, description=about
+        )
     election = open_now(election, wg_officer)
 
     phone = signed_in_phone(pages, lender_sign_in)
@@ -278,7 +282,10 @@ def test_word_attachment_reads_on_the_phone_then_the_vote_opens(
     docx = sample_docx("网贷机构A清退方案（Word 版）", [long_line, "第二段：分期兑付。"])
     event = make_event(institution_a, operator_a, title="是否同意 Word 版清退方案")
     authoring.attachment_add(
-        event=event, upload=SimpleUploadedFile("清退方案.docx", docx), actor=ME
+        event=event,
+        user=event.created_by,
+        upload=SimpleUploadedFile("清退方案.docx", docx),
+        actor=ME,
     )
     open_now(event, wg_officer)
     phone = signed_in_phone(pages, lender_sign_in)

@@ -95,7 +95,9 @@ def world(tmp_path, institution_a, institution_b, operator_a, operator_b, wg_off
         wg_officer,
     )
     w.signup_b = sign_up(w.recruitment_b, w.lender_b)
-    w.submitted_b = authoring.event_submit(event=make_event(institution_b, operator_b), actor=ME)
+    w.submitted_b = authoring.event_submit(
+        event=make_event(institution_b, operator_b), user=operator_b, actor=ME
+    )
     return w
 
 

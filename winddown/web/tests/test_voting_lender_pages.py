@@ -75,7 +75,9 @@ def signed_in(client, lender):
 
 
 def with_attachment(event: VotingEvent, name: str = "清退方案.pdf", data: bytes = PDF):
-    return authoring.attachment_add(event=event, upload=SimpleUploadedFile(name, data), actor=ME)
+    return authoring.attachment_add(
+        event=event, user=event.created_by, upload=SimpleUploadedFile(name, data), actor=ME
+    )
 
 
 def page(response) -> str:
@@ -109,12 +111,12 @@ def test_home_groups_the_lenders_events(
     upload_and_activate(institution_b, operator_b, register_file(tmp_path, other_rows, "b.csv"))
     open_event = open_now(make_event(institution_a, operator_a, title="清退方案表决"), wg_officer)
     soon = make_event(institution_a, operator_a, title="监委会选举", kind="election")
-    authoring.candidate_add(event=soon, name="王小进")
-    authoring.event_submit(event=soon, actor=ME)
+    authoring.candidate_add(event=soon, user=soon.created_by, name="王小进")
+    authoring.event_submit(event=soon, user=soon.created_by, actor=ME)
     authoring.event_approve(event=VotingEvent.objects.get(pk=soon.pk), user=wg_officer, actor=ME)
     make_event(institution_a, operator_a, title="草稿不显示")
     elsewhere = make_event(institution_b, operator_b, title="别家机构的表决")
-    authoring.event_submit(event=elsewhere, actor=ME)
+    authoring.event_submit(event=elsewhere, user=elsewhere.created_by, actor=ME)
 
     html = page(signed_in.get("/m/"))
     assert "进行中" in html and "即将开始" in html and "已结束" not in html
@@ -157,7 +159,7 @@ def test_home_and_events_api_cost_the_same_queries_for_many_events(
     def voted_election(title: str) -> None:
         election = make_event(institution_a, operator_a, kind="election", title=title)
         for name in ("王小进", "李小华"):
-            authoring.candidate_add(event=election, name=name)
+            authoring.candidate_add(event=election, user=election.created_by, name=name)
         election = open_now(election, wg_officer)
         casting.cast_ballot(
             event=election, lender=lender, choice=["c1"], password=PASSWORD, actor=ME
@@ -343,7 +345,7 @@ def test_word_files_that_cannot_be_shown_are_refused_and_removal_leaves_no_file(
     event = make_event(institution_a, operator_a)
     old_word = SimpleUploadedFile("方案.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     with pytest.raises(DomainError) as refused:
-        authoring.attachment_add(event=event, upload=old_word, actor=ME)
+        authoring.attachment_add(event=event, user=event.created_by, upload=old_word, actor=ME)
     assert refused.value.field == "attachment"
     assert "不支持旧版 Word 文档（.doc）" in refused.value.message
     assert "另存为 .docx 或 PDF" in refused.value.message
@@ -353,7 +355,7 @@ def test_word_files_that_cannot_be_shown_are_refused_and_removal_leaves_no_file(
     with private_files.open_plain(word.html_path) as stored:
         assert "兑付安排" in stored.read().decode()
     with django_capture_on_commit_callbacks(execute=True):
-        authoring.attachment_remove(attachment=word, actor=ME)
+        authoring.attachment_remove(attachment=word, user=word.event.created_by, actor=ME)
     for path in (word.html_path, word.path):
         with pytest.raises(FileNotFoundError):
             private_files.open_plain(path)
@@ -451,7 +453,9 @@ def test_invalid_resolution_choices(signed_in, resolution, choice, message):
 def test_election_choices(signed_in, lender, institution_a, operator_a, wg_officer, lenders):
     election = make_event(institution_a, operator_a, kind="election", seats=2, max_choices=2)
     for name in ("王小进", "张小英", "陈小刚"):
-        authoring.candidate_add(event=election, name=name, description=f"{name}的介绍")
+        authoring.candidate_add(
+            event=election, user=election.created_by, name=name, description=f"{name}的介绍"
+        )
     election = open_now(election, wg_officer)
     url = f"/m/events/{election.pk}/vote/"
     html = page(signed_in.get(f"/m/events/{election.pk}/"))
@@ -479,7 +483,7 @@ def test_election_choices(signed_in, lender, institution_a, operator_a, wg_offic
 
 def test_not_open_yet_and_closed(signed_in, institution_a, operator_a, wg_officer, lenders):
     event = make_event(institution_a, operator_a)
-    authoring.event_submit(event=event, actor=ME)
+    authoring.event_submit(event=event, user=event.created_by, actor=ME)
     event = authoring.event_approve(
         event=VotingEvent.objects.get(pk=event.pk), user=wg_officer, actor=ME
     )
@@ -526,14 +530,14 @@ def test_a_draft_cancelled_before_approval_stays_hidden(
         draft = make_event(institution_a, operator_a, title=title)
         with_attachment(draft, name="内部草稿.pdf")
         if steps >= 1:
-            authoring.event_submit(event=draft, actor=ME)
+            authoring.event_submit(event=draft, user=draft.created_by, actor=ME)
         if steps == 2:
             authoring.event_return(event=draft, user=wg_officer, comment="补充方案", actor=ME)
         authoring.event_cancel(event=draft, user=operator_a, reason="", actor=ME)
         never_approved.append(draft)
     approved = make_event(institution_a, operator_a, title="已批准后取消")
     with_attachment(approved)
-    authoring.event_submit(event=approved, actor=ME)
+    authoring.event_submit(event=approved, user=approved.created_by, actor=ME)
     authoring.event_approve(event=approved, user=wg_officer, actor=ME)
     authoring.event_cancel(event=approved, user=operator_a, reason="", actor=ME)
 
@@ -689,8 +693,8 @@ def test_notices_badge_and_read(signed_in, lender, institution_a, operator_a, wg
 @pytest.fixture
 def published_election(institution_a, operator_a, wg_officer, lenders):
     election = make_event(institution_a, operator_a, kind="election", seats=1, max_choices=1)
-    authoring.candidate_add(event=election, name="王小进")
-    authoring.candidate_add(event=election, name="张小英")
+    authoring.candidate_add(event=election, user=election.created_by, name="王小进")
+    authoring.candidate_add(event=election, user=election.created_by, name="张小英")
     election = open_now(election, wg_officer)
     ballots = [
         casting.cast_ballot(

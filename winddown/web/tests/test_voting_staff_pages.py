@@ -423,7 +423,9 @@ def test_cancellation(institution_a, operator_a, wg_officer, lenders):
     response = operator.post(f"/staff/events/{event.pk}/cancel/", {"reason": "机构要求取消"})
     assert response.status_code == 302
     assert VotingEvent.objects.get(pk=event.pk).status == "open"
-    assert "只有专项工作组可以取消" in text(operator.get(response["Location"]))
+    assert "机构经办人不能取消；如确需取消，请联系专项工作组" in text(
+        operator.get(response["Location"])
+    )
     # The officer confirms, with a reason; the page says lenders will be told.
     page = text(officer.get(f"/staff/events/{event.pk}/cancel/"))
     assert "全部有表决权的出借人将收到短信和站内消息通知" in page
