@@ -1,15 +1,13 @@
 """Exports of a counted event: the result announcement (《表决结果公告》, PDF) and the roster of
 who chose what (XLSX).
 
-Figures come from the stored result (`VotingEvent.result`: the tally and the rules engine's
-decision with its Chinese explanations) — nothing is recounted or re-decided here.
-Percentages are display strings computed from integers (winddown.rules.text.percent).
+What they show of the result comes from the one presenter (`voting.results`), as the pages
+and the API show it: nothing is recounted, re-decided or re-worded here.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,109 +20,21 @@ from winddown.audit.services import Actor
 from winddown.claims import selectors as claims_selectors
 from winddown.money import fen_to_decimal, format_yuan
 from winddown.pii.masking import mask_name
-from winddown.rules import get_rule
-from winddown.rules.text import percent
-from winddown.voting import policies
+from winddown.voting import policies, results
 from winddown.voting.audit_actions import VotingAction
 from winddown.voting.event_audit import record_event
 from winddown.voting.models import Ballot, EventKind, EventStatus, VotingEvent
 from winddown.voting.tally import (
-    OPTION_LABELS,
     candidate_names,
     choice_words,
-    ordered_counts,
 )
 
 if TYPE_CHECKING:
     from winddown.accounts.models import User
 
 
-CANDIDATE_STATUS_LABELS = {
-    "elected": "当选",
-    "tied": "得票相同，未决出",
-    "not-elected": "未当选（名次在应选人数之后）",
-    "not-qualified": "未达到当选条件",
-}
-PARAM_LABELS = {
-    "basis": ("计票依据", {"heads": "按人数", "weight": "按本金（权重）"}),
-}
-
-
 def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return timezone.localtime(value).strftime(fmt) if value else "—"
-
-
-def share(part: int, whole: int) -> str:
-    """`part / whole` as a display percentage ("66.67%"), from integers; "—" for no base."""
-    return f"{percent(part, whole)}%" if whole > 0 else "—"
-
-
-def rule_description(event: VotingEvent) -> dict[str, str]:
-    """Name, citation, the source text and the parameters in words."""
-    if not event.rule_id:
-        return {"name": "", "citation": "", "quote": "", "params": ""}
-    rule = get_rule(event.rule_id)
-    params = []
-    for name, value in (event.rule_params or {}).items():
-        label, values = PARAM_LABELS.get(name, (name, {}))
-        params.append(f"{label}：{values.get(value, value)}")
-    return {
-        "name": rule.name,
-        "citation": rule.citation,
-        "quote": rule.quote,
-        "params": "；".join(params),
-    }
-
-
-@dataclass(frozen=True)
-class TallyRow:
-    key: str
-    label: str
-    heads: int
-    weight_fen: int
-    heads_share: str  # of the participating lenders
-    weight_share: str  # of the electorate's weight
-    status: str = ""  # elections: 当选 / 未当选 ...
-
-
-def tally_rows(event: VotingEvent) -> list[TallyRow]:
-    """One row per option or candidate of the stored tally, in ballot order."""
-    tally = (event.result or {}).get("tally") or {}
-    participation = tally.get("participation", {"heads": 0, "weight_fen": 0})
-    electorate_weight = event.electorate_weight_fen or 0
-    rows = []
-    if event.kind == EventKind.RESOLUTION:
-        for option, count in ordered_counts(event, tally):
-            rows.append(
-                TallyRow(
-                    option,
-                    OPTION_LABELS[option],
-                    count["heads"],
-                    count["weight_fen"],
-                    share(count["heads"], participation["heads"]),
-                    share(count["weight_fen"], electorate_weight),
-                )
-            )
-        return rows
-    names = candidate_names(event)
-    statuses = {
-        c["name"]: CANDIDATE_STATUS_LABELS.get(c["status"], c["status"])
-        for c in (event.result or {}).get("result", {}).get("candidates", [])
-    }
-    for key, count in ordered_counts(event, tally):
-        name = names.get(key, key)
-        rows.append(
-            TallyRow(
-                key,
-                name,
-                count["heads"],
-                count["weight_fen"],
-                share(count["heads"], participation["heads"]),
-                share(count["weight_fen"], electorate_weight),
-                statuses.get(name, ""),
-            )
-        )
-    return rows
 
 
 # --- PDF announcement -----------------------------------------------------------------------
@@ -215,10 +125,9 @@ def announcement_pdf(event: VotingEvent) -> bytes:
     def p(text: str, style: str = "body") -> Paragraph:
         return Paragraph(escape(text).replace("\n", "<br/>"), st[style])
 
-    result = event.result.get("result", {})
-    tally = event.result.get("tally", {})
-    participation = tally.get("participation", {"heads": 0, "weight_fen": 0})
-    rule = rule_description(event)
+    view = results.result_view(event)
+    result = view.decision
+    rule = view.rule
     institution = event.institution
     story = [
         p(f"{institution.full_name}", "subtitle"),
@@ -273,27 +182,27 @@ def announcement_pdf(event: VotingEvent) -> bytes:
     story.append(p("二、计票结果", "heading"))
     story.append(
         p(
-            f"参与表决 {participation['heads']} 人（占有表决权出借人 "
-            f"{share(participation['heads'], event.electorate_heads or 0)}），所持未偿还本金 "
-            f"{format_yuan(participation['weight_fen'])} 元（占未偿还本金余额 "
-            f"{share(participation['weight_fen'], event.electorate_weight_fen or 0)}）。"
+            f"参与表决 {view.participation_heads.quantity} 人（{view.participation_heads.label} "
+            f"{view.participation_heads.text}），所持未偿还本金 "
+            f"{format_yuan(view.participation_weight.quantity)} 元"
+            f"（{view.participation_weight.label} {view.participation_weight.text}）。"
         )
     )
     first = "候选人" if event.kind == EventKind.ELECTION else "选项"
-    header = [first, "人数", "占参与人数", "未偿还本金（元）", "占本金余额"]
+    header = [first, "人数", view.heads_base_label, "未偿还本金（元）", view.weight_base_label]
     if event.kind == EventKind.ELECTION:
         header.append("结果")
     rows = [[p(h, "cell") for h in header]]
-    for row in tally_rows(event):
+    for row in view.rows:
         cells = [
             p(row.label, "cell"),
             p(str(row.heads), "cell_num"),
-            p(row.heads_share, "cell_num"),
+            p(row.heads_share.text, "cell_num"),
             p(format_yuan(row.weight_fen), "cell_num"),
-            p(row.weight_share, "cell_num"),
+            p(row.weight_share.text, "cell_num"),
         ]
         if event.kind == EventKind.ELECTION:
-            cells.append(p(row.status, "cell"))
+            cells.append(p(row.status_label, "cell"))
         rows.append(cells)
     widths = [None, 16 * mm, 22 * mm, 34 * mm, 22 * mm]
     if event.kind == EventKind.ELECTION:
@@ -318,7 +227,7 @@ def announcement_pdf(event: VotingEvent) -> bytes:
         for number, criterion in enumerate(result.get("criteria", []), start=1):
             story.append(p(f"{number}. {criterion['explanation']}"))
     else:
-        for candidate in result.get("candidates", []):
+        for candidate in view.candidates:
             story.append(p(candidate.get("summary", "")))
             for criterion in candidate.get("criteria", []):
                 story.append(p(f"　　· {criterion['explanation']}"))
@@ -415,9 +324,9 @@ def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str =
     summary.column_dimensions["D"].width = 20
     summary.column_dimensions["E"].width = 14
     summary.column_dimensions["F"].width = 22
-    result = event.result.get("result", {})
-    participation = event.result["tally"].get("participation", {"heads": 0, "weight_fen": 0})
-    rule = rule_description(event)
+    view = results.result_view(event)
+    result = view.decision
+    rule = view.rule
     info = [
         ("机构", event.institution.full_name),
         ("活动", event.title),
@@ -427,8 +336,8 @@ def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str =
         ("表决权登记", local(event.opened_at)),
         ("有表决权出借人（人）", event.electorate_heads or 0),
         ("有表决权本金（元）", fen_to_decimal(event.electorate_weight_fen or 0)),
-        ("参与表决（人）", participation["heads"]),
-        ("参与表决本金（元）", fen_to_decimal(participation["weight_fen"])),
+        ("参与表决（人）", view.participation_heads.quantity),
+        ("参与表决本金（元）", fen_to_decimal(view.participation_weight.quantity)),
         ("结论", result.get("summary", "")),
         ("默克尔树大小", event.merkle_size or 0),
         ("默克尔树根", event.merkle_root),
@@ -441,18 +350,18 @@ def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str =
         fmt = money if label.endswith("（元）") else None
         summary.append([cell(summary, label, strong=True), cell(summary, value, number_format=fmt)])
     summary.append([])
-    head = ["候选人" if event.kind == EventKind.ELECTION else "选项", "人数", "占参与人数"]
-    head += ["未偿还本金（元）", "占本金余额", "结果"]
+    head = ["候选人" if event.kind == EventKind.ELECTION else "选项", "人数"]
+    head += [view.heads_base_label, "未偿还本金（元）", view.weight_base_label, "结果"]
     summary.append([cell(summary, h, strong=True) for h in head])
-    for row in tally_rows(event):
+    for row in view.rows:
         summary.append(
             [
                 row.label,
                 row.heads,
-                row.heads_share,
+                row.heads_share.text,
                 cell(summary, fen_to_decimal(row.weight_fen), number_format=money),
-                row.weight_share,
-                row.status,
+                row.weight_share.text,
+                row.status_label,
             ]
         )
 

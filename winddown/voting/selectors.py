@@ -29,6 +29,7 @@ from winddown.voting.models import (
     SignUpStatus,
     VotingEvent,
 )
+from winddown.voting.results import Share
 
 if TYPE_CHECKING:
     from winddown.accounts.models import User
@@ -237,6 +238,14 @@ class Progress:
     quorum_numerator: int | None  # e.g. 2/3 of the weight for p2p-exit
     quorum_denominator: int | None
     changes: int
+
+    @property
+    def heads_share(self) -> Share:
+        return Share(self.voted_heads, self.electorate_heads, "electorate_heads")
+
+    @property
+    def weight_share(self) -> Share:
+        return Share(self.voted_weight_fen, self.electorate_weight_fen, "electorate_weight")
 
     @property
     def quorum_reached(self) -> bool | None:

@@ -19,7 +19,6 @@ from winddown.api.schemas import (
 from winddown.core import word_documents
 from winddown.money import fen_to_decimal
 from winddown.rules import RulesInputError, get_rule
-from winddown.rules.text import percent
 from winddown.voting import selectors
 from winddown.voting.models import (
     Ballot,
@@ -79,11 +78,6 @@ QueryId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 def _yuan(fen: int | None) -> str | None:
     return None if fen is None else str(fen_to_decimal(fen))
-
-
-def _percentage(quantity: int, base: int | None) -> str | None:
-    """For display only, from integers (rounded half-up): "66.67"; None without a base."""
-    return percent(quantity, base) if base else None
 
 
 def _rule(event: VotingEvent) -> dict:

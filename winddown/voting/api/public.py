@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from django.core.cache import cache
 from django.http import Http404
 from ninja import Path, Router, Schema
 from pydantic import Field
@@ -16,32 +15,22 @@ from winddown.api.schemas import (
 )
 from winddown.core.errors import DomainError
 from winddown.core.file_responses import file_response
-from winddown.merkle import verify_inclusion
-from winddown.verify import BallotLine, ReceiptNotFound, inclusion_proof_for_receipt
 from winddown.verify import normalize_receipt as parse_receipt
+from winddown.voting import results as presenter
 from winddown.voting import selectors
 from winddown.voting.api.common import (
     BINARY,
     MAX_LIST,
     PUBLIC_ERRORS,
     QueryId,
-    _percentage,
     _rule,
     _yuan,
 )
 from winddown.voting.bundle import bundle_path
 from winddown.voting.errors import VotingErrorCode
 from winddown.voting.models import (
-    Ballot,
     EventKind,
-    SignUpStatus,
     VotingEvent,
-)
-from winddown.voting.tally import (
-    OPTION_LABELS,
-    candidate_names,
-    choice_words,
-    ordered_counts,
 )
 
 public_router = Router(tags=["投票结果（公开）"])
@@ -53,9 +42,17 @@ class ResultRowOut(Schema):
     heads: int
     weight_fen: int
     weight: str
-    heads_percentage: str | None = Field(description="占参与表决人数的百分比（仅供显示）")
-    weight_percentage: str | None = Field(description="占参与表决本金的百分比（仅供显示）")
+    heads_percentage: str | None = Field(
+        description="人数百分比（仅供显示），基数见 heads_percentage_base，与计票规则的条件一致"
+    )
+    heads_percentage_base: str = Field(description="人数百分比的基数，如“占出席人数”")
+    weight_percentage: str | None = Field(
+        description="本金百分比（仅供显示），基数见 weight_percentage_base，与计票规则的条件一致"
+    )
+    weight_percentage_base: str = Field(description="本金百分比的基数，如“占机构待收本金”")
     status: str | None = Field(None, description="选举：elected / tied / not-elected ...")
+    status_label: str | None = Field(None, description="选举：当选 / 未当选 …")
+    rank: int | None = Field(None, description="选举：符合当选条件的候选人的名次")
 
 
 class ResultSummaryOut(Schema):
@@ -86,8 +83,9 @@ class ResultOut(ResultSummaryOut):
     participation_heads: int
     participation_weight_fen: int
     participation_weight: str
-    participation_heads_percentage: str | None
-    participation_weight_percentage: str | None
+    participation_heads_percentage: str | None = Field(description="占全体有表决权人数")
+    participation_weight_percentage: str | None = Field(description="占机构待收本金")
+    quorum: str = Field(description="参与表决的条件（计票规则有此条件时）及是否满足")
     seats: int | None
     max_choices: int | None
     rows: list[ResultRowOut]
@@ -103,16 +101,8 @@ class ResultOut(ResultSummaryOut):
     verify_command: str | None
 
 
-def _decision(event: VotingEvent) -> dict:
-    return (event.result or {}).get("result") or {}
-
-
 def _result_summary(event: VotingEvent) -> dict:
-    decision = _decision(event)
-    if event.kind == EventKind.RECRUITMENT:
-        summary = f"征集已结束，审核通过 {len(_representatives(event))} 名出借人代表。"
-    else:
-        summary = decision.get("summary", "")
+    decision = (event.result or {}).get("result") or {}
     return {
         "id": event.pk,
         "institution_id": event.institution_id,
@@ -124,51 +114,29 @@ def _result_summary(event: VotingEvent) -> dict:
         "published_at": event.published_at,
         "passed": decision.get("passed"),
         "elected": list(decision.get("elected") or []),
-        "summary": summary,
+        "summary": presenter.result_summary(event),
     }
 
 
-def _representatives(event: VotingEvent) -> list[str]:
-    return list(
-        event.signups.filter(status=SignUpStatus.APPROVED)
-        .order_by("created_at")
-        .values_list("name", flat=True)
-    )
-
-
-def _result_rows(event: VotingEvent, tally: dict, decision: dict) -> list[dict]:
-    participation = tally.get("participation") or {"heads": 0, "weight_fen": 0}
-    heads_base, weight_base = participation["heads"], participation["weight_fen"]
-
-    def row(key: str, label: str, count: dict, status: str | None = None) -> dict:
-        return {
-            "key": key,
-            "label": label,
-            "heads": count["heads"],
-            "weight_fen": count["weight_fen"],
-            "weight": _yuan(count["weight_fen"]),
-            "heads_percentage": _percentage(count["heads"], heads_base),
-            "weight_percentage": _percentage(count["weight_fen"], weight_base),
-            "status": status,
-        }
-
-    if event.kind == EventKind.RESOLUTION:
-        return [
-            row(key, OPTION_LABELS.get(key, key), count)
-            for key, count in ordered_counts(event, tally)
-        ]
-    names = candidate_names(event)
-    statuses = {c["name"]: c.get("status") for c in decision.get("candidates") or []}
-    return [
-        row(key, names.get(key, key), count, statuses.get(names.get(key, key)))
-        for key, count in ordered_counts(event, tally)
-    ]
+def _row_out(row: presenter.Row) -> dict:
+    return {
+        "key": row.key,
+        "label": row.label,
+        "heads": row.heads,
+        "weight_fen": row.weight_fen,
+        "weight": _yuan(row.weight_fen),
+        "heads_percentage": row.heads_share.number,
+        "heads_percentage_base": row.heads_share.label,
+        "weight_percentage": row.weight_share.number,
+        "weight_percentage_base": row.weight_share.label,
+        "status": row.status or None,
+        "status_label": row.status_label or None,
+        "rank": row.rank,
+    }
 
 
 def _result_out(event: VotingEvent) -> dict:
-    tally = (event.result or {}).get("tally") or {}
-    decision = _decision(event)
-    participation = tally.get("participation") or {"heads": 0, "weight_fen": 0}
+    view = presenter.result_view(event)
     has_bundle = bool(event.bundle_path)
     return {
         **_result_summary(event),
@@ -180,23 +148,20 @@ def _result_out(event: VotingEvent) -> dict:
         "electorate_heads": event.electorate_heads,
         "electorate_weight_fen": event.electorate_weight_fen,
         "electorate_weight": _yuan(event.electorate_weight_fen),
-        "participation_heads": participation["heads"],
-        "participation_weight_fen": participation["weight_fen"],
-        "participation_weight": _yuan(participation["weight_fen"]),
-        "participation_heads_percentage": _percentage(
-            participation["heads"], event.electorate_heads
-        ),
-        "participation_weight_percentage": _percentage(
-            participation["weight_fen"], event.electorate_weight_fen
-        ),
+        "participation_heads": view.participation_heads.quantity,
+        "participation_weight_fen": view.participation_weight.quantity,
+        "participation_weight": _yuan(view.participation_weight.quantity),
+        "participation_heads_percentage": view.participation_heads.number,
+        "participation_weight_percentage": view.participation_weight.number,
+        "quorum": view.quorum,
         "seats": event.seats,
         "max_choices": event.max_choices,
-        "rows": _result_rows(event, tally, decision) if tally else [],
-        "unresolved_tie": list(decision.get("unresolved_tie") or []),
-        "criteria": list(decision.get("criteria") or []),
-        "tally": tally or None,
-        "result": decision or None,
-        "representatives": _representatives(event) if event.kind == EventKind.RECRUITMENT else [],
+        "rows": [_row_out(row) for row in view.rows],
+        "unresolved_tie": view.unresolved_tie,
+        "criteria": view.criteria,
+        "tally": view.tally or None,
+        "result": view.decision or None,
+        "representatives": view.representatives,
         "merkle_root": event.merkle_root,
         "merkle_size": event.merkle_size,
         "hash_alg": "sha256",
@@ -280,21 +245,6 @@ class ReceiptOut(Schema):
     status_label: str
 
 
-RECEIPT_CACHE_SECONDS = 3600
-
-
-def _receipt_info(event: VotingEvent, code: str) -> dict:
-    cache_key = f"voting:receipt:{event.pk}:{event.merkle_root}:{code}"
-    info = cache.get(cache_key)
-    if info is None:
-        try:
-            info = inclusion_proof_for_receipt(bundle_path(event), code)
-        except ReceiptNotFound:
-            raise DomainError(VotingErrorCode.RECEIPT_UNKNOWN, field="code") from None
-        cache.set(cache_key, info, RECEIPT_CACHE_SECONDS)
-    return info
-
-
 @public_router.get(
     "/{event_id}/receipts/{code}",
     response={200: ReceiptOut, **PUBLIC_ERRORS},
@@ -308,53 +258,30 @@ def receipt(request, event_id: int, code: Annotated[Text, Path(max_length=64)]):
         code = parse_receipt(code)
     except ValueError:
         raise DomainError(VotingErrorCode.RECEIPT_FORMAT, field="code") from None
-    if not event.bundle_path or not Ballot.objects.filter(event=event, receipt=code).exists():
-        raise DomainError(VotingErrorCode.RECEIPT_UNKNOWN, field="code")
-    info = _receipt_info(event, code)
-    # Checked again here, against the root the platform published (not the bundle's own).
-    verified = (
-        info["root"] == event.merkle_root
-        and info["size"] == event.merkle_size
-        and verify_inclusion(
-            bytes.fromhex(info["leaf_hash"]),
-            info["index"],
-            info["size"],
-            [bytes.fromhex(p) for p in info["proof"]],
-            bytes.fromhex(event.merkle_root),
-            info["hash_alg"],
-        )
-    )
     try:
-        line = BallotLine.from_line(info["line"])
-        choice, weight, cast_at = line.choice, line.weight_fen, line.cast_at
-    except ValueError:
-        choice, weight, cast_at = "", None, ""
-    superseded = bool(info["superseded_by_later"])
-    if not verified:
-        status_label = "无法证明该选票记录包含在公布的 Merkle 根之下，请下载结果包自行核验"
-    elif superseded:
-        status_label = "该选票已被您之后提交的选票取代，不计入结果；请用最新选票的回执码核验"
-    else:
-        status_label = "这是您的最终选票，已计入结果，且包含在公布的 Merkle 根之下"
+        check = presenter.check_receipt(event, code)
+    except presenter.UnknownReceipt:
+        raise DomainError(VotingErrorCode.RECEIPT_UNKNOWN, field="code") from None
+    proof = check.proof
     return {
         "event_id": event.pk,
-        "receipt": info["receipt"],
-        "seq": info["seq"],
-        "index": info["index"],
-        "line": info["line"],
-        "voter": info["voter"],
-        "choice": choice,
-        "choice_label": choice_words(event, choice) if choice else "",
-        "weight_fen": weight,
-        "weight": _yuan(weight),
-        "cast_at": cast_at,
-        "leaf_hash": info["leaf_hash"],
-        "proof": info["proof"],
-        "size": info["size"],
-        "root": info["root"],
-        "hash_alg": info["hash_alg"],
-        "verified": verified,
-        "final": bool(info["final"]) and not superseded,
-        "superseded": superseded,
-        "status_label": status_label,
+        "receipt": proof["receipt"],
+        "seq": proof["seq"],
+        "index": proof["index"],
+        "line": proof["line"],
+        "voter": proof["voter"],
+        "choice": check.choice,
+        "choice_label": check.choice_label,
+        "weight_fen": check.weight_fen,
+        "weight": _yuan(check.weight_fen),
+        "cast_at": check.cast_at,
+        "leaf_hash": proof["leaf_hash"],
+        "proof": proof["proof"],
+        "size": proof["size"],
+        "root": proof["root"],
+        "hash_alg": proof["hash_alg"],
+        "verified": check.verified,
+        "final": check.final,
+        "superseded": check.superseded,
+        "status_label": check.status_label,
     }

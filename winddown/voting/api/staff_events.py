@@ -39,7 +39,6 @@ from winddown.voting.api.common import (
     _event_for,
     _event_heading,
     _options,
-    _percentage,
     _rule,
     _yuan,
 )
@@ -477,8 +476,8 @@ def progress(request, event_id: int):
         "electorate_heads": current.electorate_heads,
         "electorate_weight_fen": current.electorate_weight_fen,
         "electorate_weight": _yuan(current.electorate_weight_fen),
-        "heads_percentage": _percentage(current.voted_heads, current.electorate_heads),
-        "weight_percentage": _percentage(current.voted_weight_fen, current.electorate_weight_fen),
+        "heads_percentage": current.heads_share.number,
+        "weight_percentage": current.weight_share.number,
         "quorum_numerator": current.quorum_numerator,
         "quorum_denominator": current.quorum_denominator,
         "quorum_reached": current.quorum_reached,

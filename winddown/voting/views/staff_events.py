@@ -21,8 +21,8 @@ from winddown.accounts.roles import Role
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.institutions.selectors import access_institution_by_id, visible_institutions
-from winddown.rules.text import fraction_name, percent, threshold_percent
-from winddown.voting import exports, policies, selectors
+from winddown.rules.text import fraction_name
+from winddown.voting import policies, results, selectors
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import (
     EventKind,
@@ -42,28 +42,16 @@ def _progress_context(event: VotingEvent) -> dict:
     """Participation only — never a figure per option or candidate."""
     progress = selectors.progress(event)
     quorum = None
-    weight_share = "—"
-    if progress.electorate_weight_fen > 0:
-        if progress.quorum_numerator:
-            text, _ = threshold_percent(
-                progress.voted_weight_fen,
-                progress.electorate_weight_fen,
-                progress.quorum_numerator,
-                progress.quorum_denominator,
-            )
-            weight_share = f"{text}%"
-        else:
-            weight_share = f"{percent(progress.voted_weight_fen, progress.electorate_weight_fen)}%"
+    weight_share = progress.weight_share.text
     if progress.quorum_numerator:
+        weight_share = progress.weight_share.text_against(
+            progress.quorum_numerator, progress.quorum_denominator
+        )
         quorum = {
             "fraction": fraction_name(progress.quorum_numerator, progress.quorum_denominator),
             "reached": progress.quorum_reached,
         }
-    heads_share = (
-        f"{percent(progress.voted_heads, progress.electorate_heads)}%"
-        if progress.electorate_heads
-        else "—"
-    )
+    heads_share = progress.heads_share.text
     return {
         "event": event,
         "progress": progress,
@@ -79,19 +67,14 @@ def _progress_context(event: VotingEvent) -> dict:
 def _result_context(event: VotingEvent) -> dict:
     if not policies.can_announce(event) or not event.result:
         return {}
-    tally = event.result.get("tally", {})
-    return {
-        "result": event.result.get("result", {}),
-        "participation": tally.get("participation", {"heads": 0, "weight_fen": 0}),
-        "tally_rows": exports.tally_rows(event),
-    }
+    return {"view": results.result_view(event)}
 
 
 def _detail(request, event: VotingEvent, errors: dict | None = None, status: int = 200):
     context = {
         "event": event,
         "institution": event.institution,
-        "rule": exports.rule_description(event),
+        "rule": results.rule_description(event),
         "options": [OPTION_LABELS[o] for o in event_options(event)]
         if event.kind == EventKind.RESOLUTION
         else [],
