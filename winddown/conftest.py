@@ -190,3 +190,13 @@ def association_officer(db):
 @pytest.fixture
 def sysadmin(db):
     return make_staff("admin", Role.SYSADMIN)
+
+
+def committed():
+    """A block whose after-commit work (notices, scheduling, file clean-up) runs when it
+    ends, as a real commit would run it: tests run inside a transaction that never commits,
+    so without this that work would never run (pytest-django's
+    django_capture_on_commit_callbacks, usable outside fixtures)."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)

@@ -32,7 +32,6 @@ from winddown.api.tests.voting_fixtures import (  # noqa: F401 - fixtures
     PNG_BYTES,
     pdf_upload,
     png_upload,
-    run_on_commit_fixture,
     voting_world_fixture,
 )
 from winddown.conftest import register_file, upload_and_activate

@@ -33,10 +33,10 @@ from winddown.api.tests.voting_fixtures import (  # noqa: F401 - fixtures
     open_now,
     pdf_upload,
     png_upload,
-    run_on_commit_fixture,
     voting_world_fixture,
 )
 from winddown.audit.models import AuditEntry
+from winddown.conftest import committed
 from winddown.core.word_documents import DOCX_TYPE
 from winddown.testing import sample_docx
 from winddown.verify import verify_bundle
@@ -329,7 +329,8 @@ def test_resolution_from_draft_to_checked_receipt(voting_world, clients, tmp_pat
     # Published by the working group (not by the operator); lenders are told.
     assert_detail(operator.post(f"/api/staff/events/{event_id}/publish"), 403)
     assert_detail(anonymous.get(f"/api/results/{event_id}"), 404)
-    published = ok(officer.post(f"/api/staff/events/{event_id}/publish"))
+    with committed():  # the lenders are told once the publication has committed
+        published = ok(officer.post(f"/api/staff/events/{event_id}/publish"))
     assert published["status"] == "published"
     assert ok(officer.post(f"/api/staff/events/{event_id}/publish"))["status"] == "published"
     notices = ok(lender_1.get("/api/notices"))
@@ -674,9 +675,12 @@ def test_roles_and_institution_boundaries(voting_world, clients):
         "voting.reason_required",
         "reason",
     )
-    cancelled = ok(
-        officer.post(f"/api/staff/events/{eid}/cancel", {"reason": "清退方案需重新评估，另行表决"})
-    )
+    with committed():  # the lenders are told once the cancellation has committed
+        cancelled = ok(
+            officer.post(
+                f"/api/staff/events/{eid}/cancel", {"reason": "清退方案需重新评估，另行表决"}
+            )
+        )
     assert cancelled["status"] == "cancelled"
     assert cancelled["cancel_reason"] == "清退方案需重新评估，另行表决"
     assert Notice.objects.filter(event_id=eid, kind="cancelled").count() == 3  # registered

@@ -1,7 +1,7 @@
 """Fixtures for the voting API tests: institution A with an active register, lenders in and
 out of its electorate, signed-in clients, and helpers that play the clock (the background
 worker's opening and closing). Import the `*_fixture` functions into a test module; pytest
-finds them under their names (voting_world, clients, run_on_commit)."""
+finds them under their names (voting_world, clients)."""
 
 from __future__ import annotations
 
@@ -55,15 +55,6 @@ class VotingWorld:
     lender_5: Lender
 
 
-@pytest.fixture(name="run_on_commit")
-def run_on_commit_fixture(monkeypatch):
-    """API tests run inside a transaction that never commits: run after-commit work (notices,
-    scheduling) at once, as a real commit would."""
-    monkeypatch.setattr(
-        "django.db.transaction.on_commit", lambda func, using=None, robust=False: func()
-    )
-
-
 @pytest.fixture(name="voting_world")
 def voting_world_fixture(
     institution_a,
@@ -73,7 +64,6 @@ def voting_world_fixture(
     wg_officer,
     association_officer,
     tmp_path,
-    run_on_commit,
 ) -> VotingWorld:
     lender_1 = make_lender(PHONE_1, name="王小金", id_number=ID_1, password=PASSWORD_1)
     lender_2 = make_lender(PHONE_2, name="李小银", id_number=ID_2, password=PASSWORD_2)

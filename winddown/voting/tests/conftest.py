@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from winddown.audit.services import Actor
-from winddown.conftest import make_lender, register_file, upload_and_activate
+from winddown.conftest import committed, make_lender, register_file, upload_and_activate
 from winddown.demo.generators import register_rows
 from winddown.voting.models import VotingEvent
 from winddown.voting.services import authoring, lifecycle, signups
@@ -66,7 +66,8 @@ def open_now(event: VotingEvent, officer) -> VotingEvent:
         authoring.event_approve(event=VotingEvent.objects.get(pk=event.pk), user=officer, actor=ME)
     now = timezone.now()
     VotingEvent.objects.filter(pk=event.pk).update(opens_at=now - timedelta(seconds=1))
-    return lifecycle.open_event(event.pk)
+    with committed():  # the "opened" notices go out once the opening has committed
+        return lifecycle.open_event(event.pk)
 
 
 def sign_up(event: VotingEvent, lender, **overrides):
@@ -91,12 +92,3 @@ def close_now(event: VotingEvent) -> VotingEvent:
     """Bring the closing time forward to now (after every ballot cast so far) and count."""
     VotingEvent.objects.filter(pk=event.pk).update(closes_at=timezone.now())
     return lifecycle.count_event(event.pk)
-
-
-@pytest.fixture(autouse=True)
-def _run_on_commit_at_once(monkeypatch):
-    """Tests run inside a transaction that never commits; run after-commit work (notices)
-    immediately instead, as a real commit would."""
-    monkeypatch.setattr(
-        "django.db.transaction.on_commit", lambda func, using=None, robust=False: func()
-    )

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from winddown.conftest import committed
 from winddown.core.errors import DomainError
 from winddown.testing import sample_pdf
 from winddown.voting import attachment_pages
@@ -52,7 +53,10 @@ def test_attaching_a_pdf_stores_its_pages(institution_a, operator_a, settings):
     assert attachment.pages_not_shown == 0
     assert len(stored_files(settings)) == 4  # the PDF and three pages
 
-    authoring.attachment_remove(attachment=attachment, user=attachment.event.created_by, actor=ME)
+    with committed():  # the files go once the removal has committed
+        authoring.attachment_remove(
+            attachment=attachment, user=attachment.event.created_by, actor=ME
+        )
     assert stored_files(settings) == []
 
 

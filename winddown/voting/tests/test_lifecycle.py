@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from winddown.audit.models import AuditEntry
+from winddown.conftest import committed
 from winddown.core.errors import DomainError
 from winddown.core.providers.sms import OUTBOX
 from winddown.testing import sample_pdf
@@ -140,9 +141,10 @@ def test_cancel_before_and_after_opening(institution_a, operator_a, wg_officer, 
     with pytest.raises(DomainError) as info:
         authoring.event_cancel(event=event, user=wg_officer, reason="", actor=ME)
     assert info.value.error_code is E.REASON_REQUIRED
-    authoring.event_cancel(
-        event=event, user=wg_officer, reason="方案需重新论证，另行通知", actor=ME
-    )
+    with committed():  # the lenders are told once the cancellation has committed
+        authoring.event_cancel(
+            event=event, user=wg_officer, reason="方案需重新论证，另行通知", actor=ME
+        )
     assert Notice.objects.filter(event=event, kind="cancelled").count() == 5
     with pytest.raises(DomainError) as info:
         casting.cast_ballot(

@@ -36,10 +36,9 @@ from winddown.testing import sample_pdf, sample_png
 from winddown.voting.audit_actions import VotingAction
 from winddown.voting.models import SignUp, SignUpStatus, VotingEvent
 from winddown.voting.services import authoring
-from winddown.voting.tests.conftest import (  # noqa: F401 - the autouse fixture
+from winddown.voting.tests.conftest import (
     ME,
     PASSWORD,
-    _run_on_commit_at_once,
     make_event,
     open_now,
     sign_up,

@@ -310,7 +310,7 @@ def test_attachments_must_be_opened_before_voting(
     html = page(signed_in.get(f"{url}attachments/{image.pk}/"))
     assert "<img" in html and f"{url}attachments/{image.pk}/file/" in html
     html = page(signed_in.get(url))
-    assert "未读" not in html and 'id="vote-button" disabled' not in html
+    assert "个未读" not in html and 'id="vote-button" disabled' not in html
     assert signed_in.get(f"{url}attachments/999999/").status_code == 404
 
 
@@ -333,7 +333,7 @@ def test_a_word_attachment_reads_as_text_in_the_page(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in viewer and "javascript:" not in viewer
     assert "下载 Word 原文件" in html
     assert AttachmentOpen.objects.filter(attachment=word, lender=lender).count() == 1
-    assert "未读" not in page(signed_in.get(url))
+    assert "个未读" not in page(signed_in.get(url))
 
     response = signed_in.get(f"{url}attachments/{word.pk}/file/")
     assert response["Content-Type"] == private_files.word_documents.DOCX_TYPE

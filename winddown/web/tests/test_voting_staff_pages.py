@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from winddown.audit.actions import PlatformAction
 from winddown.audit.models import AuditEntry
 from winddown.conftest import (
+    committed,
     make_lender,
     register_file,
     staff_signed_in,
@@ -40,13 +41,6 @@ PDF = sample_pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 # Distinct weights (yuan), so a per-option sum can never be mistaken for a participation total.
 WEIGHTS = ["1000.00", "2000.00", "4000.00", "8000.00", "16000.00", "32000.00"]
-
-
-@pytest.fixture(autouse=True)
-def _run_on_commit_at_once(monkeypatch):
-    monkeypatch.setattr(
-        "django.db.transaction.on_commit", lambda func, using=None, robust=False: func()
-    )
 
 
 @pytest.fixture
@@ -433,7 +427,10 @@ def test_cancellation(institution_a, operator_a, wg_officer, lenders):
     assert response.status_code == 400
     assert "请填写取消原因（活动已开始，取消须说明理由并公告）" in text(response)
     assert VotingEvent.objects.get(pk=event.pk).status == "open"
-    officer.post(f"/staff/events/{event.pk}/cancel/", {"reason": "清退方案需重新评估，另行通知"})
+    with committed():  # the lenders are told once the cancellation has committed
+        officer.post(
+            f"/staff/events/{event.pk}/cancel/", {"reason": "清退方案需重新评估，另行通知"}
+        )
     event.refresh_from_db()
     assert event.status == "cancelled" and event.cancel_reason.startswith("清退方案需重新评估")
     assert Notice.objects.filter(event=event, kind="cancelled").count() == len(lenders)
@@ -524,7 +521,8 @@ def test_publish_and_exports(institution_a, operator_a, wg_officer, association_
     assert pdf.content.startswith(b"%PDF")
     assert "attachment;" in pdf["Content-Disposition"]
 
-    response = officer.post(f"/staff/events/{event.pk}/", {"action": "publish"}, follow=True)
+    with committed():  # the lenders are told once the publication has committed
+        response = officer.post(f"/staff/events/{event.pk}/", {"action": "publish"}, follow=True)
     event.refresh_from_db()
     assert event.status == "published" and event.bundle_path
     page = text(response)
