@@ -14,7 +14,8 @@ from django.utils import timezone
 from winddown.conftest import make_lender, register_file, upload_and_activate
 from winddown.core.errors import DomainError
 from winddown.demo.generators import register_rows
-from winddown.voting import ballot_store
+from winddown.merkle import MerkleLog, leaf_hash
+from winddown.voting import ballot_log, ballot_store
 from winddown.voting.errors import VotingErrorCode
 from winddown.voting.models import Ballot, BallotLog, VotingEvent
 from winddown.voting.services import lifecycle
@@ -70,7 +71,24 @@ def test_concurrent_changes_keep_one_current_ballot(
         assert [b.is_current for b in mine] == [False] * (CHANGES_EACH - 1) + [True]
     seqs = sorted(ballots.values_list("seq", flat=True))
     assert seqs == list(range(1, LENDERS * CHANGES_EACH + 1))
-    assert BallotLog.objects.get(event=event).size == LENDERS * CHANGES_EACH
+    log = BallotLog.objects.get(event=event)
+    assert log.size == LENDERS * CHANGES_EACH
+    # The running root the log head kept under contention is the root of the ballots' lines,
+    # rebuilt here from the rows in sequence order (what the published bundle will hold).
+    tree = MerkleLog(ballot_log.HASH_ALG)
+    for ballot in ballots.order_by("seq"):
+        line = ballot_log.ballot_line(
+            seq=ballot.seq,
+            voter=ballot.voter,
+            receipt=ballot.receipt,
+            choice=ballot.choice,
+            weight_fen=ballot.weight_fen,
+            cast_at=ballot.cast_at,
+        )
+        leaf = leaf_hash(line.encode(), ballot_log.HASH_ALG)
+        assert ballot.leaf_hash == leaf.hex()
+        tree.append(leaf)
+    assert log.root == tree.root().hex()
     # The database itself refuses a second current ballot.
     current = ballots.filter(is_current=True).first()
     with pytest.raises(IntegrityError), transaction.atomic():

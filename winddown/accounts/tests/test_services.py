@@ -1,0 +1,203 @@
+"""Staff accounts, the two sign-in factors, API tokens and the lender account behind every
+lender's profile: what succeeds, what is refused with which message, and what is audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from winddown.accounts import selectors, services
+from winddown.accounts.audit_actions import AccountsAction
+from winddown.accounts.errors import AccountsErrorCode as E
+from winddown.accounts.models import ApiToken, User
+from winddown.accounts.roles import Role
+from winddown.audit.models import AuditEntry
+from winddown.audit.services import Actor
+from winddown.conftest import STAFF_PASSWORD, current_totp, make_lender, make_staff
+from winddown.core.errors import DomainError
+from winddown.identity.models import Lender
+from winddown.institutions.models import Membership
+
+pytestmark = pytest.mark.django_db
+ADMIN = Actor(None, "tests", "10.0.0.9")
+
+
+def code_of(error: DomainError) -> E:
+    return error.error_code
+
+
+def refused(call) -> E:
+    with pytest.raises(DomainError) as info:
+        call()
+    return code_of(info.value)
+
+
+# --- Creating staff accounts ---------------------------------------------------------------
+
+
+def test_an_operator_is_created_with_the_institution_and_audited(institution_a):
+    user = services.staff_create(
+        actor=ADMIN,
+        username="  op_new ",
+        password="Long-enough-passw0rd",
+        role=Role.OPERATOR,
+        display_name="新经办人",
+        institution=institution_a,
+    )
+    assert user.username == "op_new" and user.check_password("Long-enough-passw0rd")
+    assert Membership.objects.get(user=user).institution == institution_a
+    created = AuditEntry.objects.get(action=AccountsAction.STAFF_CREATED)
+    assert created.after == {"username": "op_new", "role": "operator"}
+
+
+def test_bad_staff_accounts_are_refused_with_the_field_named(institution_a):
+    def create(**overrides):
+        values = {
+            "actor": ADMIN,
+            "username": "someone",
+            "password": "Long-enough-passw0rd",
+            "role": Role.WG_OFFICER,
+        }
+        return services.staff_create(**{**values, **overrides})
+
+    assert refused(lambda: create(role=Role.LENDER)) is E.INVALID_ROLE
+    assert refused(lambda: create(role=Role.OPERATOR)) is E.INSTITUTION_REQUIRED
+    with pytest.raises(DomainError) as weak:
+        create(password="123")
+    assert weak.value.error_code is E.PASSWORD_WEAK and weak.value.field == "password"
+    create()
+    assert refused(lambda: create()) is E.USERNAME_TAKEN
+    assert User.objects.filter(username="someone").count() == 1
+
+
+# --- Password, then TOTP ---------------------------------------------------------------------
+
+
+def test_wrong_passwords_are_audited_and_ten_lock_the_username_for_a_while(wg_officer, monkeypatch):
+    for _ in range(services.LOGIN_FAILURES_BEFORE_LOCK):
+        assert (
+            refused(
+                lambda: services.check_staff_password(
+                    username="wg_officer", password="wrong", actor=ADMIN
+                )
+            )
+            is E.BAD_CREDENTIALS
+        )
+    failures = AuditEntry.objects.filter(action=AccountsAction.STAFF_LOGIN_FAILED)
+    assert failures.count() == 10 and {f.object_id for f in failures} == {"wg_officer"}
+    assert (
+        refused(
+            lambda: services.check_staff_password(
+                username="wg_officer", password=STAFF_PASSWORD, actor=ADMIN
+            )
+        )
+        is E.LOGIN_RATE_LIMITED
+    )
+    # The lock lasts LOGIN_LOCK: once it has passed, the failures no longer count.
+    later = timezone.now() + services.LOGIN_LOCK + timedelta(seconds=1)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    user = services.check_staff_password(
+        username="wg_officer", password=STAFF_PASSWORD, actor=ADMIN
+    )
+    assert user == wg_officer
+
+
+def test_a_lender_account_never_passes_the_staff_password_step(db):
+    lender = make_lender("13800138000")
+    lender.user.set_password("Long-enough-passw0rd")
+    lender.user.save()
+    assert (
+        refused(
+            lambda: services.check_staff_password(
+                username=lender.user.username, password="Long-enough-passw0rd", actor=ADMIN
+            )
+        )
+        is E.BAD_CREDENTIALS
+    )
+
+
+def test_the_second_factor_is_the_current_code_of_a_confirmed_device(wg_officer):
+    assert refused(lambda: services.verify_totp(user=wg_officer, code="12 34", actor=ADMIN)) is (
+        E.TOTP_INVALID
+    )
+    services.verify_totp(user=wg_officer, code=current_totp(wg_officer), actor=ADMIN)
+    assert AuditEntry.objects.filter(
+        action=AccountsAction.STAFF_LOGIN, actor_id=wg_officer.pk
+    ).exists()
+    fresh = User.objects.create_user("no_device", "Long-enough-passw0rd", role=Role.WG_OFFICER)
+    assert refused(lambda: services.verify_totp(user=fresh, code="123456", actor=ADMIN)) is (
+        E.TOTP_NOT_ENROLLED
+    )
+
+
+def test_enrolment_binds_one_authenticator(db):
+    user = User.objects.create_user("enrolling", "Long-enough-passw0rd", role=Role.WG_OFFICER)
+    device = services.start_totp_enrollment(user)
+    assert not device.confirmed
+    assert refused(
+        lambda: services.confirm_totp_enrollment(user=user, code="000000", actor=ADMIN)
+    ) in (E.TOTP_INVALID,)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    services.confirm_totp_enrollment(user=user, code=f"{totp.token():06d}", actor=ADMIN)
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+    assert AuditEntry.objects.filter(action=AccountsAction.STAFF_TOTP_ENROLLED).count() == 1
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+def test_a_token_finds_its_user_until_it_expires_or_is_revoked(wg_officer):
+    key, token = services.issue_api_token(user=wg_officer, actor=ADMIN)
+    assert key.startswith("wd_") and token.key_hash == ApiToken.hash_key(key)
+    assert key not in ApiToken.objects.values_list("key_hash", flat=True)  # only its hash
+    assert services.user_for_api_token(key) == wg_officer
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert services.user_for_api_token(key) is None
+    other, _ = services.issue_api_token(user=wg_officer, actor=ADMIN)
+    services.revoke_api_token(other)
+    assert services.user_for_api_token(other) is None
+    assert services.user_for_api_token("wd_not-a-token") is None
+
+
+def test_a_deactivated_users_token_no_longer_works(wg_officer):
+    key, _ = services.issue_api_token(user=wg_officer, actor=ADMIN)
+    User.objects.filter(pk=wg_officer.pk).update(is_active=False)
+    assert services.user_for_api_token(key) is None
+
+
+def test_a_lenders_token_brings_the_lender_profile_in_the_same_statement(
+    db, django_assert_num_queries
+):
+    lender = make_lender("13800138000", name="王小金", id_number="110101198001010053")
+    key, _ = services.issue_api_token(user=lender.user, actor=ADMIN)
+    services.user_for_api_token(key)  # the first use also stamps last_used_at
+    with django_assert_num_queries(1):
+        user = services.user_for_api_token(key)
+        assert user.lender.pk == lender.pk and user.lender.id_index == lender.id_index
+    staff = make_staff("plain_staff", Role.WG_OFFICER)
+    staff_key, _ = services.issue_api_token(user=staff, actor=ADMIN)
+    found = services.user_for_api_token(staff_key)
+    assert found == staff and not Lender.objects.filter(user=found).exists()
+
+
+def test_a_lender_account_is_opaque_and_a_lender(db):
+    user = services.lender_account_create()
+    assert user.role == Role.LENDER and user.username.startswith("lender-")
+    assert not user.has_usable_password() and not user.is_staff_member
+
+
+# --- Selectors -------------------------------------------------------------------------------
+
+
+def test_the_recorded_uploader_is_a_named_or_the_first_active_administrator(sysadmin):
+    assert selectors.active_staff_member() == sysadmin
+    assert selectors.active_staff_member("admin") == sysadmin
+    assert selectors.active_staff_member("nobody") is None
+    User.objects.filter(pk=sysadmin.pk).update(is_active=False)
+    assert selectors.active_staff_member() is None
+    assert "admin" not in [u.username for u in selectors.staff_users().filter(is_active=True)]
