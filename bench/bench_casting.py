@@ -56,7 +56,7 @@ from django.utils import timezone
 from winddown.accounts.models import ApiToken, User
 from winddown.audit.services import Actor
 from winddown.claims.models import ClaimEntry
-from winddown.claims.services import activate_version, import_register
+from winddown.claims.services import version_activate, register_import
 from winddown.identity import voting_password
 from winddown.identity.models import Lender
 from winddown.institutions.models import Institution
@@ -69,9 +69,9 @@ institution = Institution.objects.get(short_name="基准机构")
 operator = User.objects.get(username="bench_operator")
 officer = User.objects.create_user("bench_officer", "x" * 12, role="wg_officer")
 actor = Actor(operator.pk, "bench")
-result = import_register(institution=institution, open_source=lambda: open(REGISTER, "rb"),
+result = register_import(institution=institution, open_source=lambda: open(REGISTER, "rb"),
                          source_name="bench.csv", user=operator, actor=actor)
-activate_version(version=result.version, user=operator, actor=actor)
+version_activate(version=result.version, user=operator, actor=actor)
 ring = keyring()
 password_hash = voting_password.hash_password(PASSWORD)  # one hash, salted, valid for all
 now = timezone.now()
@@ -99,7 +99,7 @@ event = authoring.event_create(
 authoring.event_submit(event=event, user=event.created_by, actor=actor)
 authoring.event_approve(event=event, user=officer, actor=actor)
 VotingEvent.objects.filter(pk=event.pk).update(opens_at=now - timedelta(seconds=1))
-lifecycle.open_event(event.pk)
+lifecycle.event_open(event.pk)
 Path(OUTFILE).write_text(json.dumps({"event": event.pk, "tokens": tokens}))
 print(f"event {event.pk}: {len(tokens)} lenders with tokens")
 """
@@ -189,9 +189,9 @@ def timed(module, name, label):
             spent[label] += time.process_time() - started
     setattr(module, name, wrapper)
 
-timed(api_auth, "user_for_api_token", "token, user and lender")
+timed(api_auth, "api_token_user", "token, user and lender")
 timed(voting_api, "_event_to_take_part", "event, elector, unread attachments")
-timed(casting, "precheck", "checks before the password")
+timed(casting, "ballot_precheck", "checks before the password")
 timed(voting_password, "verify_password", "Argon2")
 timed(casting, "voting_password_failure", "lender lock")
 timed(casting, "_append_ballot", "ballot log and ballot")

@@ -20,10 +20,10 @@ ACTIVATE = """
 from winddown.accounts.models import User
 from winddown.audit.services import Actor
 from winddown.claims.models import RegisterVersion
-from winddown.claims.services import activate_version
+from winddown.claims.services import version_activate
 user = User.objects.get(username="bench_operator")
 version = RegisterVersion.objects.get(status="pending")
-activate_version(version=version, user=user, actor=Actor(user.pk, "bench"))
+version_activate(version=version, user=user, actor=Actor(user.pk, "bench"))
 """
 
 

@@ -3,7 +3,7 @@
 Builds (seeded, untimed) a resolution event of 1,000,000 electors who cast 4,000,000 ballots:
 each elector's final ballot plus 3,000,000 earlier ones they changed. Electors, ballots and the
 log head (with its running Merkle root) go straight into the database with PostgreSQL COPY /
-SQLite executemany. Then times `lifecycle.count_event` — close, tally the current ballots with
+SQLite executemany. Then times `lifecycle.event_count` — close, tally the current ballots with
 one grouped query, decide with the rules engine, store result and audit row in one
 transaction — and counts it again to show the re-run is a no-op. Target (issue 4): <= 5 s.
 
@@ -97,15 +97,15 @@ if connection.vendor == "postgresql":
 print(f"built {VOTERS:,} electors and {VOTERS + CHANGES:,} ballots in {time.perf_counter() - started:.0f} s (untimed)")
 
 started = time.perf_counter()
-counted = lifecycle.count_event(event.pk)
+counted = lifecycle.event_count(event.pk)
 first = time.perf_counter() - started
 started = time.perf_counter()
-again = lifecycle.count_event(event.pk)
+again = lifecycle.event_count(event.pk)
 second = time.perf_counter() - started
 assert counted.status == "counted" and again.result == counted.result
 tally = counted.result["tally"]
 assert tally["participation"]["heads"] == VOTERS
-print(f"count_event: {first:.2f} s from close to stored result "
+print(f"event_count: {first:.2f} s from close to stored result "
       f"[{'OK' if first <= 5 else 'OVER TARGET'} <= 5 s]; re-run (no-op) {second:.3f} s")
 print(f"  tally {tally}")
 print(f"  passed={counted.result['result']['passed']} merkle size={counted.merkle_size:,} root={counted.merkle_root[:16]}...")

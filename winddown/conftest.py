@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from winddown.accounts.models import User
 from winddown.accounts.roles import Role
 from winddown.audit.services import Actor
-from winddown.claims.services import activate_version, import_register
+from winddown.claims.services import register_import, version_activate
 from winddown.core.providers import sms as dev_providers
 from winddown.demo.generators import write_register_csv
 from winddown.identity import services as identity_services
@@ -129,7 +129,7 @@ def make_lender(
         lender.agreement_version = "test"
         lender.save()
     if password:
-        identity_services.set_voting_password(
+        identity_services.voting_password_set(
             lender=lender, password=password, confirm=password, actor=SYSTEM
         )
         lender.refresh_from_db()
@@ -141,7 +141,7 @@ def register_file(tmp_path: Path, rows: list[list[str]], name: str = "register.c
 
 
 def upload_and_activate(institution, operator, path: Path):
-    result = import_register(
+    result = register_import(
         institution=institution,
         open_source=lambda: open(path, "rb"),  # noqa: SIM115 - the importer closes it
         source_name=path.name,
@@ -149,7 +149,7 @@ def upload_and_activate(institution, operator, path: Path):
         actor=Actor(operator.pk, operator.audit_label),
     )
     assert result.ok, [str(e) for e in result.errors]
-    return activate_version(version=result.version, user=operator, actor=SYSTEM)
+    return version_activate(version=result.version, user=operator, actor=SYSTEM)
 
 
 @pytest.fixture

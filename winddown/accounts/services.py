@@ -28,7 +28,7 @@ LOGIN_FAILURES_BEFORE_LOCK = 10
 LOGIN_LOCK = timedelta(minutes=15)
 
 
-def check_staff_password(*, username: str, password: str, actor: Actor) -> User:
+def staff_password_check(*, username: str, password: str, actor: Actor) -> User:
     """First factor. Ten failures for one username within 15 minutes lock it out."""
     failures = count_recent(
         action=AccountsAction.STAFF_LOGIN_FAILED,
@@ -53,7 +53,7 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def verify_totp(*, user: User, code: str, actor: Actor) -> TOTPDevice:
+def totp_verify(*, user: User, code: str, actor: Actor) -> TOTPDevice:
     """Second factor: the current TOTP code of the user's confirmed device."""
     device = confirmed_totp_device(user)
     if device is None:
@@ -81,14 +81,14 @@ def verify_totp(*, user: User, code: str, actor: Actor) -> TOTPDevice:
     return device
 
 
-def start_totp_enrollment(user: User) -> TOTPDevice:
+def totp_enrollment_start(user: User) -> TOTPDevice:
     """An unconfirmed device whose secret the user scans; replaced on each new start."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
 
 
 @transaction.atomic
-def confirm_totp_enrollment(*, user: User, code: str, actor: Actor) -> TOTPDevice:
+def totp_enrollment_confirm(*, user: User, code: str, actor: Actor) -> TOTPDevice:
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     code = "".join((code or "").split())
     if device is None or not code.isdigit() or not device.verify_token(code):
@@ -152,7 +152,7 @@ def lender_account_create() -> User:
 # --- API tokens -----------------------------------------------------------------------------
 
 
-def issue_api_token(*, user: User, actor: Actor) -> tuple[str, ApiToken]:
+def api_token_issue(*, user: User, actor: Actor) -> tuple[str, ApiToken]:
     key = ApiToken.new_key()
     token = ApiToken.objects.create(
         user=user, key_hash=ApiToken.hash_key(key), expires_at=timezone.now() + API_TOKEN_LIFETIME
@@ -207,7 +207,7 @@ def _user_by_key_hash() -> str:
     )
 
 
-def user_for_api_token(key: str) -> User | None:
+def api_token_user(key: str) -> User | None:
     """The active user a valid (issued, unexpired, unrevoked) token belongs to, with the
     registered profile of the user's role loaded."""
     now = timezone.now()
@@ -230,5 +230,5 @@ def user_for_api_token(key: str) -> User | None:
     return user
 
 
-def revoke_api_token(key: str) -> None:
+def api_token_revoke(key: str) -> None:
     ApiToken.objects.filter(key_hash=ApiToken.hash_key(key)).update(revoked_at=timezone.now())

@@ -14,7 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from winddown.accounts.roles import STAFF_ROLES, Role
-from winddown.accounts.services import user_for_api_token
+from winddown.accounts.services import api_token_user
 
 if TYPE_CHECKING:
     from winddown.accounts.models import User
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_api_token(token)
+        user = api_token_user(token)
         if user is not None:
             request.user = user
         return user
@@ -59,7 +59,7 @@ def require_lender(request: HttpRequest) -> Lender:
     user = request.auth
     if user.role != Role.LENDER:
         raise HttpError(403, "该接口仅供出借人使用")
-    return user.lender  # loaded with the token (accounts.services.user_for_api_token)
+    return user.lender  # loaded with the token (accounts.services.api_token_user)
 
 
 def require_staff(request: HttpRequest, *roles: Role) -> User:

@@ -143,7 +143,7 @@ def version_diff(
     version: RegisterVersion, kind: str, *, limit: int = 50, offset: int = 0
 ) -> list[DiffRow]:
     """One page of the diff of `version` against its base: added, removed or changed."""
-    base = version.diff_base  # kept current for pending versions by refresh_pending_diff
+    base = version.diff_base  # kept current for pending versions by version_diff_refresh
     querysets = diff_querysets(version, base)
     page = list(querysets[kind].order_by("row_number")[offset : offset + limit])
     if kind == "added":

@@ -77,7 +77,7 @@ def _fingerprint(open_source: importers.Opener) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def import_register(
+def register_import(
     *,
     institution: Institution,
     open_source: importers.Opener,
@@ -238,7 +238,7 @@ def _store_diff(version: RegisterVersion, base: RegisterVersion | None) -> None:
 
 
 @transaction.atomic
-def activate_version(*, version: RegisterVersion, user: User, actor: Actor) -> RegisterVersion:
+def version_activate(*, version: RegisterVersion, user: User, actor: Actor) -> RegisterVersion:
     """Make a pending version the active register; void confirmations whose amounts changed."""
     institution = institution_lock(version.institution_id)
     version = RegisterVersion.objects.select_for_update().get(pk=version.pk)
@@ -284,7 +284,7 @@ def _void_changed_confirmations(institution, version, now) -> int:
 
 
 @transaction.atomic
-def discard_version(*, version: RegisterVersion, actor: Actor) -> RegisterVersion:
+def version_discard(*, version: RegisterVersion, actor: Actor) -> RegisterVersion:
     version = RegisterVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.PENDING:
         raise DomainError(E.VERSION_NOT_PENDING, status=version.get_status_display())
@@ -323,7 +323,7 @@ def _active_entry(lender: Lender, institution: Institution) -> ClaimEntry:
 
 
 @transaction.atomic
-def confirm_claim(*, lender: Lender, institution: Institution, actor: Actor) -> Confirmation:
+def claim_confirm(*, lender: Lender, institution: Institution, actor: Actor) -> Confirmation:
     """Confirm the active amounts. Confirming again without a change is a no-op."""
     entry = _active_entry(lender, institution)
     live = (
@@ -355,7 +355,7 @@ def confirm_claim(*, lender: Lender, institution: Institution, actor: Actor) -> 
     return confirmation
 
 
-def store_attachment(upload) -> tuple[str, str, str]:
+def evidence_store(upload) -> tuple[str, str, str]:
     """Check and encrypt a lender's evidence file: (path, original name, content type)."""
     try:
         stored = Dispute.evidence.store_upload(upload, limit_bytes=settings.ATTACHMENT_MAX_BYTES)
@@ -364,14 +364,14 @@ def store_attachment(upload) -> tuple[str, str, str]:
     return stored.path, stored.name, stored.content_type
 
 
-def raise_dispute(
+def dispute_raise(
     *, lender: Lender, institution: Institution, reason: str, attachment=None, actor: Actor
 ) -> Dispute:
     reason = (reason or "").strip()
     if not 5 <= len(reason) <= 2000:
         raise DomainError(E.REASON_REQUIRED, field="reason")
     entry = _active_entry(lender, institution)
-    stored = store_attachment(attachment) if attachment else ("", "", "")
+    stored = evidence_store(attachment) if attachment else ("", "", "")
     try:
         with transaction.atomic():
             lender_lock(lender.pk)  # one dispute at a time
@@ -407,7 +407,7 @@ def raise_dispute(
     return dispute
 
 
-def answer_dispute(
+def dispute_answer(
     *,
     dispute: Dispute,
     outcome: str,
@@ -473,7 +473,7 @@ def check_upload_size(size: int) -> None:
 
 
 @transaction.atomic
-def queue_register_import(*, institution: Institution, upload, user: User) -> RegisterImport:
+def register_import_queue(*, institution: Institution, upload, user: User) -> RegisterImport:
     """Keep the upload encrypted until the worker has checked it; return the import record.
 
     The task is enqueued in the same transaction (the database queue commits or rolls back
@@ -495,7 +495,7 @@ def queue_register_import(*, institution: Institution, upload, user: User) -> Re
     return job
 
 
-def refresh_pending_diff(version: RegisterVersion) -> RegisterVersion:
+def version_diff_refresh(version: RegisterVersion) -> RegisterVersion:
     """A pending version's diff must be against what is active now, not at upload time."""
     if version.status == VersionStatus.PENDING:
         current = active_register(version.institution)

@@ -7,7 +7,7 @@ from django_tasks import task
 
 from winddown.audit.services import Actor
 from winddown.claims.models import ImportStatus, RegisterImport
-from winddown.claims.services import import_register
+from winddown.claims.services import register_import
 from winddown.core import private_files
 
 # A run that has not finished after this long died with its worker.
@@ -25,7 +25,7 @@ def process_register_import(import_id: int) -> str:
     job.save(update_fields=["status", "started_at"])
     path = job.stored_path
     try:
-        result = import_register(
+        result = register_import(
             institution=job.institution,
             open_source=job.upload.open,
             source_name=job.source_name,

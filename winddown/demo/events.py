@@ -98,7 +98,7 @@ def _open_now(event: VotingEvent, officer: User) -> VotingEvent:
     authoring.event_submit(event=event, user=event.created_by, actor=_actor(officer))
     authoring.event_approve(event=event, user=officer, actor=_actor(officer))
     VotingEvent.objects.filter(pk=event.pk).update(opens_at=timezone.now())
-    return lifecycle.open_event(event.pk)
+    return lifecycle.event_open(event.pk)
 
 
 def _draft(institution, operator, **values) -> VotingEvent:
@@ -164,7 +164,7 @@ def _published_election(institution, operator, officer, lenders_b, ready_lender)
         if lender.pk != ready_lender.pk and rng.random() < 0.1:
             continue  # not everybody votes; the demo lender did, to check their receipt
         picks = [f"c{n}" for n, p in enumerate(popularity, start=1) if rng.random() < p][:3]
-        casting.cast_ballot(
+        casting.ballot_cast(
             event=event,
             lender=lender,
             choice=picks or ["c1"],
@@ -172,8 +172,8 @@ def _published_election(institution, operator, officer, lenders_b, ready_lender)
             actor=_actor(lender.user),
         )
     VotingEvent.objects.filter(pk=event.pk).update(closes_at=timezone.now())
-    event = lifecycle.count_event(event.pk)
-    lifecycle.publish_event(event=event, user=officer, actor=_actor(officer))
+    event = lifecycle.event_count(event.pk)
+    lifecycle.event_publish(event=event, user=officer, actor=_actor(officer))
 
 
 def _lenders_with_accounts(rows: list[list[str]], electorate: set[str]) -> list[Lender]:

@@ -70,7 +70,7 @@ class CodeSent:
     resend_after_seconds: int
 
 
-def request_login_code(*, phone_raw: str, actor: Actor) -> CodeSent:
+def login_code_send(*, phone_raw: str, actor: Actor) -> CodeSent:
     """Send a sign-in code, at most one a minute and ten a day per number."""
     phone = parse_phone(phone_raw)
     idx = Lender.phone.index(phone)
@@ -118,7 +118,7 @@ def request_login_code(*, phone_raw: str, actor: Actor) -> CodeSent:
     )
 
 
-def login_with_code(*, phone_raw: str, code_raw: str, actor: Actor) -> User:
+def lender_login(*, phone_raw: str, code_raw: str, actor: Actor) -> User:
     """Check the code (single use, five tries) and return the lender's account, creating
     it on first sign-in."""
     phone = parse_phone(phone_raw)
@@ -184,7 +184,7 @@ def _parse_name(raw: str) -> str:
     return name
 
 
-def submit_identity(
+def identity_submit(
     *, lender: Lender, real_name: str, id_number_raw: str, agreed: bool, actor: Actor
 ) -> Lender:
     """Record name, ID number and the accepted agreement after the provider's check."""
@@ -238,12 +238,12 @@ def submit_identity(
     return lender
 
 
-def start_liveness(*, lender: Lender, return_url: str) -> str:
+def liveness_start(*, lender: Lender, return_url: str) -> str:
     """Open a liveness session with the provider; returns the URL to send the lender to."""
     if not lender.identity_checked_at:
         raise DomainError(E.IDENTITY_STEP_MISSING)
     try:
-        session = identity_verifier().start_liveness(
+        session = identity_verifier().liveness_start(
             real_name=lender.real_name, id_number=lender.id_number.value, return_url=return_url
         )
     except ProviderError as exc:
@@ -252,7 +252,7 @@ def start_liveness(*, lender: Lender, return_url: str) -> str:
     return session.redirect_url
 
 
-def complete_liveness(*, lender: Lender, token: str, actor: Actor) -> Lender:
+def liveness_complete(*, lender: Lender, token: str, actor: Actor) -> Lender:
     if not lender.identity_checked_at:
         raise DomainError(E.IDENTITY_STEP_MISSING)
     # Bytes: compare_digest refuses str with non-ASCII characters (TypeError, a 500).
@@ -294,7 +294,7 @@ def _validated_new_password(password: str, confirm: str) -> str:
     return password
 
 
-def set_voting_password(*, lender: Lender, password: str, confirm: str, actor: Actor) -> None:
+def voting_password_set(*, lender: Lender, password: str, confirm: str, actor: Actor) -> None:
     if not lender.is_verified:
         raise DomainError(E.NOT_VERIFIED)
     password = _validated_new_password(password, confirm)
@@ -310,7 +310,7 @@ def set_voting_password(*, lender: Lender, password: str, confirm: str, actor: A
         record(actor=actor, action=IdentityAction.VOTING_PASSWORD_SET, obj=lender)
 
 
-def check_voting_password(*, lender: Lender, password: str, actor: Actor) -> None:
+def voting_password_check(*, lender: Lender, password: str, actor: Actor) -> None:
     """Raise unless the password is right; five wrong tries lock voting for 15 minutes."""
     with transaction.atomic():
         failure = voting_password_failure(lender=lender, password=password, actor=actor)
@@ -382,11 +382,11 @@ def voting_password_failure(*, lender: Lender, password: str, actor: Actor) -> D
     return failure
 
 
-def change_voting_password(
+def voting_password_change(
     *, lender: Lender, old_password: str, new_password: str, confirm: str, actor: Actor
 ) -> None:
     new = _validated_new_password(new_password, confirm)
-    check_voting_password(lender=lender, password=old_password, actor=actor)
+    voting_password_check(lender=lender, password=old_password, actor=actor)
     if voting_password.normalize(old_password) == new:
         raise DomainError(E.PASSWORD_SAME, field="password")
     with transaction.atomic():
@@ -398,7 +398,7 @@ def change_voting_password(
 
 
 @transaction.atomic
-def forget_voting_password(*, lender: Lender, actor: Actor) -> None:
+def voting_password_forget(*, lender: Lender, actor: Actor) -> None:
     """Manual 3.2.2: wipe the identity verification and the password; verify again."""
     locked = Lender.objects.select_for_update().get(pk=lender.pk)
     before = {"real_name": mask_name(locked.real_name), "id_number": locked.id_number.masked}

@@ -10,7 +10,7 @@ eight hours. The protection is layered:
    2 cores, every ballot re-asks the password): 2 MiB and one pass cost ~1.2 ms per check on
    this machine; 8 MiB would cost ~6 ms and 19 MiB ~29 ms — a large share of each ballot's
    CPU budget for a few hours more of an attack that the pepper already stops;
-3. five wrong tries lock voting for 15 minutes (services.check_voting_password), so online
+3. five wrong tries lock voting for 15 minutes (services.voting_password_check), so online
    guessing gets 5 tries in 15 minutes, about 480 a day.
 
 Parameters live in settings (VOTING_PASSWORD_ARGON2) and are encoded in each hash, so they

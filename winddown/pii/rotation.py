@@ -64,7 +64,7 @@ def index_key_changed() -> bool:
     return False
 
 
-def rotate_personal_data(*, batch_size: int = 2000) -> RotationReport:
+def personal_data_rotate(*, batch_size: int = 2000) -> RotationReport:
     ring = keyring()
     changed = index_key_changed()
     if changed:

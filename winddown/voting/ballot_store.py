@@ -59,30 +59,37 @@ OPENED_EVENT = (
 )
 
 
-def _elector(event_id: int, id_index: str, id_: int, weight_fen: int, unread: int) -> Elector:
+@dataclass(frozen=True)
+class Place:
+    """A lender's place in an opened event's frozen electorate."""
+
+    elector: Elector
+    unread: int  # the event's attachments the lender has not opened yet
+
+
+def _place(event_id: int, id_index: str, id_: int, weight_fen: int, unread: int) -> Place:
     found = Elector.from_db(connection.alias, ELECTOR_FIELDS, (id_, event_id, id_index, weight_fen))
-    found.unread = unread
-    return found
+    return Place(found, unread)
 
 
-def elector(event_id: int, id_index: str, lender_id: int) -> Elector | None:
-    """The lender's place in the event's frozen electorate, with `unread` set to the number
-    of the event's attachments the lender has not opened."""
+def place(event_id: int, id_index: str, lender_id: int) -> Place | None:
+    """The lender's place in the event's frozen electorate, or None."""
     row = fetchone(ELECTOR, [lender_id, event_id, id_index])
-    return None if row is None else _elector(event_id, id_index, *row)
+    return None if row is None else _place(event_id, id_index, *row)
 
 
-def opened_event(event_id: int, id_index: str, lender_id: int) -> VotingEvent | None:
+def opened_event(
+    event_id: int, id_index: str, lender_id: int
+) -> tuple[VotingEvent, Place | None] | None:
     """An event visible to lenders that has opened (its electorate is frozen), read together
-    with the lender's place in it: `event.lender_elector` = (lender id, elector or None)."""
+    with the lender's place in it (None when the lender is not in the electorate)."""
     row = fetchone(OPENED_EVENT, [lender_id, id_index, event_id, *LENDER_VISIBLE])
     if row is None:
         return None
     event = _EVENT.instance(row)
     id_, weight_fen, unread = row[len(_EVENT) :]
-    found = None if id_ is None else _elector(event_id, id_index, id_, weight_fen, unread)
-    event.lender_elector = (lender_id, found)
-    return event
+    found = None if id_ is None else _place(event_id, id_index, id_, weight_fen, unread)
+    return event, found
 
 
 @dataclass

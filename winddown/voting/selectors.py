@@ -74,7 +74,9 @@ def lender_events(lender: Lender) -> QuerySet[VotingEvent]:
     )
 
 
-def opened_event(event_id: int, lender: Lender) -> VotingEvent | None:
+def opened_event(
+    event_id: int, lender: Lender
+) -> tuple[VotingEvent, ballot_store.Place | None] | None:
     """An event that has opened (its electorate is frozen), read with the lender's place in
     it in one fixed statement: every ballot reads them (see `ballot_store.opened_event`)."""
     if not 0 < event_id < 2**63:  # no such row; the database would refuse the number

@@ -10,23 +10,23 @@ from winddown.voting.services import lifecycle, notices
 
 @retrying_task()
 def open_event_task(event_id: int) -> str:
-    return lifecycle.open_event(event_id).status
+    return lifecycle.event_open(event_id).status
 
 
 @retrying_task()
 def close_event_task(event_id: int) -> str:
     """Close at the closing time and count at once (manual: 计票 automatically)."""
-    return lifecycle.count_event(event_id).status
+    return lifecycle.event_count(event_id).status
 
 
 @retrying_task()
 def remind_task(event_id: int) -> int:
-    return notices.send_notices(event_id, "reminder")
+    return notices.notices_send(event_id, "reminder")
 
 
 @retrying_task()
 def notices_task(event_id: int, kind: str) -> int:
-    return notices.send_notices(event_id, kind)
+    return notices.notices_send(event_id, kind)
 
 
 @task()
@@ -37,6 +37,6 @@ def publish_task(event_id: int, user_id: int) -> str:
 
     user = user_by_id(user_id)
     event = VotingEvent.objects.get(pk=event_id)
-    return lifecycle.publish_event(
+    return lifecycle.event_publish(
         event=event, user=user, actor=Actor(user.pk, user.audit_label)
     ).status

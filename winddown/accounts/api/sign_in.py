@@ -31,11 +31,11 @@ class StaffLoginIn(StrictSchema):
 )
 def staff_token(request, payload: StaffLoginIn):
     actor = actor_from_request(request)
-    user = services.check_staff_password(
+    user = services.staff_password_check(
         username=payload.username, password=payload.password, actor=actor
     )
-    services.verify_totp(user=user, code=payload.otp, actor=actor)
-    key, token = services.issue_api_token(
+    services.totp_verify(user=user, code=payload.otp, actor=actor)
+    key, token = services.api_token_issue(
         user=user, actor=Actor(user.pk, user.audit_label, actor.source_ip)
     )
     return {"token": key, "expires_at": token.expires_at, "role": user.role}
@@ -50,5 +50,5 @@ def staff_token(request, payload: StaffLoginIn):
 def revoke_token(request):
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        services.revoke_api_token(header[7:].strip())
+        services.api_token_revoke(header[7:].strip())
     return {"detail": "已注销"}

@@ -81,7 +81,7 @@ def test_wrong_passwords_are_audited_and_ten_lock_the_username_for_a_while(wg_of
     for _ in range(services.LOGIN_FAILURES_BEFORE_LOCK):
         assert (
             refused(
-                lambda: services.check_staff_password(
+                lambda: services.staff_password_check(
                     username="wg_officer", password="wrong", actor=ADMIN
                 )
             )
@@ -91,7 +91,7 @@ def test_wrong_passwords_are_audited_and_ten_lock_the_username_for_a_while(wg_of
     assert failures.count() == 10 and {f.object_id for f in failures} == {"wg_officer"}
     assert (
         refused(
-            lambda: services.check_staff_password(
+            lambda: services.staff_password_check(
                 username="wg_officer", password=STAFF_PASSWORD, actor=ADMIN
             )
         )
@@ -100,7 +100,7 @@ def test_wrong_passwords_are_audited_and_ten_lock_the_username_for_a_while(wg_of
     # The lock lasts LOGIN_LOCK: once it has passed, the failures no longer count.
     later = timezone.now() + services.LOGIN_LOCK + timedelta(seconds=1)
     monkeypatch.setattr("django.utils.timezone.now", lambda: later)
-    user = services.check_staff_password(
+    user = services.staff_password_check(
         username="wg_officer", password=STAFF_PASSWORD, actor=ADMIN
     )
     assert user == wg_officer
@@ -112,7 +112,7 @@ def test_a_lender_account_never_passes_the_staff_password_step(db):
     lender.user.save()
     assert (
         refused(
-            lambda: services.check_staff_password(
+            lambda: services.staff_password_check(
                 username=lender.user.username, password="Long-enough-passw0rd", actor=ADMIN
             )
         )
@@ -121,28 +121,28 @@ def test_a_lender_account_never_passes_the_staff_password_step(db):
 
 
 def test_the_second_factor_is_the_current_code_of_a_confirmed_device(wg_officer):
-    assert refused(lambda: services.verify_totp(user=wg_officer, code="12 34", actor=ADMIN)) is (
+    assert refused(lambda: services.totp_verify(user=wg_officer, code="12 34", actor=ADMIN)) is (
         E.TOTP_INVALID
     )
-    services.verify_totp(user=wg_officer, code=current_totp(wg_officer), actor=ADMIN)
+    services.totp_verify(user=wg_officer, code=current_totp(wg_officer), actor=ADMIN)
     assert AuditEntry.objects.filter(
         action=AccountsAction.STAFF_LOGIN, actor_id=wg_officer.pk
     ).exists()
     fresh = User.objects.create_user("no_device", "Long-enough-passw0rd", role=Role.WG_OFFICER)
-    assert refused(lambda: services.verify_totp(user=fresh, code="123456", actor=ADMIN)) is (
+    assert refused(lambda: services.totp_verify(user=fresh, code="123456", actor=ADMIN)) is (
         E.TOTP_NOT_ENROLLED
     )
 
 
 def test_enrolment_binds_one_authenticator(db):
     user = User.objects.create_user("enrolling", "Long-enough-passw0rd", role=Role.WG_OFFICER)
-    device = services.start_totp_enrollment(user)
+    device = services.totp_enrollment_start(user)
     assert not device.confirmed
     assert refused(
-        lambda: services.confirm_totp_enrollment(user=user, code="000000", actor=ADMIN)
+        lambda: services.totp_enrollment_confirm(user=user, code="000000", actor=ADMIN)
     ) in (E.TOTP_INVALID,)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    services.confirm_totp_enrollment(user=user, code=f"{totp.token():06d}", actor=ADMIN)
+    services.totp_enrollment_confirm(user=user, code=f"{totp.token():06d}", actor=ADMIN)
     assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
     assert AuditEntry.objects.filter(action=AccountsAction.STAFF_TOTP_ENROLLED).count() == 1
 
@@ -151,37 +151,37 @@ def test_enrolment_binds_one_authenticator(db):
 
 
 def test_a_token_finds_its_user_until_it_expires_or_is_revoked(wg_officer):
-    key, token = services.issue_api_token(user=wg_officer, actor=ADMIN)
+    key, token = services.api_token_issue(user=wg_officer, actor=ADMIN)
     assert key.startswith("wd_") and token.key_hash == ApiToken.hash_key(key)
     assert key not in ApiToken.objects.values_list("key_hash", flat=True)  # only its hash
-    assert services.user_for_api_token(key) == wg_officer
+    assert services.api_token_user(key) == wg_officer
     assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert services.user_for_api_token(key) is None
-    other, _ = services.issue_api_token(user=wg_officer, actor=ADMIN)
-    services.revoke_api_token(other)
-    assert services.user_for_api_token(other) is None
-    assert services.user_for_api_token("wd_not-a-token") is None
+    assert services.api_token_user(key) is None
+    other, _ = services.api_token_issue(user=wg_officer, actor=ADMIN)
+    services.api_token_revoke(other)
+    assert services.api_token_user(other) is None
+    assert services.api_token_user("wd_not-a-token") is None
 
 
 def test_a_deactivated_users_token_no_longer_works(wg_officer):
-    key, _ = services.issue_api_token(user=wg_officer, actor=ADMIN)
+    key, _ = services.api_token_issue(user=wg_officer, actor=ADMIN)
     User.objects.filter(pk=wg_officer.pk).update(is_active=False)
-    assert services.user_for_api_token(key) is None
+    assert services.api_token_user(key) is None
 
 
 def test_a_lenders_token_brings_the_lender_profile_in_the_same_statement(
     db, django_assert_num_queries
 ):
     lender = make_lender("13800138000", name="王小金", id_number="110101198001010053")
-    key, _ = services.issue_api_token(user=lender.user, actor=ADMIN)
-    services.user_for_api_token(key)  # the first use also stamps last_used_at
+    key, _ = services.api_token_issue(user=lender.user, actor=ADMIN)
+    services.api_token_user(key)  # the first use also stamps last_used_at
     with django_assert_num_queries(1):
-        user = services.user_for_api_token(key)
+        user = services.api_token_user(key)
         assert user.lender.pk == lender.pk and user.lender.id_index == lender.id_index
     staff = make_staff("plain_staff", Role.WG_OFFICER)
-    staff_key, _ = services.issue_api_token(user=staff, actor=ADMIN)
-    found = services.user_for_api_token(staff_key)
+    staff_key, _ = services.api_token_issue(user=staff, actor=ADMIN)
+    found = services.api_token_user(staff_key)
     assert found == staff and not Lender.objects.filter(user=found).exists()
 
 

@@ -44,7 +44,7 @@ def login_page(request):
     if request.method == "POST":
         context["username"] = request.POST.get("username", "")
         try:
-            user = account_services.check_staff_password(
+            user = account_services.staff_password_check(
                 username=context["username"],
                 password=request.POST.get("password", ""),
                 actor=actor_from_request(request),
@@ -74,7 +74,7 @@ def login_otp(request):
     context = {"next": _next(request), "error": ""}
     if request.method == "POST":
         try:
-            device = account_services.verify_totp(
+            device = account_services.totp_verify(
                 user=user, code=request.POST.get("otp", ""), actor=actor_from_request(request)
             )
         except DomainError as exc:
@@ -92,7 +92,7 @@ def login_enroll(request):
     context = {"next": _next(request), "error": ""}
     if request.method == "POST":
         try:
-            device = account_services.confirm_totp_enrollment(
+            device = account_services.totp_enrollment_confirm(
                 user=user, code=request.POST.get("otp", ""), actor=actor_from_request(request)
             )
         except DomainError as exc:
@@ -104,7 +104,7 @@ def login_enroll(request):
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None or request.method == "GET":
-        device = account_services.start_totp_enrollment(user)
+        device = account_services.totp_enrollment_start(user)
     context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
     context["secret"] = _base32_secret(device)
     return render(request, "accounts/login_enroll.html", context)

@@ -180,7 +180,7 @@ def world(institution_a, institution_b, operator_a, operator_b, tmp_path) -> Wor
         operator_b,
         register_file(tmp_path, [row("王小金", ID_1, PHONE_1, "500.00", "20.00", "2")], "b-v1.csv"),
     )
-    import_b = claims_services.queue_register_import(
+    import_b = claims_services.register_import_queue(
         institution=institution_b,
         upload=upload_file(
             tmp_path, [row("王小金", ID_1, PHONE_1, "520.00", "20.00", "2")], "b-v2.csv"
@@ -188,13 +188,13 @@ def world(institution_a, institution_b, operator_a, operator_b, tmp_path) -> Wor
         user=operator_b,
     )
     assert import_b.status == "succeeded", import_b.errors
-    dispute_a = claims_services.raise_dispute(
+    dispute_a = claims_services.dispute_raise(
         lender=lender_2,
         institution=institution_a,
         reason="本金应为 200 元，不是 100 元",
         actor=Actor(lender_2.user_id, lender_2.user.audit_label),
     )
-    dispute_b = claims_services.raise_dispute(
+    dispute_b = claims_services.dispute_raise(
         lender=lender_1,
         institution=institution_b,
         reason="利息少算了 5 元，应为 25 元",

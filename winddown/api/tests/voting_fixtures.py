@@ -147,15 +147,15 @@ def png_upload(name: str = "me.png") -> SimpleUploadedFile:
 
 
 def open_now(event_id: int) -> VotingEvent:
-    """The opening time has come: what the worker's open_event task does."""
+    """The opening time has come: what the worker's event_open task does."""
     VotingEvent.objects.filter(pk=event_id).update(opens_at=timezone.now() - timedelta(seconds=1))
-    return lifecycle.open_event(event_id)
+    return lifecycle.event_open(event_id)
 
 
 def close_now(event_id: int) -> VotingEvent:
     """The closing time has come: close and count, as the worker's close task does."""
     VotingEvent.objects.filter(pk=event_id).update(closes_at=timezone.now())
-    return lifecycle.count_event(event_id)
+    return lifecycle.event_count(event_id)
 
 
 def voting_known_ids(world, officer: User) -> dict[str, list]:
@@ -193,15 +193,15 @@ def voting_known_ids(world, officer: User) -> dict[str, list]:
         event=resolution, user=resolution.created_by, upload=pdf_upload(), actor=SYSTEM
     )
     resolution = opened(resolution)
-    casting.record_attachment_open(attachment=attachment, lender=lender)
-    ballot = casting.cast_ballot(
+    casting.attachment_open_record(attachment=attachment, lender=lender)
+    ballot = casting.ballot_cast(
         event=resolution, lender=lender, choice="yes", password="135790", actor=SYSTEM
-    )
+    ).ballot
     close_now(resolution.pk)
-    resolution = lifecycle.publish_event(
+    resolution = lifecycle.event_publish(
         event=VotingEvent.objects.get(pk=resolution.pk), user=officer, actor=SYSTEM
     )
-    notices.send_notices(resolution.pk, "published")
+    notices.notices_send(resolution.pk, "published")
 
     recruitment = opened(draft("recruitment"))
     signup = signups.signup_create(

@@ -112,7 +112,7 @@ def my_claims(request):
 )
 def confirm(request, institution_id: int):
     lender, claim = _lender_claim(request, institution_id)
-    services.confirm_claim(
+    services.claim_confirm(
         lender=lender, institution=claim.institution, actor=actor_from_request(request)
     )
     return _claim_out(selectors.lender_claim(lender, institution_id))
@@ -121,14 +121,14 @@ def confirm(request, institution_id: int):
 @lender_router.post(
     "/{institution_id}/disputes", response={201: DisputeOut, **ERRORS}, summary="对债权提出异议"
 )
-def raise_dispute(
+def dispute_raise(
     request,
     institution_id: int,
     reason: Form[Text],
     attachment: File[UploadedFile | None] = None,
 ):
     lender, claim = _lender_claim(request, institution_id)
-    dispute = services.raise_dispute(
+    dispute = services.dispute_raise(
         lender=lender,
         institution=claim.institution,
         reason=reason,

@@ -116,7 +116,7 @@ class AnswerIn(StrictSchema):
 def upload_register(request, institution_id: int, file: File[UploadedFile]):
     user = require_staff(request, Role.OPERATOR)
     institution = access_institution_by_id(user, institution_id)
-    job = services.queue_register_import(institution=institution, upload=file, user=user)
+    job = services.register_import_queue(institution=institution, upload=file, user=user)
     return _import_out(job)
 
 
@@ -159,7 +159,7 @@ def list_versions(request, institution_id: int):
 )
 def get_version(request, version_id: int):
     version = access_version_by_id(require_staff(request), version_id)
-    return _version_out(services.refresh_pending_diff(version))
+    return _version_out(services.version_diff_refresh(version))
 
 
 @staff_router.get(
@@ -175,7 +175,7 @@ def get_diff(
     limit: int = 50,
 ):
     version = access_version_by_id(require_staff(request), version_id)
-    services.refresh_pending_diff(version)
+    services.version_diff_refresh(version)
     # Clamped both ways: an offset beyond any register is simply past the end, and SQL
     # OFFSET must fit in 64 bits (a huge one was a server error).
     rows = selectors.version_diff(
@@ -202,7 +202,7 @@ def activate(request, version_id: int):
     user = require_staff(request, Role.OPERATOR)
     version = access_version_by_id(user, version_id)
     return _version_out(
-        services.activate_version(version=version, user=user, actor=actor_from_request(request))
+        services.version_activate(version=version, user=user, actor=actor_from_request(request))
     )
 
 
@@ -215,7 +215,7 @@ def discard(request, version_id: int):
     user = require_staff(request, Role.OPERATOR)
     version = access_version_by_id(user, version_id)
     return _version_out(
-        services.discard_version(version=version, actor=actor_from_request(request))
+        services.version_discard(version=version, actor=actor_from_request(request))
     )
 
 
@@ -266,7 +266,7 @@ def answer(request, dispute_id: int, payload: AnswerIn):
             raise DomainError(
                 ClaimsErrorCode.CORRECTED_VERSION_INVALID, field="corrected_version_id"
             )
-    services.answer_dispute(
+    services.dispute_answer(
         dispute=dispute,
         outcome=payload.outcome,
         answer=payload.answer,

@@ -40,7 +40,7 @@ def rows(people, amounts):
 
 
 def import_file(institution, operator, path):
-    return services.import_register(
+    return services.register_import(
         institution=institution,
         open_source=lambda: open(path, "rb"),
         source_name=path.name,
@@ -103,12 +103,12 @@ def test_diff_against_the_active_version_and_activation(
     }
     removed = selectors.version_diff(v2, "removed")
     assert [row.base.id_number.value for row in removed] == [people[2][1]]
-    services.activate_version(version=v2, user=operator_a, actor=ME)
+    services.version_activate(version=v2, user=operator_a, actor=ME)
     v1.refresh_from_db()
     v2.refresh_from_db()
     assert (v1.status, v2.status) == (VersionStatus.SUPERSEDED, VersionStatus.ACTIVE)
     with pytest.raises(DomainError):
-        services.activate_version(version=v2, user=operator_a, actor=ME)
+        services.version_activate(version=v2, user=operator_a, actor=ME)
     assert verify_chain().ok
 
 
@@ -127,8 +127,8 @@ def test_pending_diff_follows_what_is_active_now(tmp_path, institution_a, operat
         register_file(tmp_path, rows(people[:3], ["1", "2", "4"]), "c.csv"),
     ).version
     assert p3.diff_added == 1
-    services.activate_version(version=p2, user=operator_a, actor=ME)
-    p3 = services.refresh_pending_diff(RegisterVersion.objects.get(pk=p3.pk))
+    services.version_activate(version=p2, user=operator_a, actor=ME)
+    p3 = services.version_diff_refresh(RegisterVersion.objects.get(pk=p3.pk))
     assert (p3.diff_base_id, p3.diff_added, p3.diff_changed) == (p2.pk, 0, 1)
 
 
@@ -136,14 +136,14 @@ def test_discard_removes_rows_but_keeps_the_record(tmp_path, institution_a, oper
     version = import_file(
         institution_a, operator_a, register_file(tmp_path, rows(people[:3], ["1", "2", "3"]))
     ).version
-    services.discard_version(version=version, actor=ME)
+    services.version_discard(version=version, actor=ME)
     version.refresh_from_db()
     assert (
         version.status == VersionStatus.DISCARDED
         and not ClaimEntry.objects.filter(version=version).exists()
     )
     with pytest.raises(DomainError):
-        services.activate_version(version=version, user=operator_a, actor=ME)
+        services.version_activate(version=version, user=operator_a, actor=ME)
 
 
 def test_lender_sees_only_their_claims_and_confirmation_is_voided_by_a_change(
@@ -166,9 +166,9 @@ def test_lender_sees_only_their_claims_and_confirmation_is_voided_by_a_change(
         ("网贷机构B", 707),
     ]
     assert [c.entry.principal_fen for c in selectors.lender_claims(other)] == [100]
-    services.confirm_claim(lender=lender, institution=institution_a, actor=ME)
-    services.confirm_claim(lender=lender, institution=institution_a, actor=ME)  # idempotent
-    services.confirm_claim(lender=other, institution=institution_a, actor=ME)
+    services.claim_confirm(lender=lender, institution=institution_a, actor=ME)
+    services.claim_confirm(lender=lender, institution=institution_a, actor=ME)  # idempotent
+    services.claim_confirm(lender=other, institution=institution_a, actor=ME)
     assert Confirmation.objects.filter(voided_at__isnull=True).count() == 2
     # v2 changes the lender's amount but not the other lender's.
     upload_and_activate(
@@ -191,7 +191,7 @@ def test_unverified_lender_sees_no_claims(tmp_path, institution_a, operator_a, p
     lender = make_lender(people[0][2])
     assert selectors.lender_claims(lender) == []
     with pytest.raises(DomainError):
-        services.confirm_claim(lender=lender, institution=institution_a, actor=ME)
+        services.claim_confirm(lender=lender, institution=institution_a, actor=ME)
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -203,18 +203,18 @@ def test_dispute_lifecycle(tmp_path, institution_a, operator_a, people, settings
         institution_a, operator_a, register_file(tmp_path, rows(people[:2], ["100.00", "1"]))
     )
     lender = make_lender(phone, name=name, id_number=number)
-    services.confirm_claim(lender=lender, institution=institution_a, actor=ME)
+    services.claim_confirm(lender=lender, institution=institution_a, actor=ME)
     with pytest.raises(DomainError, match="异议理由"):
-        services.raise_dispute(lender=lender, institution=institution_a, reason="短", actor=ME)
+        services.dispute_raise(lender=lender, institution=institution_a, reason="短", actor=ME)
     with pytest.raises(DomainError, match="PDF、JPG 或 PNG"):
-        services.raise_dispute(
+        services.dispute_raise(
             lender=lender,
             institution=institution_a,
             reason="本金应为 120 元",
             attachment=SimpleUploadedFile("x.exe", b"MZ\x90\x00", "application/octet-stream"),
             actor=ME,
         )
-    dispute = services.raise_dispute(
+    dispute = services.dispute_raise(
         lender=lender,
         institution=institution_a,
         reason="本金应为 120 元，见合同",
@@ -227,15 +227,15 @@ def test_dispute_lifecycle(tmp_path, institution_a, operator_a, people, settings
     # Disputing withdraws the confirmation; a second open dispute is refused.
     assert not selectors.lender_claim(lender, institution_a.pk).confirmed
     with pytest.raises(DomainError, match="待处理"):
-        services.raise_dispute(
+        services.dispute_raise(
             lender=lender, institution=institution_a, reason="再说一次本金不对", actor=ME
         )
     assert list(selectors.dispute_queue(institution_a)) == [dispute]
     with pytest.raises(DomainError, match="答复内容"):
-        services.answer_dispute(
+        services.dispute_answer(
             dispute=dispute, outcome="rejected", answer="", user=operator_a, actor=ME
         )
-    services.answer_dispute(
+    services.dispute_answer(
         dispute=dispute,
         outcome="rejected",
         answer="经核对合同，本金无误",
@@ -245,7 +245,7 @@ def test_dispute_lifecycle(tmp_path, institution_a, operator_a, people, settings
     dispute.refresh_from_db()
     assert dispute.status == "rejected" and dispute.answered_by == operator_a
     with pytest.raises(DomainError, match="已答复"):
-        services.answer_dispute(
+        services.dispute_answer(
             dispute=dispute, outcome="corrected", answer="已在新版更正", user=operator_a, actor=ME
         )
     assert not list(selectors.dispute_queue(institution_a))
@@ -256,17 +256,17 @@ def test_web_upload_path_through_the_task_queue(
 ):
     path = register_file(tmp_path, rows(people[:2], ["1", "2"]))
     upload = SimpleUploadedFile("登记表.csv", path.read_bytes(), "text/csv")
-    job = services.queue_register_import(institution=institution_a, upload=upload, user=operator_a)
+    job = services.register_import_queue(institution=institution_a, upload=upload, user=operator_a)
     assert job.status == ImportStatus.SUCCEEDED and job.version.lender_count == 2
     assert job.stored_path == "" and not list(
         (settings.PRIVATE_STORAGE_ROOT / "register-uploads").iterdir()
     )
     bad = SimpleUploadedFile("bad.csv", b"\xef\xbb\xbf\xe5\xa7\x93\xe5\x90\x8d\n", "text/csv")
-    job = services.queue_register_import(institution=institution_a, upload=bad, user=operator_a)
+    job = services.register_import_queue(institution=institution_a, upload=bad, user=operator_a)
     assert job.status == ImportStatus.FAILED and job.error_count >= 4 and job.errors[0]["column"]
     settings.REGISTER_UPLOAD_MAX_BYTES = 10
     with pytest.raises(DomainError, match="超过上限"):
-        services.queue_register_import(institution=institution_a, upload=upload, user=operator_a)
+        services.register_import_queue(institution=institution_a, upload=upload, user=operator_a)
     assert RegisterImport.objects.count() == 2
 
 
@@ -302,7 +302,7 @@ def test_names_survive_bulk_loading_and_worker_processes(
         for name, (_, number, phone) in zip(odd, people, strict=False)
     ]
     path = register_file(tmp_path, rows)
-    result = services.import_register(
+    result = services.register_import(
         institution=institution_a,
         open_source=lambda: open(path, "rb"),  # noqa: SIM115
         source_name=path.name,
@@ -332,7 +332,7 @@ def test_duplicates_across_worker_chunks_are_found(
     rows = list(register_rows_for_test(10))
     rows.append(list(rows[1]))  # the same lender again, in a later chunk
     path = register_file(tmp_path, rows)
-    result = services.import_register(
+    result = services.register_import(
         institution=institution_a,
         open_source=lambda: open(path, "rb"),  # noqa: SIM115
         source_name=path.name,

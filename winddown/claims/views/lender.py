@@ -43,7 +43,7 @@ def claim_detail(request, institution_id: int):
 def claim_confirm(request, institution_id: int):
     lender = lender_for_user(request.user)
     claim = _claim_or_404(lender, institution_id)
-    claims_services.confirm_claim(
+    claims_services.claim_confirm(
         lender=lender, institution=claim.institution, actor=actor_from_request(request)
     )
     return redirect("claims:lender-claim", institution_id=institution_id)
@@ -57,7 +57,7 @@ def claim_dispute(request, institution_id: int):
     if request.method == "POST":
         context["reason"] = request.POST.get("reason", "")
         try:
-            dispute = claims_services.raise_dispute(
+            dispute = claims_services.dispute_raise(
                 lender=lender,
                 institution=claim.institution,
                 reason=context["reason"],

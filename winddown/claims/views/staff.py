@@ -41,7 +41,7 @@ def register_upload(request, institution_id: int):
     if upload is None:
         return _upload_error(request, institution, "请选择要上传的登记表文件（CSV 或 XLSX）")
     try:
-        job = claims_services.queue_register_import(
+        job = claims_services.register_import_queue(
             institution=institution, upload=upload, user=request.user
         )
     except DomainError as exc:
@@ -69,7 +69,7 @@ def import_detail(request, import_id: int):
 @staff_required()
 def version_detail(request, version_id: int):
     version = access_version_by_id(request.user, version_id)
-    claims_services.refresh_pending_diff(version)
+    claims_services.version_diff_refresh(version)
     kind = request.GET.get("diff", "changed")
     if kind not in ("added", "removed", "changed"):
         kind = "changed"
@@ -102,7 +102,7 @@ def version_detail(request, version_id: int):
 def version_activate(request, version_id: int):
     version = access_version_by_id(request.user, version_id)
     try:
-        claims_services.activate_version(
+        claims_services.version_activate(
             version=version, user=request.user, actor=actor_from_request(request)
         )
     except DomainError as exc:
@@ -115,7 +115,7 @@ def version_activate(request, version_id: int):
 def version_discard(request, version_id: int):
     version = access_version_by_id(request.user, version_id)
     try:
-        claims_services.discard_version(version=version, actor=actor_from_request(request))
+        claims_services.version_discard(version=version, actor=actor_from_request(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("claims:staff-version", version_id=version.pk)
@@ -214,7 +214,7 @@ def dispute_detail(request, dispute_id: int):
         if request.POST.get("corrected_version"):
             corrected = versions.filter(pk=request.POST["corrected_version"]).first()
         try:
-            claims_services.answer_dispute(
+            claims_services.dispute_answer(
                 dispute=dispute,
                 outcome=request.POST.get("outcome", ""),
                 answer=request.POST.get("answer", ""),

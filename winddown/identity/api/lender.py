@@ -84,7 +84,7 @@ def me(request):
 
 @router.post("/identity", response={200: MeOut, **ERRORS}, summary="提交实名信息并同意平台服务协议")
 def submit_identity(request, payload: IdentityIn):
-    lender = services.submit_identity(
+    lender = services.identity_submit(
         lender=require_lender(request),
         real_name=payload.real_name,
         id_number_raw=payload.id_number,
@@ -101,13 +101,13 @@ def liveness_start(request, payload: LivenessStartIn):
         payload.return_url, allowed_hosts=set(settings.ALLOWED_HOSTS), require_https=False
     ):
         raise DomainError(IdentityErrorCode.RETURN_URL_INVALID, field="return_url")
-    url = services.start_liveness(lender=require_lender(request), return_url=payload.return_url)
+    url = services.liveness_start(lender=require_lender(request), return_url=payload.return_url)
     return {"redirect_url": url}
 
 
 @router.post("/liveness/complete", response={200: MeOut, **ERRORS}, summary="提交活体检测结果")
 def liveness_complete(request, payload: LivenessCompleteIn):
-    lender = services.complete_liveness(
+    lender = services.liveness_complete(
         lender=require_lender(request), token=payload.token, actor=actor_from_request(request)
     )
     return _me(lender)
@@ -115,7 +115,7 @@ def liveness_complete(request, payload: LivenessCompleteIn):
 
 @router.post("/voting-password", response={200: DetailOut, **ERRORS}, summary="设置投票密码")
 def set_password(request, payload: PasswordSetIn):
-    services.set_voting_password(
+    services.voting_password_set(
         lender=require_lender(request),
         password=payload.password,
         confirm=payload.password_confirm,
@@ -126,7 +126,7 @@ def set_password(request, payload: PasswordSetIn):
 
 @router.put("/voting-password", response={200: DetailOut, **ERRORS}, summary="修改投票密码")
 def change_password(request, payload: PasswordChangeIn):
-    services.change_voting_password(
+    services.voting_password_change(
         lender=require_lender(request),
         old_password=payload.old_password,
         new_password=payload.password,
@@ -143,6 +143,6 @@ def change_password(request, payload: PasswordChangeIn):
 )
 def forgot_password(request):
     lender = require_lender(request)
-    services.forget_voting_password(lender=lender, actor=actor_from_request(request))
+    services.voting_password_forget(lender=lender, actor=actor_from_request(request))
     lender.refresh_from_db()
     return _me(lender)

@@ -38,16 +38,16 @@ class LenderLoginIn(StrictSchema):
 @router.post("/lender/sms-code", response={200: SmsCodeOut, **ERRORS}, summary="发送登录验证码")
 def lender_sms_code(request, payload: SmsCodeIn):
     check_sms_rate(request)
-    return services.request_login_code(phone_raw=payload.phone, actor=actor_from_request(request))
+    return services.login_code_send(phone_raw=payload.phone, actor=actor_from_request(request))
 
 
 @router.post("/lender/token", response={200: TokenOut, **ERRORS}, summary="出借人用验证码换取令牌")
 def lender_token(request, payload: LenderLoginIn):
     check_login_rate(request)
-    user = services.login_with_code(
+    user = services.lender_login(
         phone_raw=payload.phone, code_raw=payload.code, actor=actor_from_request(request)
     )
-    key, token = account_services.issue_api_token(
+    key, token = account_services.api_token_issue(
         user=user, actor=Actor(user.pk, user.audit_label, actor_from_request(request).source_ip)
     )
     return {"token": key, "expires_at": token.expires_at, "role": user.role}

@@ -28,7 +28,7 @@ class LivenessResult:
 class IdentityVerifier(Protocol):
     def check_identity(self, *, real_name: str, id_number: str) -> IdentityCheck: ...
 
-    def start_liveness(
+    def liveness_start(
         self, *, real_name: str, id_number: str, return_url: str
     ) -> LivenessSession: ...
 

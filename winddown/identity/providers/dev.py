@@ -23,7 +23,7 @@ class DevIdentityVerifier:
     def check_identity(self, *, real_name: str, id_number: str) -> IdentityCheck:
         return IdentityCheck(matched=True)
 
-    def start_liveness(self, *, real_name: str, id_number: str, return_url: str) -> LivenessSession:
+    def liveness_start(self, *, real_name: str, id_number: str, return_url: str) -> LivenessSession:
         token = secrets.token_urlsafe(16)
         url = reverse("identity:dev-liveness", args=[token]) + "?" + urlencode({"next": return_url})
         return LivenessSession(token=token, redirect_url=url)

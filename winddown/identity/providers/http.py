@@ -68,7 +68,7 @@ class HttpIdentityVerifier:
             parse=parse,
         )
 
-    def start_liveness(self, *, real_name: str, id_number: str, return_url: str) -> LivenessSession:
+    def liveness_start(self, *, real_name: str, id_number: str, return_url: str) -> LivenessSession:
         def parse(data: dict[str, Any]) -> LivenessSession:
             token = reply_text(data, "token", required=True)
             if len(token) > 128:  # Lender.liveness_token holds 128 characters

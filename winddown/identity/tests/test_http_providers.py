@@ -589,7 +589,7 @@ def test_a_reply_without_the_fields_is_an_error(fake, make_gateway, route, body,
         VERIFY: lambda: HttpIdentityVerifier(gateway).check_identity(
             real_name=NAME, id_number=ID_NUMBER
         ),
-        LIVENESS_START: lambda: HttpIdentityVerifier(gateway).start_liveness(
+        LIVENESS_START: lambda: HttpIdentityVerifier(gateway).liveness_start(
             real_name=NAME, id_number=ID_NUMBER, return_url="https://w.example/back"
         ),
         LIVENESS_RESULT: lambda: HttpIdentityVerifier(gateway).liveness_result(token="t1"),
@@ -629,7 +629,7 @@ def test_identity_check(fake, verifier):
 
 
 def test_liveness_session_and_results(fake, verifier):
-    session = verifier.start_liveness(
+    session = verifier.liveness_start(
         real_name=NAME, id_number=ID_NUMBER, return_url="https://w.example/m/liveness/done"
     )
     assert session.token == "lv-1"
@@ -683,7 +683,7 @@ def test_logs_and_details_never_hold_full_numbers(fake, sms, verifier, caplog):
     details.append(caught.value.detail)
     check = verifier.check_identity(real_name=NAME, id_number=ID_NUMBER)
     assert ID_NUMBER not in check.reason
-    verifier.start_liveness(real_name=NAME, id_number=ID_NUMBER, return_url="https://w.example/")
+    verifier.liveness_start(real_name=NAME, id_number=ID_NUMBER, return_url="https://w.example/")
 
     lines = [record.getMessage() for record in caplog.records]
     provider_lines = [
@@ -776,14 +776,14 @@ def http_settings(settings, fake, monkeypatch):
 
 @pytest.mark.django_db
 def test_login_code_goes_through_the_gateway(fake, http_settings):
-    sent = identity_services.request_login_code(phone_raw=PHONE, actor=SYSTEM)
+    sent = identity_services.login_code_send(phone_raw=PHONE, actor=SYSTEM)
     assert sent.masked_phone == "138****8000"
     [message] = fake.sent_sms
     assert message["phone"] == PHONE
     assert message["template"] == "login_code"
     assert message["params"]["ttl_minutes"] == "5"
     code = message["params"]["code"]
-    user = identity_services.login_with_code(phone_raw=PHONE, code_raw=code, actor=SYSTEM)
+    user = identity_services.lender_login(phone_raw=PHONE, code_raw=code, actor=SYSTEM)
     assert user.lender.phone.value == PHONE
     assert {r.verdict for r in fake.received} == {"ok"}
 
@@ -800,7 +800,7 @@ def test_a_gateway_outage_fails_the_code_and_lets_the_lender_ask_again(
         fake.script(SMS, Reply(503), Reply(503))
         expected = "短信发送失败：短信服务暂时不可用，请稍后重试"
     with pytest.raises(DomainError) as caught:
-        identity_services.request_login_code(phone_raw=PHONE, actor=SYSTEM)
+        identity_services.login_code_send(phone_raw=PHONE, actor=SYSTEM)
     assert caught.value.error_code is IdentityErrorCode.SMS_SEND_FAILED
     assert caught.value.message == expected
     assert caught.value.http_status == 502
@@ -809,7 +809,7 @@ def test_a_gateway_outage_fails_the_code_and_lets_the_lender_ask_again(
         assert len(fake.requests(SMS)) == 2  # PROVIDER_RETRIES = 1
 
     http_settings.PROVIDER_BASE_URL = fake.url  # the gateway is back
-    identity_services.request_login_code(phone_raw=PHONE, actor=SYSTEM)  # not SMS_TOO_SOON
+    identity_services.login_code_send(phone_raw=PHONE, actor=SYSTEM)  # not SMS_TOO_SOON
     assert len(fake.sent_sms) == 1
     assert SmsCode.objects.count() == 1
     assert all(PHONE not in record.getMessage() for record in caplog.records)
@@ -819,24 +819,24 @@ def test_a_gateway_outage_fails_the_code_and_lets_the_lender_ask_again(
 def test_identity_and_liveness_through_the_gateway(fake, http_settings, caplog):
     caplog.set_level(logging.INFO)
     lender = make_lender("13900139000")
-    lender = identity_services.submit_identity(
+    lender = identity_services.identity_submit(
         lender=lender, real_name=NAME, id_number_raw=ID_NUMBER, agreed=True, actor=SYSTEM
     )
     assert lender.identity_checked_at is not None
     assert fake.requests(VERIFY)[0].json == {"name": NAME, "id_number": ID_NUMBER}
 
-    url = identity_services.start_liveness(lender=lender, return_url="https://w.example/back")
+    url = identity_services.liveness_start(lender=lender, return_url="https://w.example/back")
     assert url.startswith("https://liveness.example/record/lv-1")
     lender.refresh_from_db()
     assert lender.liveness_token == "lv-1"
 
     with pytest.raises(DomainError) as caught:
-        identity_services.complete_liveness(lender=lender, token="lv-1", actor=SYSTEM)
+        identity_services.liveness_complete(lender=lender, token="lv-1", actor=SYSTEM)
     assert caught.value.error_code is IdentityErrorCode.LIVENESS_FAILED
     assert caught.value.message == "活体检测未通过：检测尚未完成，请完成录制后再试"
 
     fake.sessions["lv-1"] = ("passed", "")
-    lender = identity_services.complete_liveness(lender=lender, token="lv-1", actor=SYSTEM)
+    lender = identity_services.liveness_complete(lender=lender, token="lv-1", actor=SYSTEM)
     assert lender.liveness_passed_at is not None
     for record in caplog.records:
         assert ID_NUMBER not in record.getMessage()
@@ -848,7 +848,7 @@ def test_identity_mismatch_and_outage_through_the_gateway(fake, http_settings):
     lender = make_lender("13900139000")
     fake.mismatches[ID_NUMBER] = "姓名与身份证号码不一致"
     with pytest.raises(DomainError) as caught:
-        identity_services.submit_identity(
+        identity_services.identity_submit(
             lender=lender, real_name=NAME, id_number_raw=ID_NUMBER, agreed=True, actor=SYSTEM
         )
     assert caught.value.error_code is IdentityErrorCode.IDENTITY_MISMATCH
@@ -857,7 +857,7 @@ def test_identity_mismatch_and_outage_through_the_gateway(fake, http_settings):
     fake.mismatches.clear()
     fake.script(VERIFY, Hang(2.0), Hang(2.0))
     with pytest.raises(DomainError) as caught:
-        identity_services.submit_identity(
+        identity_services.identity_submit(
             lender=lender, real_name=NAME, id_number_raw=ID_NUMBER, agreed=True, actor=SYSTEM
         )
     assert caught.value.error_code is IdentityErrorCode.IDENTITY_UNAVAILABLE

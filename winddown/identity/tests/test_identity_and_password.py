@@ -31,13 +31,13 @@ def _verified(phone="13800138000", number=ID) -> Lender:
 
 
 def _verify(lender: Lender, number=ID) -> Lender:
-    lender = services.submit_identity(
+    lender = services.identity_submit(
         lender=lender, real_name="王小金", id_number_raw=number, agreed=True, actor=ME
     )
-    url = services.start_liveness(lender=lender, return_url="http://testserver/m/liveness/return/")
+    url = services.liveness_start(lender=lender, return_url="http://testserver/m/liveness/return/")
     token = url.split("/")[-2]
     mark_liveness_passed(token)
-    return services.complete_liveness(
+    return services.liveness_complete(
         lender=Lender.objects.get(pk=lender.pk), token=token, actor=ME
     )
 
@@ -75,7 +75,7 @@ def test_full_verification_records_each_step():
 def test_bad_identity_input(name, number, agreed, code, field):
     lender = make_lender("13800138000")
     error = _error(
-        services.submit_identity,
+        services.identity_submit,
         lender=lender,
         real_name=name,
         id_number_raw=number,
@@ -88,7 +88,7 @@ def test_bad_identity_input(name, number, agreed, code, field):
 
 def test_names_with_middle_dot_and_full_width_id():
     lender = make_lender("13800138000")
-    lender = services.submit_identity(
+    lender = services.identity_submit(
         lender=lender,
         real_name="买买提•艾力",
         id_number_raw="１１０１０１１９８００１０１００５３",
@@ -102,7 +102,7 @@ def test_one_person_one_account():
     _verified("13800138000")
     other = make_lender("13900139000")
     error = _error(
-        services.submit_identity,
+        services.identity_submit,
         lender=other,
         real_name="王小金",
         id_number_raw=ID,
@@ -126,7 +126,7 @@ def test_identity_provider_mismatch_and_outage(monkeypatch):
 
     monkeypatch.setattr(services, "identity_verifier", lambda: Mismatch())
     error = _error(
-        services.submit_identity,
+        services.identity_submit,
         lender=lender,
         real_name="王小金",
         id_number_raw=ID,
@@ -136,7 +136,7 @@ def test_identity_provider_mismatch_and_outage(monkeypatch):
     assert error.error_code is E.IDENTITY_MISMATCH and "不匹配" in error.message
     monkeypatch.setattr(services, "identity_verifier", lambda: Down())
     error = _error(
-        services.submit_identity,
+        services.identity_submit,
         lender=lender,
         real_name="王小金",
         id_number_raw=ID,
@@ -150,19 +150,19 @@ def test_identity_provider_mismatch_and_outage(monkeypatch):
 def test_liveness_needs_the_identity_step_and_a_passing_recording():
     lender = make_lender("13800138000")
     assert (
-        _error(services.start_liveness, lender=lender, return_url="/").error_code
+        _error(services.liveness_start, lender=lender, return_url="/").error_code
         is E.IDENTITY_STEP_MISSING
     )
-    lender = services.submit_identity(
+    lender = services.identity_submit(
         lender=lender, real_name="王小金", id_number_raw=ID, agreed=True, actor=ME
     )
-    url = services.start_liveness(lender=lender, return_url="/")
+    url = services.liveness_start(lender=lender, return_url="/")
     token = url.split("/")[-2]
     lender.refresh_from_db()
-    error = _error(services.complete_liveness, lender=lender, token=token, actor=ME)
+    error = _error(services.liveness_complete, lender=lender, token=token, actor=ME)
     assert error.error_code is E.LIVENESS_FAILED and "眨眼" in error.message
     assert (
-        _error(services.complete_liveness, lender=lender, token="forged", actor=ME).error_code
+        _error(services.liveness_complete, lender=lender, token="forged", actor=ME).error_code
         is E.LIVENESS_FAILED
     )
     assert not Lender.objects.get(pk=lender.pk).is_verified
@@ -174,7 +174,7 @@ def test_liveness_needs_the_identity_step_and_a_passing_recording():
 def test_password_can_only_be_set_after_verification():
     lender = make_lender("13800138000")
     error = _error(
-        services.set_voting_password, lender=lender, password="258036", confirm="258036", actor=ME
+        services.voting_password_set, lender=lender, password="258036", confirm="258036", actor=ME
     )
     assert error.error_code is E.NOT_VERIFIED
 
@@ -194,7 +194,7 @@ def test_password_rules(password, confirm, code):
     lender = _verified()
     assert (
         _error(
-            services.set_voting_password,
+            services.voting_password_set,
             lender=lender,
             password=password,
             confirm=confirm,
@@ -206,20 +206,20 @@ def test_password_rules(password, confirm, code):
 
 def test_password_is_peppered_and_never_stored_or_logged(caplog, settings):
     lender = _verified()
-    services.set_voting_password(lender=lender, password="２５８０３６", confirm="258036", actor=ME)
+    services.voting_password_set(lender=lender, password="２５８０３６", confirm="258036", actor=ME)
     lender.refresh_from_db()
     assert (
         lender.voting_password_hash.startswith("$argon2id$")
         and "258036" not in lender.voting_password_hash
     )
-    services.check_voting_password(lender=lender, password="258036", actor=ME)
+    services.voting_password_check(lender=lender, password="258036", actor=ME)
     assert "258036" not in caplog.text
     assert not AuditEntry.objects.filter(after__icontains="258036").exists()
     # Without the server-side pepper the database copy is useless.
     settings.PASSWORD_PEPPER = "another-pepper"
     assert (
         _error(
-            services.check_voting_password, lender=lender, password="258036", actor=ME
+            services.voting_password_check, lender=lender, password="258036", actor=ME
         ).error_code
         is E.PASSWORD_WRONG
     )
@@ -227,18 +227,18 @@ def test_password_is_peppered_and_never_stored_or_logged(caplog, settings):
 
 def test_five_wrong_tries_lock_for_fifteen_minutes():
     lender = _verified()
-    services.set_voting_password(lender=lender, password="258036", confirm="258036", actor=ME)
+    services.voting_password_set(lender=lender, password="258036", confirm="258036", actor=ME)
     remaining = []
     for _ in range(4):
-        error = _error(services.check_voting_password, lender=lender, password="111112", actor=ME)
+        error = _error(services.voting_password_check, lender=lender, password="111112", actor=ME)
         remaining.append(error.params["remaining"])
     assert remaining == [4, 3, 2, 1]
-    error = _error(services.check_voting_password, lender=lender, password="111112", actor=ME)
+    error = _error(services.voting_password_check, lender=lender, password="111112", actor=ME)
     assert error.error_code is E.PASSWORD_LOCKED and error.http_status == 423
     # Locked: even the right password is refused until the lock expires.
     assert (
         _error(
-            services.check_voting_password, lender=lender, password="258036", actor=ME
+            services.voting_password_check, lender=lender, password="258036", actor=ME
         ).error_code
         is E.PASSWORD_LOCKED
     )
@@ -246,14 +246,14 @@ def test_five_wrong_tries_lock_for_fifteen_minutes():
     Lender.objects.filter(pk=lender.pk).update(
         voting_locked_until=timezone.now() - timedelta(seconds=1)
     )
-    services.check_voting_password(lender=lender, password="258036", actor=ME)
+    services.voting_password_check(lender=lender, password="258036", actor=ME)
 
 
 def test_change_needs_the_old_password():
     lender = _verified()
-    services.set_voting_password(lender=lender, password="258036", confirm="258036", actor=ME)
+    services.voting_password_set(lender=lender, password="258036", confirm="258036", actor=ME)
     error = _error(
-        services.change_voting_password,
+        services.voting_password_change,
         lender=lender,
         old_password="111112",
         new_password="369147",
@@ -262,7 +262,7 @@ def test_change_needs_the_old_password():
     )
     assert error.error_code is E.PASSWORD_WRONG
     error = _error(
-        services.change_voting_password,
+        services.voting_password_change,
         lender=lender,
         old_password="258036",
         new_password="258036",
@@ -270,19 +270,19 @@ def test_change_needs_the_old_password():
         actor=ME,
     )
     assert error.error_code is E.PASSWORD_SAME
-    services.change_voting_password(
+    services.voting_password_change(
         lender=lender, old_password="258036", new_password="369147", confirm="369147", actor=ME
     )
-    services.check_voting_password(lender=lender, password="369147", actor=ME)
+    services.voting_password_check(lender=lender, password="369147", actor=ME)
     assert (
         _error(
-            services.check_voting_password, lender=lender, password="258036", actor=ME
+            services.voting_password_check, lender=lender, password="258036", actor=ME
         ).error_code
         is E.PASSWORD_WRONG
     )
     assert (
         _error(
-            services.set_voting_password,
+            services.voting_password_set,
             lender=lender,
             password="147258",
             confirm="147258",
@@ -294,12 +294,12 @@ def test_change_needs_the_old_password():
 
 def test_forgot_password_wipes_identity_and_password():
     lender = _verified()
-    services.set_voting_password(lender=lender, password="258036", confirm="258036", actor=ME)
-    services.forget_voting_password(lender=lender, actor=ME)
+    services.voting_password_set(lender=lender, password="258036", confirm="258036", actor=ME)
+    services.voting_password_forget(lender=lender, actor=ME)
     lender.refresh_from_db()
     assert not lender.is_verified and not lender.has_voting_password
     assert lender.id_index is None and lender.real_name == "" and lender.next_step == "identity"
     assert AuditEntry.objects.filter(action=IdentityAction.VOTING_PASSWORD_FORGOTTEN).exists()
     # The ID number is free again: the same person verifies again and sets a new password.
     again = _verify(lender)
-    services.set_voting_password(lender=again, password="369147", confirm="369147", actor=ME)
+    services.voting_password_set(lender=again, password="369147", confirm="369147", actor=ME)

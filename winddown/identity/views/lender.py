@@ -43,7 +43,7 @@ def login_page(request):
         context["phone"] = phone
         try:
             check_login_rate(request)
-            user = identity_services.login_with_code(
+            user = identity_services.lender_login(
                 phone_raw=phone,
                 code_raw=request.POST.get("code", ""),
                 actor=actor_from_request(request),
@@ -65,9 +65,7 @@ def send_code(request):
     context = {"hint": ""}
     try:
         check_sms_rate(request)
-        sent = identity_services.request_login_code(
-            phone_raw=phone, actor=actor_from_request(request)
-        )
+        sent = identity_services.login_code_send(phone_raw=phone, actor=actor_from_request(request))
     except DomainError as exc:
         context["error"] = exc.message
     else:
@@ -96,7 +94,7 @@ def identity(request):
         }
         context["values"] = values
         try:
-            identity_services.submit_identity(
+            identity_services.identity_submit(
                 lender=lender,
                 real_name=values["real_name"],
                 id_number_raw=values["id_number"],
@@ -119,7 +117,7 @@ def liveness(request):
     if request.method == "POST":
         return_url = request.build_absolute_uri(reverse("identity:lender-liveness-return"))
         try:
-            target = identity_services.start_liveness(lender=lender, return_url=return_url)
+            target = identity_services.liveness_start(lender=lender, return_url=return_url)
         except DomainError as exc:
             context["error"] = exc.message
         else:
@@ -131,7 +129,7 @@ def liveness(request):
 def liveness_return(request):
     lender = lender_for_user(request.user)
     try:
-        identity_services.complete_liveness(
+        identity_services.liveness_complete(
             lender=lender, token=request.GET.get("token", ""), actor=actor_from_request(request)
         )
     except DomainError as exc:
@@ -161,7 +159,7 @@ def password_set(request):
     context = {"errors": {}}
     if request.method == "POST":
         try:
-            identity_services.set_voting_password(
+            identity_services.voting_password_set(
                 lender=lender,
                 password=request.POST.get("password", ""),
                 confirm=request.POST.get("password_confirm", ""),
@@ -187,7 +185,7 @@ def password_change(request):
     context = {"errors": {}}
     if request.method == "POST":
         try:
-            identity_services.change_voting_password(
+            identity_services.voting_password_change(
                 lender=lender,
                 old_password=request.POST.get("old_password", ""),
                 new_password=request.POST.get("password", ""),
@@ -209,7 +207,7 @@ def password_change(request):
 @lender_required
 def password_forgot(request):
     if request.method == "POST":
-        identity_services.forget_voting_password(
+        identity_services.voting_password_forget(
             lender=lender_for_user(request.user), actor=actor_from_request(request)
         )
         return redirect("identity:lender-identity")

@@ -16,7 +16,7 @@ from winddown.audit.actions import PlatformAction
 from winddown.audit.models import AuditEntry
 from winddown.claims import selectors as claims_selectors
 from winddown.claims.models import ClaimEntry
-from winddown.claims.services import confirm_claim, raise_dispute
+from winddown.claims.services import claim_confirm, dispute_raise
 from winddown.conftest import (
     make_lender,
     make_staff,
@@ -26,7 +26,7 @@ from winddown.conftest import (
 )
 from winddown.demo.generators import register_rows
 from winddown.identity.models import Lender, SmsCode
-from winddown.identity.services import request_login_code
+from winddown.identity.services import login_code_send
 from winddown.pii.crypto import generate_key
 from winddown.voting import selectors as voting_selectors
 from winddown.voting.models import Elector, SignUp
@@ -65,8 +65,8 @@ def lenders(tmp_path, institution_a, operator_a):
 def world(institution_a, operator_a, officer, lenders):
     """A confirmation, a dispute with evidence, a closed recruitment with one sign-up, and a
     pending sign-in code."""
-    confirm_claim(lender=lenders[1], institution=institution_a, actor=ME)
-    dispute = raise_dispute(
+    claim_confirm(lender=lenders[1], institution=institution_a, actor=ME)
+    dispute = dispute_raise(
         lender=lenders[0],
         institution=institution_a,
         reason="本金应为 120 元",
@@ -76,7 +76,7 @@ def world(institution_a, operator_a, officer, lenders):
     recruitment = open_now(make_event(institution_a, operator_a, kind="recruitment"), officer)
     signup = sign_up(recruitment, lenders[0])
     close_now(recruitment)
-    request_login_code(phone_raw=lenders[2].phone.value, actor=ME)
+    login_code_send(phone_raw=lenders[2].phone.value, actor=ME)
     return {"dispute": dispute, "signup": signup, "recruitment": recruitment}
 
 

@@ -21,7 +21,7 @@ from winddown.api.schemas import (
 )
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
-from winddown.voting import files, selectors
+from winddown.voting import ballot_store, files, selectors
 from winddown.voting.api.common import (
     ATTACHMENT_CONTENT,
     ERRORS,
@@ -244,7 +244,7 @@ def my_event(request, event_id: int):
 def read_attachment(request, event_id: int, attachment_id: int):
     lender, event = _visible_event(request, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
-    casting.record_attachment_open(attachment=attachment, lender=lender)
+    casting.attachment_open_record(attachment=attachment, lender=lender)
     return files.attachment_original(attachment)
 
 
@@ -260,7 +260,7 @@ def read_attachment_page(request, event_id: int, attachment_id: int, page: int):
     lender, event = _visible_event(request, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
     response = files.attachment_page(attachment, page)
-    casting.record_attachment_open(attachment=attachment, lender=lender)
+    casting.attachment_open_record(attachment=attachment, lender=lender)
     return response
 
 
@@ -276,11 +276,13 @@ def read_attachment_html(request, event_id: int, attachment_id: int):
     lender, event = _visible_event(request, event_id)
     attachment = selectors.event_attachment(event, attachment_id)
     response = files.attachment_html(attachment)
-    casting.record_attachment_open(attachment=attachment, lender=lender)
+    casting.attachment_open_record(attachment=attachment, lender=lender)
     return response
 
 
-def _event_to_take_part(request, event_id: int) -> tuple[Lender, VotingEvent]:
+def _event_to_take_part(
+    request, event_id: int
+) -> tuple[Lender, VotingEvent, ballot_store.Place | None]:
     """The event a lender wants to vote in or sign up for. An unverified lender is told to
     verify. An opened event whose frozen electorate leaves out a lender with claims at the
     institution goes on to the service, which says why in words (the record date); to a
@@ -291,13 +293,13 @@ def _event_to_take_part(request, event_id: int) -> tuple[Lender, VotingEvent]:
     # An opened event has a frozen electorate, which the service checks for every ballot: one
     # cheap lookup here (this is the hot path of a vote). Before opening, the lender must be
     # able to see the event at all.
-    event = selectors.opened_event(event_id, lender)
-    if event is None:
-        return lender, selectors.lender_event(lender, event_id)
-    _, elector = event.lender_elector
-    if elector is None and not selectors.outside_electorate_but_known(lender, event):
+    opened = selectors.opened_event(event_id, lender)
+    if opened is None:
+        return lender, selectors.lender_event(lender, event_id), None
+    event, place = opened
+    if place is None and not selectors.outside_electorate_but_known(lender, event):
         raise Http404("活动不存在")
-    return lender, event
+    return lender, event, place
 
 
 def _no_nul_items(value: Any) -> Any:
@@ -362,25 +364,25 @@ def cast(
         Text | None, Header(alias="Idempotency-Key", description="幂等键，1-64 个可见 ASCII 字符")
     ] = None,
 ):
-    lender, event = _event_to_take_part(request, event_id)
+    lender, event, place = _event_to_take_part(request, event_id)
     key = _idempotency_key(idempotency_key, payload.idempotency_key)
     if payload.choice is not None and payload.choices is not None:
         raise DomainError(VotingErrorCode.CHOICE_AMBIGUOUS, field="choice")
     if payload.choice is None and payload.choices is None:
         raise DomainError(VotingErrorCode.CHOICE_REQUIRED, field="choice")
     choice: str | list[str] = payload.choice if payload.choice is not None else payload.choices
-    ballot = casting.cast_ballot(
+    cast = casting.ballot_cast(
         event=event,
         lender=lender,
         choice=choice,
         password=payload.password,
         actor=actor_from_request(request),
         idempotency_key=key,
+        place=place,
     )
     # A replayed ballot was read under the lender's lock: whether it is still current is known.
-    replayed = bool(getattr(ballot, "replayed", False))
-    body = {**_ballot_out(event, ballot), "event_id": event.pk, "replayed": replayed}
-    return Status(200 if replayed else 201, body)
+    body = {**_ballot_out(event, cast.ballot), "event_id": event.pk, "replayed": cast.replayed}
+    return Status(200 if cast.replayed else 201, body)
 
 
 @lender_router.post(
@@ -401,7 +403,7 @@ def sign_up(
     photo: File[UploadedFile | None] = None,
     resume: File[UploadedFile | None] = None,
 ):
-    lender, event = _event_to_take_part(request, event_id)
+    lender, event, _place = _event_to_take_part(request, event_id)
     signup = signups.signup_create(
         event=event,
         lender=lender,

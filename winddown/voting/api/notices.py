@@ -58,7 +58,7 @@ class ReadAllOut(Schema):
 
 @notices_router.post("/read", response={200: ReadAllOut, **ERRORS}, summary="全部标为已读")
 def read_all_notices(request):
-    return {"marked": notices.mark_read(require_lender(request))}
+    return {"marked": notices.notices_mark_read(require_lender(request))}
 
 
 @notices_router.post("/{notice_id}/read", response={200: NoticeOut, **ERRORS}, summary="标为已读")

@@ -5,13 +5,13 @@ def render_existing_pdfs(apps, schema_editor):
     """PDFs attached before page images existed get them now (so phones can show them)."""
     from winddown.core import private_files
     from winddown.core.errors import DomainError
-    from winddown.voting.services.authoring import store_page_images
+    from winddown.voting.services.authoring import page_images_store
 
     EventAttachment = apps.get_model("voting", "EventAttachment")
     for attachment in EventAttachment.objects.filter(content_type="application/pdf"):
         try:
             with private_files.open_plain(attachment.path) as stream:
-                images, count = store_page_images(stream.read())
+                images, count = page_images_store(stream.read())
         except (OSError, DomainError):
             continue  # missing or unreadable: the page offers the file itself
         attachment.page_images, attachment.page_count = images, count

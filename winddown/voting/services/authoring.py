@@ -248,9 +248,9 @@ def attachment_add(*, event: VotingEvent, user: User, upload, actor: Actor) -> E
         chunks.append(chunk)
     page_images, page_count, html_path = [], 0, ""
     if content_type == "application/pdf":
-        page_images, page_count = store_page_images(b"".join(chunks))
+        page_images, page_count = page_images_store(b"".join(chunks))
     elif content_type == word_documents.DOCX_TYPE:
-        html_path = store_word_html(b"".join(chunks))
+        html_path = word_html_store(b"".join(chunks))
     stored = [*page_images, *([html_path] if html_path else [])]
     try:
         stored.append(private_files.save_plain(chunks, folder=ATTACHMENT_FOLDER))
@@ -280,7 +280,7 @@ def attachment_add(*, event: VotingEvent, user: User, upload, actor: Actor) -> E
     return attachment
 
 
-def store_word_html(docx: bytes) -> str:
+def word_html_store(docx: bytes) -> str:
     """Turn a Word document into the HTML lenders read in the page and store it; a document
     that cannot be read is refused with what to send instead."""
     try:
@@ -290,7 +290,7 @@ def store_word_html(docx: bytes) -> str:
     return private_files.save_plain([html.encode()], folder=ATTACHMENT_FOLDER)
 
 
-def store_page_images(pdf: bytes) -> tuple[list[str], int]:
+def page_images_store(pdf: bytes) -> tuple[list[str], int]:
     """Render a PDF's pages for phones and store them; (image paths, pages in the PDF).
     A PDF that cannot be opened is refused: lenders could not read it before voting."""
     stored: list[str] = []
@@ -353,7 +353,7 @@ def event_submit(*, event: VotingEvent, user: User, actor: Actor) -> VotingEvent
 
 @transaction.atomic
 def event_approve(*, event: VotingEvent, user: User, actor: Actor) -> VotingEvent:
-    from winddown.voting.services.lifecycle import schedule
+    from winddown.voting.services.lifecycle import event_schedule
 
     event = VotingEvent.lock(event.pk)
     policies.require(policies.review_refusal(user, event, "批准"))
@@ -371,7 +371,7 @@ def event_approve(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
         event=event,
         after=_snapshot(event),
     )
-    transaction.on_commit(lambda: schedule(event))
+    transaction.on_commit(lambda: event_schedule(event))
     return event
 
 
@@ -399,7 +399,7 @@ def event_cancel(*, event: VotingEvent, user: User, reason: str, actor: Actor) -
     """Before opening an event may simply be withdrawn (by its operator or the working
     group); once open, only by the working group with a reason, and every lender in the
     electorate is told (policies.cancel_refusal)."""
-    from winddown.voting.services.notices import notify_cancelled
+    from winddown.voting.services.notices import cancellation_notify
 
     event = VotingEvent.lock(event.pk)
     policies.require(policies.cancel_refusal(user, event))
@@ -424,5 +424,5 @@ def event_cancel(*, event: VotingEvent, user: User, reason: str, actor: Actor) -
         after={"reason": reason, "was_open": was_open},
     )
     if was_open:
-        transaction.on_commit(lambda: notify_cancelled(event.pk))
+        transaction.on_commit(lambda: cancellation_notify(event.pk))
     return event

@@ -15,6 +15,7 @@ themselves are written by hand in `voting.ballot_store`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from winddown.audit.services import Actor
 from winddown.core.errors import DomainError
 from winddown.identity.services import voting_password_failure
 from winddown.voting import ballot_log, ballot_store
+from winddown.voting.ballot_store import Place
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import (
     AttachmentOpen,
@@ -40,6 +42,15 @@ from winddown.voting.tally import RESOLUTION_OPTIONS
 
 if TYPE_CHECKING:
     from winddown.identity.models import Lender
+
+
+@dataclass(frozen=True)
+class Cast:
+    """A ballot as casting returned it: `replayed` when the same request (idempotency key)
+    had already been accepted and this is the ballot it created (the API answers 200)."""
+
+    ballot: Ballot
+    replayed: bool
 
 
 def _local(value) -> str:
@@ -68,23 +79,20 @@ def check_open(
         raise DomainError(E.ALREADY_CLOSED, closes_at=_local(closes_at))
 
 
-def elector_for(event: VotingEvent, lender: Lender) -> Elector:
-    """The lender's place in the frozen electorate, with `unread` = attachments of the event
-    the lender has not opened yet: as read with the event, or in one query."""
+def place_for(event: VotingEvent, lender: Lender, place: Place | None = None) -> Place:
+    """The lender's place in the frozen electorate: `place` when the caller read it with the
+    event (selectors.opened_event), or in one query."""
     if not lender.is_verified:
         raise DomainError(E.NOT_VERIFIED)
-    read_with_event = getattr(event, "lender_elector", None)  # see selectors.opened_event
-    if read_with_event is not None and read_with_event[0] == lender.pk:
-        elector = read_with_event[1]
-    else:
-        elector = ballot_store.elector(event.pk, lender.id_index, lender.pk)
-    if elector is None:
+    if place is None:
+        place = ballot_store.place(event.pk, lender.id_index, lender.pk)
+    if place is None:
         record_date = _local(event.record_version.activated_at) if event.record_version else ""
         raise DomainError(E.NOT_IN_ELECTORATE, record_date=record_date)
-    return elector
+    return place
 
 
-def record_attachment_open(*, attachment: EventAttachment, lender: Lender) -> None:
+def attachment_open_record(*, attachment: EventAttachment, lender: Lender) -> None:
     AttachmentOpen.objects.get_or_create(attachment=attachment, lender=lender)
 
 
@@ -113,24 +121,26 @@ def normalize_choice(event: VotingEvent, choice: str | list[str]) -> str:
     return "+".join(sorted(keys))
 
 
-def precheck(event: VotingEvent, lender: Lender, choice: str | list[str]) -> tuple[Elector, str]:
+def ballot_precheck(
+    event: VotingEvent, lender: Lender, choice: str | list[str], place: Place | None = None
+) -> tuple[Elector, str]:
     """Everything a ballot is refused for before its password is asked: the event is a
     ballot event and open, the lender is verified, in its electorate, has a voting password,
-    has opened every attachment, and the choice is valid. Returns the elector and the
-    canonical choice."""
+    has opened every attachment, and the choice is valid. Returns the lender's elector and
+    the canonical choice. `place`: as read with the event, if the caller did."""
     if not event.is_ballot_event:
         raise DomainError(E.NOT_A_BALLOT_EVENT)
     check_open(event)
-    elector = elector_for(event, lender)
+    found = place_for(event, lender, place)
     if not lender.has_voting_password:
         raise DomainError(E.NO_PASSWORD)
     canonical = normalize_choice(event, choice)
-    if elector.unread:
-        raise DomainError(E.ATTACHMENTS_UNREAD, count=elector.unread)
-    return elector, canonical
+    if found.unread:
+        raise DomainError(E.ATTACHMENTS_UNREAD, count=found.unread)
+    return found.elector, canonical
 
 
-def cast_ballot(
+def ballot_cast(
     *,
     event: VotingEvent,
     lender: Lender,
@@ -138,25 +148,27 @@ def cast_ballot(
     password: str,
     actor: Actor,
     idempotency_key: str = "",
-) -> Ballot:
+    place: Place | None = None,
+) -> Cast:
     """Cast or change the lender's ballot; the latest one counts. Returns the ballot with
     its receipt. Submitting the same request again (same idempotency key) returns the
-    ballot the first submission created. `event` and `lender` must be freshly read (the
-    callers read them for the request); the event's status is read again under the lock."""
+    ballot the first submission created (`replayed`). `event` and `lender` must be freshly
+    read (the callers read them for the request; `place` with the event, if they did); the
+    event's status is read again under the lock."""
     event = lifecycle.event_advance_if_due(event)
-    elector, canonical = precheck(event, lender, choice)
+    elector, canonical = ballot_precheck(event, lender, choice, place)
     idempotency_key = (idempotency_key or "")[:64]
     with transaction.atomic():
         failure = voting_password_failure(lender=lender, password=password, actor=actor)
-        ballot = None if failure else _append_ballot(event, elector, canonical, idempotency_key)
+        cast = None if failure else _append_ballot(event, elector, canonical, idempotency_key)
     if failure is not None:
         raise failure
-    return ballot
+    return cast
 
 
 def _append_ballot(
     event: VotingEvent, elector: Elector, canonical: str, idempotency_key: str
-) -> Ballot:
+) -> Cast:
     """Under the lender's lock: answer a repeat, or append the ballot to the log."""
     voter = ballot_log.voter_pseudonym(event, elector.id_index)
     receipt = ballot_log.new_receipt()
@@ -167,9 +179,7 @@ def _append_ballot(
     # time.
     replay, log = ballot_store.settle_and_lock_log(event.pk, elector.pk, idempotency_key)
     if replay is not None:
-        replayed = Ballot.objects.get(pk=replay)
-        replayed.replayed = True  # the API answers 200 (not 201) for a repeat
-        return replayed
+        return Cast(Ballot.objects.get(pk=replay), replayed=True)
     now = timezone.now()
     check_open(event, status=log.event_status, closes_at=log.event_closes_at, now=now)
     # The log line holds exactly what the ballot row stores (the published bundle's data).
@@ -182,7 +192,7 @@ def _append_ballot(
         "cast_at": now,  # under the lock: times rise with the sequence numbers
     }
     merkle = ballot_log.append(log.size, log.frontier, ballot_log.ballot_line(**entry))
-    return ballot_store.append_ballot(
+    ballot = ballot_store.append_ballot(
         log.id,
         size=merkle.size,
         frontier=merkle.frontier,
@@ -193,3 +203,4 @@ def _append_ballot(
         leaf_hash=merkle.leaf,
         idempotency_key=idempotency_key,
     )
+    return Cast(ballot, replayed=False)

@@ -34,9 +34,9 @@ SYSTEM = Actor.system("系统定时任务")  # shown in the event timeline
 REMIND_BEFORE_CLOSE = timedelta(hours=24)
 
 
-def schedule(event: VotingEvent) -> None:
+def event_schedule(event: VotingEvent) -> None:
     """Queue the event's timed steps. Backends that cannot defer (tests, immediate) rely on
-    `manage.py run_due_events` (cron, every minute) — which is also the safety net."""
+    `manage.py events_run_due` (cron, every minute) — which is also the safety net."""
     from winddown.voting import tasks
 
     if not default_task_backend.supports_defer:
@@ -48,9 +48,9 @@ def schedule(event: VotingEvent) -> None:
         tasks.remind_task.using(run_after=remind_at).enqueue(event.pk)
 
 
-def open_event(event_id: int) -> VotingEvent:
+def event_open(event_id: int) -> VotingEvent:
     """Open a due event: freeze the electorate from the active register (the record date)."""
-    from winddown.voting.services.notices import queue_notices
+    from winddown.voting.services.notices import notices_queue
 
     with transaction.atomic():
         event = VotingEvent.lock(event_id)
@@ -81,7 +81,7 @@ def open_event(event_id: int) -> VotingEvent:
                 "electorate_weight_fen": event.electorate_weight_fen,
             },
         )
-        transaction.on_commit(lambda: queue_notices(event.pk, "opened"))
+        transaction.on_commit(lambda: notices_queue(event.pk, "opened"))
     return event
 
 
@@ -98,7 +98,7 @@ def _freeze_electorate(event: VotingEvent, version) -> None:
         )
 
 
-def close_event(event_id: int) -> VotingEvent:
+def event_close(event_id: int) -> VotingEvent:
     with transaction.atomic():
         event = VotingEvent.lock(event_id)
         if event.status != EventStatus.OPEN or timezone.now() < event.closes_at:
@@ -114,9 +114,9 @@ def close_event(event_id: int) -> VotingEvent:
     return event
 
 
-def count_event(event_id: int) -> VotingEvent:
+def event_count(event_id: int) -> VotingEvent:
     """Tally the final ballots with the rules engine and store the result, once."""
-    close_event(event_id)
+    event_close(event_id)
     with transaction.atomic():
         event = VotingEvent.lock(event_id)
         if event.status != EventStatus.CLOSED or not event.is_ballot_event:
@@ -156,10 +156,10 @@ def event_publish_request(*, event: VotingEvent, user: User):
     return publish_task.enqueue(event.pk, user.pk)
 
 
-def publish_event(*, event: VotingEvent, user: User, actor: Actor) -> VotingEvent:
+def event_publish(*, event: VotingEvent, user: User, actor: Actor) -> VotingEvent:
     """Write and self-check the public bundle, then publish the result and tell lenders."""
     from winddown.voting.bundle import write_event_bundle
-    from winddown.voting.services.notices import queue_notices
+    from winddown.voting.services.notices import notices_queue
 
     event = VotingEvent.objects.get(pk=event.pk)
     if event.status == EventStatus.PUBLISHED:
@@ -182,7 +182,7 @@ def publish_event(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
             event=event,
             after={"merkle_root": event.merkle_root, "merkle_size": event.merkle_size},
         )
-        transaction.on_commit(lambda: queue_notices(event.pk, "published"))
+        transaction.on_commit(lambda: notices_queue(event.pk, "published"))
     return event
 
 
@@ -194,16 +194,16 @@ def event_advance_if_due(event: VotingEvent, *, quiet: bool = False) -> VotingEv
     now = timezone.now()
     try:
         if event.status == EventStatus.SCHEDULED and now >= event.opens_at:
-            event = open_event(event.pk)
+            event = event_open(event.pk)
         if event.status == EventStatus.OPEN and now >= event.closes_at:
-            event = close_event(event.pk)
+            event = event_close(event.pk)
     except DomainError:
         if not quiet:
             raise
     return event
 
 
-def run_due_events() -> dict[str, int]:
+def events_run_due() -> dict[str, int]:
     """Open, close and count whatever is due (cron safety net, and for non-deferring backends)."""
     now = timezone.now()
     done = {"opened": 0, "closed": 0, "counted": 0}
@@ -211,14 +211,14 @@ def run_due_events() -> dict[str, int]:
         status=EventStatus.SCHEDULED, opens_at__lte=now
     ).values_list("pk", flat=True):
         try:
-            if open_event(event_id).status == EventStatus.OPEN:
+            if event_open(event_id).status == EventStatus.OPEN:
                 done["opened"] += 1
         except DomainError as exc:
             logger.error("event %s cannot open: %s", event_id, exc.message)
     for event_id in VotingEvent.objects.filter(
         status__in=[EventStatus.OPEN, EventStatus.CLOSED], closes_at__lte=now
     ).values_list("pk", flat=True):
-        event = count_event(event_id)
+        event = event_count(event_id)
         done["closed"] += 1
         done["counted"] += event.status == EventStatus.COUNTED
     return done

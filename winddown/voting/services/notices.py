@@ -43,14 +43,14 @@ TEMPLATES = {
 }
 
 
-def queue_notices(event_id: int, kind: str) -> None:
+def notices_queue(event_id: int, kind: str) -> None:
     from winddown.voting.tasks import notices_task
 
     notices_task.enqueue(event_id, kind)
 
 
-def notify_cancelled(event_id: int) -> None:
-    queue_notices(event_id, "cancelled")
+def cancellation_notify(event_id: int) -> None:
+    notices_queue(event_id, "cancelled")
 
 
 def recipients(event: VotingEvent, kind: str):
@@ -62,7 +62,7 @@ def recipients(event: VotingEvent, kind: str):
     return lenders_with_identities(electors.values("id_index"))
 
 
-def send_notices(event_id: int, kind: str) -> int:
+def notices_send(event_id: int, kind: str) -> int:
     from winddown.voting.models import Notice
 
     event = VotingEvent.objects.select_related("institution").get(pk=event_id)
@@ -94,7 +94,7 @@ def send_notices(event_id: int, kind: str) -> int:
     return sent
 
 
-def mark_read(lender: Lender) -> int:
+def notices_mark_read(lender: Lender) -> int:
     """Mark the lender's unread in-app notices as read (they opened 消息); returns how many."""
     from winddown.voting.models import Notice
 

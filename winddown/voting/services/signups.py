@@ -12,7 +12,7 @@ from winddown.audit.actions import PlatformAction
 from winddown.audit.services import Actor
 from winddown.core import private_files
 from winddown.core.errors import DomainError
-from winddown.identity.services import check_voting_password
+from winddown.identity.services import voting_password_check
 from winddown.pii.normalize import clean_text
 from winddown.pii.phones import PhoneError, normalize_mobile
 from winddown.voting import policies
@@ -29,7 +29,7 @@ from winddown.voting.services import lifecycle
 from winddown.voting.services.authoring import candidate_add
 from winddown.voting.services.casting import (
     check_open,
-    elector_for,
+    place_for,
 )
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def signup_create(
     if event.kind != EventKind.RECRUITMENT:
         raise DomainError(E.NOT_RECRUITMENT)
     check_open(event)
-    elector = elector_for(event, lender)
+    place = place_for(event, lender)
     if (
         clean_text(name or "") != lender.real_name
         or "".join((id_number or "").split()).upper() != lender.id_number.value
@@ -76,15 +76,15 @@ def signup_create(
         raise DomainError(
             E.SIGNUP_FIELD, field="resume", detail="请上传简历（PDF、Word、JPG 或 PNG）"
         )
-    if elector.unread:
-        raise DomainError(E.ATTACHMENTS_UNREAD, count=elector.unread)
+    if place.unread:
+        raise DomainError(E.ATTACHMENTS_UNREAD, count=place.unread)
     if (
         SignUp.objects.filter(event=event, lender=lender)
         .exclude(status=SignUpStatus.WITHDRAWN)
         .exists()
     ):
         raise DomainError(E.SIGNUP_EXISTS)
-    check_voting_password(lender=lender, password=password, actor=actor)
+    voting_password_check(lender=lender, password=password, actor=actor)
     photo_file = _store(photo, "photo", photo_only=True)
     try:
         resume_file = _store(resume, "resume")

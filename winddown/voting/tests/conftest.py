@@ -67,7 +67,7 @@ def open_now(event: VotingEvent, officer) -> VotingEvent:
     now = timezone.now()
     VotingEvent.objects.filter(pk=event.pk).update(opens_at=now - timedelta(seconds=1))
     with committed():  # the "opened" notices go out once the opening has committed
-        return lifecycle.open_event(event.pk)
+        return lifecycle.event_open(event.pk)
 
 
 def sign_up(event: VotingEvent, lender, **overrides):
@@ -91,4 +91,4 @@ def sign_up(event: VotingEvent, lender, **overrides):
 def close_now(event: VotingEvent) -> VotingEvent:
     """Bring the closing time forward to now (after every ballot cast so far) and count."""
     VotingEvent.objects.filter(pk=event.pk).update(closes_at=timezone.now())
-    return lifecycle.count_event(event.pk)
+    return lifecycle.event_count(event.pk)

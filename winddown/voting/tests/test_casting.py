@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _error(**kwargs) -> DomainError:
     with pytest.raises(DomainError) as info:
-        casting.cast_ballot(actor=ME, **kwargs)
+        casting.ballot_cast(actor=ME, **kwargs)
     return info.value
 
 
@@ -29,12 +29,12 @@ def event(institution_a, operator_a, wg_officer, lenders):
 
 
 def test_cast_change_and_history(event, lenders):
-    first = casting.cast_ballot(
+    first = casting.ballot_cast(
         event=event, lender=lenders[0], choice="no", password=PASSWORD, actor=ME
-    )
-    second = casting.cast_ballot(
+    ).ballot
+    second = casting.ballot_cast(
         event=event, lender=lenders[0], choice="yes", password=PASSWORD, actor=ME
-    )
+    ).ballot
     assert (first.seq, second.seq) == (1, 2) and first.receipt != second.receipt
     assert list(
         Ballot.objects.filter(event=event, is_current=True).values_list("choice", flat=True)
@@ -51,9 +51,9 @@ def test_database_refuses_a_ballot_filed_under_another_event(
 ):
     first = open_now(make_event(institution_a, operator_a), wg_officer)
     other = open_now(make_event(institution_a, operator_a, title="另一项议案"), wg_officer)
-    ballot = casting.cast_ballot(
+    ballot = casting.ballot_cast(
         event=first, lender=lenders[0], choice="yes", password=PASSWORD, actor=ME
-    )
+    ).ballot
     # The same lender is an elector of both events, but this elector row is the first's.
     copy = {f.attname: getattr(ballot, f.attname) for f in Ballot._meta.concrete_fields}
     copy.update(id=None, event_id=other.pk, is_current=False, receipt="X" * 16)
@@ -66,7 +66,7 @@ def test_database_refuses_a_ballot_filed_under_another_event(
 
 
 def test_same_request_twice_counts_once(event, lenders):
-    a = casting.cast_ballot(
+    a = casting.ballot_cast(
         event=event,
         lender=lenders[0],
         choice="yes",
@@ -74,7 +74,7 @@ def test_same_request_twice_counts_once(event, lenders):
         actor=ME,
         idempotency_key="k-1",
     )
-    b = casting.cast_ballot(
+    b = casting.ballot_cast(
         event=event,
         lender=lenders[0],
         choice="yes",
@@ -82,7 +82,8 @@ def test_same_request_twice_counts_once(event, lenders):
         actor=ME,
         idempotency_key="k-1",
     )
-    assert a.pk == b.pk and Ballot.objects.filter(event=event).count() == 1
+    assert (a.replayed, b.replayed) == (False, True)
+    assert a.ballot.pk == b.ballot.pk and Ballot.objects.filter(event=event).count() == 1
 
 
 def test_window(institution_a, operator_a, wg_officer, lenders):
@@ -158,12 +159,12 @@ def test_attachments_must_be_opened_first(institution_a, operator_a, wg_officer,
     event = open_now(draft, wg_officer)
     error = _error(event=event, lender=lenders[0], choice="yes", password=PASSWORD)
     assert error.error_code is E.ATTACHMENTS_UNREAD and "1 个未读" in error.message
-    casting.record_attachment_open(attachment=attachment, lender=lenders[0])
-    casting.record_attachment_open(attachment=attachment, lender=lenders[0])
+    casting.attachment_open_record(attachment=attachment, lender=lenders[0])
+    casting.attachment_open_record(attachment=attachment, lender=lenders[0])
     assert (
-        casting.cast_ballot(
+        casting.ballot_cast(
             event=event, lender=lenders[0], choice="yes", password=PASSWORD, actor=ME
-        ).seq
+        ).ballot.seq
         == 1
     )
 
@@ -193,7 +194,7 @@ def test_election_choices(institution_a, operator_a, wg_officer, lenders):
         _error(event=event, lender=lenders[0], choice=["c9"], password=PASSWORD).error_code
         is E.CHOICE_INVALID
     )
-    ballot = casting.cast_ballot(
+    ballot = casting.ballot_cast(
         event=event, lender=lenders[0], choice=[keys[2], keys[0]], password=PASSWORD, actor=ME
-    )
+    ).ballot
     assert ballot.choice == "c1+c3"

@@ -96,9 +96,11 @@ def test_concurrent_changes_keep_one_current_ballot(
 
 
 def casting_cast(event, lender, choice):
-    from winddown.voting.services.casting import cast_ballot
+    from winddown.voting.services.casting import ballot_cast
 
-    return cast_ballot(event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME)
+    return ballot_cast(
+        event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME
+    ).ballot
 
 
 class BallotHeldAtLogHead:
@@ -156,7 +158,7 @@ def test_ballot_being_written_at_the_closing_time_is_counted(
 
     held = BallotHeldAtLogHead(monkeypatch, event, lenders[0])
     time.sleep(max(0.0, (closes_at - timezone.now()).total_seconds()) + 0.05)
-    counter = held.start("count", lambda: lifecycle.count_event(event.pk))
+    counter = held.start("count", lambda: lifecycle.event_count(event.pk))
     counter.join(0.5)
     assert counter.is_alive(), "the count must wait for the ballot being written"
     held.release()

@@ -58,9 +58,9 @@ def page_count(data: bytes) -> int:
 
 
 def _cast(event, lender, choice):
-    return casting.cast_ballot(
+    return casting.ballot_cast(
         event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME
-    )
+    ).ballot
 
 
 @pytest.fixture

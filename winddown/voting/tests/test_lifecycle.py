@@ -101,7 +101,7 @@ def test_opening_freezes_the_electorate(
     event.refresh_from_db()
     assert (event.electorate_heads, event.electorate_weight_fen) == (11, 110000)
     # Running it again does nothing.
-    assert lifecycle.open_event(event.pk).electorate_heads == 11
+    assert lifecycle.event_open(event.pk).electorate_heads == 11
     assert Elector.objects.filter(event=event).count() == 11
     # The lenders who have accounts were told, once.
     assert Notice.objects.filter(event=event, kind="opened").count() == 5
@@ -113,7 +113,7 @@ def test_counting_is_idempotent_and_matches_the_rule(
 ):
     event = open_now(make_event(institution_a, operator_a, allow_abstain=True), wg_officer)
     for lender, choice in zip(lenders, ["yes", "yes", "yes", "no", "abstain"], strict=True):
-        casting.cast_ballot(event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME)
+        casting.ballot_cast(event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME)
     event = close_now(event)
     assert event.status == EventStatus.COUNTED
     tally = event.result["tally"]
@@ -128,7 +128,7 @@ def test_counting_is_idempotent_and_matches_the_rule(
     assert decision["passed"] is False
     assert [c["holds"] for c in decision["criteria"]] == [False, True, False]
     first = (event.result, event.merkle_root, event.merkle_size)
-    again = lifecycle.count_event(event.pk)
+    again = lifecycle.event_count(event.pk)
     assert (again.result, again.merkle_root, again.merkle_size) == first
     assert AuditEntry.objects.filter(action=VotingAction.EVENT_COUNTED).count() == 1
 
@@ -147,7 +147,7 @@ def test_cancel_before_and_after_opening(institution_a, operator_a, wg_officer, 
         )
     assert Notice.objects.filter(event=event, kind="cancelled").count() == 5
     with pytest.raises(DomainError) as info:
-        casting.cast_ballot(
+        casting.ballot_cast(
             event=event, lender=lenders[0], choice="yes", password=PASSWORD, actor=ME
         )
     assert info.value.error_code is E.NOT_OPEN
@@ -158,9 +158,9 @@ def test_run_due_events_opens_closes_and_counts(institution_a, operator_a, wg_of
     authoring.event_submit(event=event, user=event.created_by, actor=ME)
     authoring.event_approve(event=event, user=wg_officer, actor=ME)
     VotingEvent.objects.filter(pk=event.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
-    assert lifecycle.run_due_events()["opened"] == 1
+    assert lifecycle.events_run_due()["opened"] == 1
     VotingEvent.objects.filter(pk=event.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
-    assert lifecycle.run_due_events() == {"opened": 0, "closed": 1, "counted": 1}
+    assert lifecycle.events_run_due() == {"opened": 0, "closed": 1, "counted": 1}
     assert VotingEvent.objects.get(pk=event.pk).status == EventStatus.COUNTED
 
 
@@ -187,7 +187,7 @@ def test_counting_killed_midway_leaves_nothing_and_the_rerun_matches(
 
     event = open_now(make_event(institution_a, operator_a), wg_officer)
     for lender, choice in zip(lenders, ["yes", "no", "yes", "yes", "no"], strict=True):
-        casting.cast_ballot(event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME)
+        casting.ballot_cast(event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME)
     VotingEvent.objects.filter(pk=event.pk).update(closes_at=timezone.now())
 
     def die(**kwargs):
@@ -204,10 +204,10 @@ def test_counting_killed_midway_leaves_nothing_and_the_rerun_matches(
     with monkeypatch.context() as patched:
         patched.setattr(lifecycle_module, "record_event", record_or_die)
         with pytest.raises(SystemExit):
-            lifecycle.count_event(event.pk)
+            lifecycle.event_count(event.pk)
     event.refresh_from_db()
     assert event.status == EventStatus.CLOSED and event.result is None and event.counted_at is None
-    counted = lifecycle.count_event(event.pk)
+    counted = lifecycle.event_count(event.pk)
     assert counted.status == EventStatus.COUNTED
     assert counted.result["tally"]["options"]["yes"] == {"heads": 3, "weight_fen": 30000}
     assert AuditEntry.objects.filter(action=VotingAction.EVENT_COUNTED).count() == 1
@@ -220,6 +220,6 @@ def test_an_event_nobody_voted_in_is_counted_and_published(
     computes too (it stored "" before, and the bundle never matched)."""
     counted = close_now(open_now(make_event(institution_a, operator_a), wg_officer))
     assert (counted.merkle_size, counted.merkle_root) == (0, EMPTY_ROOT)
-    published = lifecycle.publish_event(event=counted, user=wg_officer, actor=ME)
+    published = lifecycle.event_publish(event=counted, user=wg_officer, actor=ME)
     assert published.status == EventStatus.PUBLISHED
     assert verify_bundle(bundle_path(published)).ok

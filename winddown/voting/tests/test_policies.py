@@ -86,15 +86,15 @@ def test_only_the_working_group_reviews_and_publishes(
         )
     event = open_now(event, wg_officer)
     assert (
-        refused(lambda: lifecycle.publish_event(event=event, user=wg_officer, actor=ME))
+        refused(lambda: lifecycle.event_publish(event=event, user=wg_officer, actor=ME))
         is E.WRONG_STATUS
     )  # not counted yet
     counted = close_now(event)
     assert (
-        refused(lambda: lifecycle.publish_event(event=counted, user=operator_a, actor=ME))
+        refused(lambda: lifecycle.event_publish(event=counted, user=operator_a, actor=ME))
         is E.ROLE_FORBIDDEN
     )
-    assert lifecycle.publish_event(event=counted, user=wg_officer, actor=ME).status == "published"
+    assert lifecycle.event_publish(event=counted, user=wg_officer, actor=ME).status == "published"
 
 
 def test_candidates_come_only_from_a_recruitment_that_has_closed(

@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _cast(event, lender, choice):
-    return casting.cast_ballot(
+    return casting.ballot_cast(
         event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME
-    )
+    ).ballot
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def published(institution_a, operator_a, wg_officer, lenders):
     receipts = [_cast(event, lenders[0], "yes").receipt, _cast(event, lenders[1], "yes").receipt]
     _cast(event, lenders[2], "no")
     event = close_now(event)
-    event = lifecycle.publish_event(event=event, user=wg_officer, actor=ME)
+    event = lifecycle.event_publish(event=event, user=wg_officer, actor=ME)
     return event, receipts
 
 

@@ -68,7 +68,7 @@ def test_recruitment_to_election(institution_a, operator_a, wg_officer, lenders)
     election = open_now(election, wg_officer)
     c1, c2 = election.candidates.values_list("key", flat=True)
     for lender, pick in zip(lenders, [c1, c1, c1, c1, c2], strict=True):
-        casting.cast_ballot(
+        casting.ballot_cast(
             event=election, lender=lender, choice=[pick], password=PASSWORD, actor=ME
         )
     election = close_now(election)
@@ -96,10 +96,10 @@ def test_election_elects_when_quorum_met(
     election = open_now(election, wg_officer)
     voters = lenders + more  # 8 of 11 lenders, 800 of 1100 yuan >= 2/3
     for lender, pick in zip(voters, [c1] * 6 + [c2] * 2, strict=True):
-        casting.cast_ballot(
+        casting.ballot_cast(
             event=election, lender=lender, choice=[pick], password=PASSWORD, actor=ME
         )
     election = close_now(election)
     assert election.result["result"]["elected"] == ["王小进"]
-    published = lifecycle.publish_event(event=election, user=wg_officer, actor=ME)
+    published = lifecycle.event_publish(event=election, user=wg_officer, actor=ME)
     assert published.status == EventStatus.PUBLISHED and published.bundle_path

@@ -134,7 +134,7 @@ def attachment_view(request, lender: Lender, event_id: int, attachment_id: int):
     """The in-page viewer (a PDF as its page images, a Word document as its text): opening it
     records that the lender read the attachment."""
     event, attachment = _attachment(lender, event_id, attachment_id)
-    casting.record_attachment_open(attachment=attachment, lender=lender)
+    casting.attachment_open_record(attachment=attachment, lender=lender)
     context = {
         "event": event,
         "attachment": attachment,
@@ -187,13 +187,13 @@ def event_vote(request, lender: Lender, event_id: int):
     choice = _choice_from(request, event)
     if request.POST.get("step") != "confirm":
         try:
-            _elector, canonical = casting.precheck(event, lender, choice)
+            _elector, canonical = casting.ballot_precheck(event, lender, choice)
         except DomainError as exc:
             return _render_event(request, lender, event, errors=_error_dict(exc))
         return _confirm_page(request, lender, event, canonical, uuid.uuid4().hex)
     key = request.POST.get("idempotency_key", "")[:64]
     try:
-        ballot = casting.cast_ballot(
+        cast = casting.ballot_cast(
             event=event,
             lender=lender,
             choice=choice,
@@ -214,7 +214,7 @@ def event_vote(request, lender: Lender, event_id: int):
             )
         event = VotingEvent.objects.select_related("institution").get(pk=event.pk)
         return _render_event(request, lender, event, errors=_error_dict(exc))
-    return redirect("voting:lender-ballot", event_id=event.pk, receipt=ballot.receipt)
+    return redirect("voting:lender-ballot", event_id=event.pk, receipt=cast.ballot.receipt)
 
 
 @verified_lender_required
@@ -277,5 +277,5 @@ def signup_withdraw(request, lender: Lender, event_id: int):
 def notice_list(request, lender: Lender):
     items = list(selectors.lender_notices(lender)[:200])
     unread = {n.pk for n in items if n.read_at is None}
-    notices.mark_read(lender)
+    notices.notices_mark_read(lender)
     return render(request, "voting/lender/notices.html", {"notices": items, "unread": unread})

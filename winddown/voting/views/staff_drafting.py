@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.institutions.selectors import access_institution_by_id
 from winddown.rules import RULES, get_rule
-from winddown.voting import files, selectors
+from winddown.voting import files, policies, selectors
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import (
     EDITABLE_STATUSES,
@@ -330,16 +331,15 @@ def event_edit(request, event_id: int):
     event.refresh_from_db()
     recruitments = []
     if event.kind == EventKind.ELECTION:
-        for recruitment in _recruitments(event):
-            recruitment.approved = recruitment.signups.filter(status=SignUpStatus.APPROVED).count()
-            recruitments.append(recruitment)
+        approved = Count("signups", filter=Q(signups__status=SignUpStatus.APPROVED))
+        recruitments = list(_recruitments(event).annotate(approved_count=approved))
     context = {
         "event": event,
         "institution": event.institution,
         "values": values,
         "errors": errors,
         "anchor": anchor,
-        "editable": event.status in EDITABLE_STATUSES,
+        "editable": policies.can_edit(request.user, event),
         "candidates": list(event.candidates.all()),
         "attachments": list(event.attachments.all()),
         "recruitments": recruitments,

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from winddown.claims.models import Dispute, DisputeStatus
-from winddown.claims.services import raise_dispute
+from winddown.claims.services import dispute_raise
 from winddown.conftest import SYSTEM, make_lender, register_file, upload_and_activate
 from winddown.core.providers import sms as dev_providers
 from winddown.demo.generators import register_rows
@@ -27,7 +27,7 @@ def open_dispute(institution_a, operator_a, tmp_path):
     rows = [*register_rows(3, seed=41), [NAME, "身份证", LENDER_ID, PHONE, "8000.00", "0", "2"]]
     upload_and_activate(institution_a, operator_a, register_file(tmp_path, rows))
     lender = make_lender(PHONE, name=NAME, id_number=LENDER_ID, password="135790")
-    return raise_dispute(lender=lender, institution=institution_a, reason=REASON, actor=SYSTEM)
+    return dispute_raise(lender=lender, institution=institution_a, reason=REASON, actor=SYSTEM)
 
 
 def test_operator_rejects_dispute_and_lender_sees_answer(

@@ -12,12 +12,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_busy_database_tells_the_lender_to_try_again(pages, shot, monkeypatch):
-    real_request_login_code = identity_services.request_login_code
+    real_request_login_code = identity_services.login_code_send
 
     def locked(**kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(identity_services, "request_login_code", locked)
+    monkeypatch.setattr(identity_services, "login_code_send", locked)
     page = pages.lender()
     page.goto("/m/login/")
     page.fill("#phone", "13912345678")
@@ -26,6 +26,6 @@ def test_a_busy_database_tells_the_lender_to_try_again(pages, shot, monkeypatch)
     shot(page, "busy", full_page=False)
 
     # A moment later the database is free again: the same button works.
-    monkeypatch.setattr(identity_services, "request_login_code", real_request_login_code)
+    monkeypatch.setattr(identity_services, "login_code_send", real_request_login_code)
     page.get_by_role("button", name="获取验证码").click()
     expect(page.locator("#code-status")).to_contain_text("验证码已发送至 139****5678")

@@ -18,7 +18,7 @@ from winddown.claims.models import (
     RegisterVersion,
     VersionStatus,
 )
-from winddown.claims.services import confirm_claim
+from winddown.claims.services import claim_confirm
 from winddown.conftest import SYSTEM, make_lender, register_file, upload_and_activate
 from winddown.demo.generators import HEADER, register_rows
 from winddown.money import format_yuan, parse_yuan
@@ -44,7 +44,7 @@ def lender_confirmed_v1(institution_a, operator_a, tmp_path):
     ]
     upload_and_activate(institution_a, operator_a, register_file(tmp_path, rows, name="v1.csv"))
     lender = make_lender(PHONE, name=NAME, id_number=LENDER_ID, password="135790")
-    confirm_claim(lender=lender, institution=institution_a, actor=SYSTEM)
+    claim_confirm(lender=lender, institution=institution_a, actor=SYSTEM)
     return lender, rows
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from winddown.accounts.models import User
 from winddown.accounts.roles import Role
 from winddown.claims.models import VersionStatus
-from winddown.claims.services import import_register
+from winddown.claims.services import register_import
 from winddown.conftest import (
     STAFF_PASSWORD,
     SYSTEM,
@@ -39,7 +39,7 @@ def register_a(institution_a, operator_a, tmp_path):
         register_file(tmp_path, list(register_rows(3, seed=51)), name="v1.csv"),
     )
     path = register_file(tmp_path, list(register_rows(4, seed=52)), name="v2.csv")
-    pending = import_register(
+    pending = register_import(
         institution=institution_a,
         open_source=lambda: open(path, "rb"),  # noqa: SIM115 - the importer closes it
         source_name=path.name,

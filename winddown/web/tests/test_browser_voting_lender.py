@@ -51,7 +51,7 @@ def lender(institution_a, operator_a, tmp_path):
     return make_lender(PHONE, name=NAME, id_number=LENDER_ID, password=PASSWORD)
 
 
-def open_event(institution, operator, officer, *, attachment: str = "", **values):
+def event_open(institution, operator, officer, *, attachment: str = "", **values):
     event = make_event(institution, operator, **values)
     if attachment:
         authoring.attachment_add(
@@ -76,7 +76,7 @@ def confirm_with_password(phone, password: str) -> None:
 def test_recruitment_sign_up_withdraw_and_again(
     pages, snap, lender_sign_in, lender, institution_a, operator_a, wg_officer
 ):
-    event = open_event(
+    event = event_open(
         institution_a,
         operator_a,
         wg_officer,
@@ -215,7 +215,7 @@ def test_election_two_of_three_then_change(
 def test_resolution_wrong_password_then_published_result_and_receipt(
     pages, snap, lender_sign_in, lender, institution_a, operator_a, wg_officer
 ):
-    event = open_event(
+    event = event_open(
         institution_a, operator_a, wg_officer, title="是否同意清退方案", attachment="清退方案.pdf"
     )
     phone = signed_in_phone(pages, lender_sign_in)
@@ -239,7 +239,7 @@ def test_resolution_wrong_password_then_published_result_and_receipt(
 
     # --- Closed, counted and published through the services (the worker's and officer's part)
     event = close_now(VotingEvent.objects.get(pk=event.pk))
-    event = lifecycle.publish_event(event=event, user=wg_officer, actor=ME)
+    event = lifecycle.event_publish(event=event, user=wg_officer, actor=ME)
     assert event.result["result"]["passed"] is True
 
     # --- The lender is told (消息 badge) and finds the result from the event page

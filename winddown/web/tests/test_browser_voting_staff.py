@@ -43,8 +43,8 @@ def lenders(tmp_path, institution_a, operator_a):
 
 def vote(event, lender, choice):
     for attachment in event.attachments.all():
-        casting.record_attachment_open(attachment=attachment, lender=lender)
-    casting.cast_ballot(event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME)
+        casting.attachment_open_record(attachment=attachment, lender=lender)
+    casting.ballot_cast(event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME)
 
 
 def test_resolution_from_draft_to_published(
@@ -120,7 +120,7 @@ def test_resolution_from_draft_to_published(
 
     # --- The opening time comes; three lenders vote
     VotingEvent.objects.filter(pk=event.pk).update(opens_at=timezone.now() - timedelta(seconds=1))
-    event = lifecycle.open_event(event.pk)
+    event = lifecycle.event_open(event.pk)
     assert event.status == EventStatus.OPEN
     vote(event, lenders[0], "no")
     vote(event, lenders[0], "yes")  # changed
@@ -150,7 +150,7 @@ def test_resolution_from_draft_to_published(
 
     # --- Closing and counting (the worker's job), then the officer publishes
     VotingEvent.objects.filter(pk=event.pk).update(closes_at=timezone.now())
-    event = lifecycle.count_event(event.pk)
+    event = lifecycle.event_count(event.pk)
     assert event.status == EventStatus.COUNTED
     officer.reload()
     tally = officer.get_by_test_id("tally")

@@ -28,7 +28,7 @@ def failing_with(monkeypatch, exc: Exception) -> None:
     def fail(**kwargs):
         raise exc
 
-    monkeypatch.setattr(identity_services, "request_login_code", fail)
+    monkeypatch.setattr(identity_services, "login_code_send", fail)
 
 
 def django_error_from(driver_error: Exception) -> OperationalError:

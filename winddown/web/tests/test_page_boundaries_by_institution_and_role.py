@@ -73,7 +73,7 @@ def world(tmp_path, institution_a, institution_b, operator_a, operator_b, wg_off
     upload_and_activate(institution_b, operator_b, register_file(tmp_path, rows[2:], "b.csv"))
     w.lender_a = make_lender(rows[0][3], name=rows[0][0], id_number=rows[0][2], password=PASSWORD)
     w.lender_b = make_lender(rows[2][3], name=rows[2][0], id_number=rows[2][2], password=PASSWORD)
-    w.import_b = claims_services.queue_register_import(
+    w.import_b = claims_services.register_import_queue(
         institution=institution_b,
         upload=SimpleUploadedFile(
             "b2.csv", register_file(tmp_path, rows[2:3], "b2.csv").read_bytes()
@@ -82,7 +82,7 @@ def world(tmp_path, institution_a, institution_b, operator_a, operator_b, wg_off
     )
     assert w.import_b.status == "succeeded", w.import_b.errors
     w.pending_b = w.import_b.version
-    w.dispute_b = claims_services.raise_dispute(
+    w.dispute_b = claims_services.dispute_raise(
         lender=w.lender_b,
         institution=institution_b,
         reason="本金应为 2000 元，不是 1000 元",

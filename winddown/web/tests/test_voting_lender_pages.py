@@ -112,7 +112,7 @@ def test_home_groups_the_lenders_events(
 ):
     other_rows = list(register_rows(2, seed=5))
     upload_and_activate(institution_b, operator_b, register_file(tmp_path, other_rows, "b.csv"))
-    open_event = open_now(make_event(institution_a, operator_a, title="清退方案表决"), wg_officer)
+    event_open = open_now(make_event(institution_a, operator_a, title="清退方案表决"), wg_officer)
     soon = make_event(institution_a, operator_a, title="监委会选举", kind="election")
     authoring.candidate_add(event=soon, user=soon.created_by, name="王小进")
     authoring.event_submit(event=soon, user=soon.created_by, actor=ME)
@@ -126,7 +126,7 @@ def test_home_groups_the_lenders_events(
     assert "清退方案表决" in html and "尚未投票" in html
     assert "监委会选举" in html
     assert "草稿不显示" not in html and "别家机构的表决" not in html
-    assert f"/m/events/{open_event.pk}/" in html
+    assert f"/m/events/{event_open.pk}/" in html
 
 
 def test_home_asks_to_check_claims_not_yet_confirmed(
@@ -139,10 +139,10 @@ def test_home_asks_to_check_claims_not_yet_confirmed(
     assert box and "网贷机构A" in box[1] and "网贷机构B" in box[1]
     assert f'href="/m/claims/{institution_a.pk}/"' in box[1]
 
-    claims_services.confirm_claim(lender=lender, institution=institution_a, actor=ME)
+    claims_services.claim_confirm(lender=lender, institution=institution_a, actor=ME)
     box = re.search(r'data-testid="claims-to-check">(.*?)</div>', page(signed_in.get("/m/")))
     assert box and "网贷机构A" not in box[1] and "网贷机构B" in box[1]
-    claims_services.raise_dispute(
+    claims_services.dispute_raise(
         lender=lender, institution=institution_b, reason="本金应为 80 元", actor=ME
     )
     assert "claims-to-check" not in page(signed_in.get("/m/"))
@@ -164,7 +164,7 @@ def test_home_and_events_api_cost_the_same_queries_for_many_events(
         for name in ("王小进", "李小华"):
             authoring.candidate_add(event=election, user=election.created_by, name=name)
         election = open_now(election, wg_officer)
-        casting.cast_ballot(
+        casting.ballot_cast(
             event=election, lender=lender, choice=["c1"], password=PASSWORD, actor=ME
         )
 
@@ -239,16 +239,16 @@ def test_results_and_bundle_only_when_published(
     )
     for url in urls:
         assert client.get(url).status_code == 404, url
-    ballot = casting.cast_ballot(
+    ballot = casting.ballot_cast(
         event=event, lender=lenders[0], choice="yes", password=PASSWORD, actor=ME
-    )
+    ).ballot
     event = close_now(event)
     assert event.status == EventStatus.COUNTED
     for url in urls:
         assert client.get(url).status_code == 404, url  # counted, not yet published
     assert f"/events/{event.pk}/" not in page(client.get("/events/"))
 
-    lifecycle.publish_event(event=event, user=wg_officer, actor=ME)
+    lifecycle.event_publish(event=event, user=wg_officer, actor=ME)
     client.logout()  # public pages: no sign-in
     html = page(client.get(f"/events/{event.pk}/result/"))
     event.refresh_from_db()
@@ -666,7 +666,7 @@ def test_signup_needs_attachments_read_and_shows_review(
     SignUp.objects.filter(pk=signup.pk).update(status=SignUpStatus.ACTIVE)
     assert "投票已于" in page(signed_in.post(f"{url}signup/withdraw/"))
 
-    lifecycle.publish_event(event=VotingEvent.objects.get(pk=event.pk), user=wg_officer, actor=ME)
+    lifecycle.event_publish(event=VotingEvent.objects.get(pk=event.pk), user=wg_officer, actor=ME)
     SignUp.objects.filter(pk=signup.pk).update(status=SignUpStatus.APPROVED)
     html = page(signed_in.get(f"/events/{event.pk}/result/"))
     assert "审核通过 1 名" in html and lender.real_name in html
@@ -678,8 +678,8 @@ def test_signup_needs_attachments_read_and_shows_review(
 
 def test_notices_badge_and_read(signed_in, lender, institution_a, operator_a, wg_officer):
     event = open_now(make_event(institution_a, operator_a, title="清退方案表决"), wg_officer)
-    notices.send_notices(event.pk, "opened")
-    notices.send_notices(event.pk, "reminder")
+    notices.notices_send(event.pk, "opened")
+    notices.notices_send(event.pk, "reminder")
     assert Notice.objects.filter(lender=lender).count() == 2
     html = page(signed_in.get("/m/me/"))
     assert 'data-testid="unread-badge"' in html and "2条未读" in html
@@ -700,21 +700,21 @@ def published_election(institution_a, operator_a, wg_officer, lenders):
     authoring.candidate_add(event=election, user=election.created_by, name="张小英")
     election = open_now(election, wg_officer)
     ballots = [
-        casting.cast_ballot(
+        casting.ballot_cast(
             event=election, lender=lenders[0], choice=["c2"], password=PASSWORD, actor=ME
-        ),
-        casting.cast_ballot(
+        ).ballot,
+        casting.ballot_cast(
             event=election, lender=lenders[0], choice=["c1"], password=PASSWORD, actor=ME
-        ),
-        casting.cast_ballot(
+        ).ballot,
+        casting.ballot_cast(
             event=election, lender=lenders[1], choice=["c1"], password=PASSWORD, actor=ME
-        ),
-        casting.cast_ballot(
+        ).ballot,
+        casting.ballot_cast(
             event=election, lender=lenders[2], choice=["c1"], password=PASSWORD, actor=ME
-        ),
+        ).ballot,
     ]
     election = close_now(election)
-    return lifecycle.publish_event(event=election, user=wg_officer, actor=ME), ballots
+    return lifecycle.event_publish(event=election, user=wg_officer, actor=ME), ballots
 
 
 def test_public_election_result(client, published_election, tmp_path):

@@ -87,9 +87,9 @@ def text(response) -> str:
 
 
 def cast(event, lender, choice):
-    return casting.cast_ballot(
+    return casting.ballot_cast(
         event=event, lender=lender, choice=choice, password=PASSWORD, actor=ME
-    )
+    ).ballot
 
 
 # --- Drafting and review --------------------------------------------------------------------
@@ -377,7 +377,7 @@ def test_progress_shows_participation_and_never_the_choices(
 
     # Closed but not yet counted: still sealed.
     VotingEvent.objects.filter(pk=event.pk).update(closes_at=timezone.now())
-    lifecycle.close_event(event.pk)
+    lifecycle.event_close(event.pk)
     body = text(officer.get(f"/staff/events/{event.pk}/"))
     assert 'data-testid="awaiting-count"' in body
     assert "7,000.00" not in body and 'data-testid="tally"' not in body
@@ -385,7 +385,7 @@ def test_progress_shows_participation_and_never_the_choices(
     assert "投票已截止" in progress and "hx-trigger" not in progress
 
     # Counted: the tally, each criterion's explanation, the Merkle root.
-    lifecycle.count_event(event.pk)
+    lifecycle.event_count(event.pk)
     event.refresh_from_db()
     body = text(officer.get(f"/staff/events/{event.pk}/"))
     assert 'data-testid="tally"' in body

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from winddown.accounts.selectors import active_staff_member
 from winddown.audit.services import Actor
-from winddown.claims.services import import_register
+from winddown.claims.services import register_import
 from winddown.institutions.selectors import find_institution
 from winddown.money import format_yuan
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{file}")
         user = self._uploader(as_user)
         started = time.perf_counter()
-        result = import_register(
+        result = register_import(
             institution=target,
             open_source=lambda: open(file, "rb"),  # noqa: SIM115 - the importer closes it
             source_name=file.name,

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from winddown.accounts.models import User
 from winddown.accounts.roles import Role
 from winddown.audit.services import Actor
-from winddown.claims.services import activate_version, import_register
+from winddown.claims.services import register_import, version_activate
 from winddown.demo.events import DEMO_VOTING_PASSWORD as VOTING_PASSWORD
 from winddown.demo.events import load_demo_events
 from winddown.demo.generators import register_rows, write_register_csv
@@ -95,7 +95,7 @@ class Command(BaseCommand):
             )
         with tempfile.TemporaryDirectory() as folder:
             path = write_register_csv(Path(folder) / "register.csv", rows)
-            result = import_register(
+            result = register_import(
                 institution=institution,
                 open_source=lambda: open(path, "rb"),  # noqa: SIM115 - the importer closes it
                 source_name=f"{institution.short_name}债权登记表.csv",
@@ -104,7 +104,7 @@ class Command(BaseCommand):
             )
         if not result.ok:
             raise RuntimeError(f"demo register rejected: {[str(e) for e in result.errors[:5]]}")
-        activate_version(
+        version_activate(
             version=result.version, user=operator, actor=Actor(operator.pk, operator.audit_label)
         )
         return rows
@@ -115,7 +115,7 @@ class Command(BaseCommand):
             username="lender-demo-ready", name=name, id_number=number, phone=phone
         )
         user = lender.user
-        identity_services.set_voting_password(
+        identity_services.voting_password_set(
             lender=lender,
             password=VOTING_PASSWORD,
             confirm=VOTING_PASSWORD,

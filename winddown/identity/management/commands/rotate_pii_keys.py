@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from winddown.audit.actions import PlatformAction
 from winddown.audit.services import Actor, record
-from winddown.pii.rotation import RotationRefused, rotate_personal_data
+from winddown.pii.rotation import RotationRefused, personal_data_rotate
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            report = rotate_personal_data()
+            report = personal_data_rotate()
         except RotationRefused as exc:
             raise CommandError(str(exc)) from None
         record(

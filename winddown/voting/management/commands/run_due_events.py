@@ -3,14 +3,14 @@ systemd timer: it is the safety net behind the worker's timed tasks, and idempot
 
 from django.core.management.base import BaseCommand
 
-from winddown.voting.services.lifecycle import run_due_events
+from winddown.voting.services.lifecycle import events_run_due
 
 
 class Command(BaseCommand):
     help = "Open, close and count due voting events (idempotent; run every minute)."
 
     def handle(self, *args, **options):
-        done = run_due_events()
+        done = events_run_due()
         self.stdout.write(
             f"opened {done['opened']}, closed {done['closed']}, counted {done['counted']}"
         )
