@@ -1,5 +1,8 @@
 """Casting ballots over HTTP on PostgreSQL: voting password check and ballot log included.
 
+One file, over 500 lines: the set-up, the servers, the load and the analysis read in
+the order the run happens.
+
 Sets up (untimed) a resolution event whose electorate is a generated register of `--lenders`
 lenders, each verified with a voting password and an API token. Serves the platform as in
 production, nginx in front of uWSGI's workers (deploy/uwsgi.ini), on 127.0.0.1 (loopback

@@ -1,5 +1,6 @@
 """Writes for claims registers: importing, activating and discarding versions, lenders'
-confirmations and disputes, the institution's answers. One transaction each, audited."""
+confirmations and disputes, the institution's answers. One transaction each, audited.
+About 500 lines: one register's whole life; split by job (as voting/services/) when it grows."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The platform's capabilities end to end over JSON: a lender from sign-in to an answered
 dispute, an operator from a rejected upload to an activated register, SMS sign-in codes
-and the error shapes clients rely on."""
+and the error shapes clients rely on. Over 500 lines: whole journeys, each read top to
+bottom."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The platform's HTTP gateway: one vendor-operated service that fronts the outside world
 (the SMS carrier, the public-security identity check, the liveness check, and the coming
 payment and timestamping services). Every production provider talks to it through
-`Gateway`; each provider's module documents its own endpoints.
+`Gateway`; each provider's module documents its own endpoints. Over 500 lines because
+the protocol below is the contract the client beneath it implements: they change together.
 
 Wire protocol (version 1)
 =========================

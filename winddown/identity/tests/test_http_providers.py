@@ -1,4 +1,5 @@
-"""The production HTTP providers against a local fake gateway.
+"""The production HTTP providers against a local fake gateway (over 500 lines: the fake
+gateway and every way a real one fails).
 
 The fake is a real HTTP server on 127.0.0.1 (a thread per connection) that checks every
 request's signature the way the vendor's gateway must (its own implementation of the

@@ -1,5 +1,6 @@
 """Lender voting pages and public result pages (Django test client): who may open what,
-and every refusal of the voting core rendered as its Chinese message, never a 500."""
+and every refusal of the voting core rendered as its Chinese message, never a 500. Over
+500 lines: every lender page and refusal of a vote in one place."""
 
 from __future__ import annotations
 

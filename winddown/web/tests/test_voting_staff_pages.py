@@ -1,5 +1,6 @@
 """Staff console pages of voting events (Django test client): drafting, review, boundaries,
-sealed progress while open, cancellation, sign-up review, publication and exports."""
+sealed progress while open, cancellation, sign-up review, publication and exports. Over
+500 lines: one event's life in the console, scenario after scenario."""
 
 from __future__ import annotations
 
