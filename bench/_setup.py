@@ -21,12 +21,15 @@ PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_DATABASE = "winddown_bench"
 SETUP_INSTITUTION = """
 from winddown.accounts.models import User
+from winddown.audit.services import Actor
 from winddown.institutions.models import Institution
-Institution.objects.get_or_create(short_name="基准机构", defaults=dict(
+from winddown.institutions.services import membership_set
+institution, _ = Institution.objects.get_or_create(short_name="基准机构", defaults=dict(
     full_name="基准测试信息咨询有限公司", credit_code="91440300MA5DC6QX0G",
     registered_address="深圳"))
-User.objects.filter(username="bench_operator").exists() or User.objects.create_user(
+operator = User.objects.filter(username="bench_operator").first() or User.objects.create_user(
     "bench_operator", "x" * 12, role="operator")
+membership_set(actor=Actor.system("bench"), user=operator, institution=institution)
 """
 
 
