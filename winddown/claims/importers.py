@@ -1,5 +1,5 @@
 """Reading claims-register files (CSV in UTF-8 with or without BOM, UTF-16 or GBK/GB18030,
-and XLSX) into validated rows or row errors.
+and XLSX: read by `core.tabular`) into validated rows or row errors.
 
 Plain Python: no database access. `read_register` takes a callable that opens a fresh
 binary stream, because CSV needs two passes (encoding detection, then parsing) and large
@@ -10,22 +10,16 @@ Row numbers are the ones a spreadsheet shows: the header is row 1.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import itertools
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import BinaryIO
 
+from winddown.core import tabular
+from winddown.core.tabular import Opener, RowError, is_blank, raw_records
+from winddown.core.tabular import TabularFileError as RegisterFileError
 from winddown.money import AmountError, parse_yuan
 from winddown.pii.idnumbers import IdNumberError, IdType, parse_id_document, parse_id_type
 from winddown.pii.normalize import clean_text
 from winddown.pii.phones import PhoneError, normalize_mobile
-
-Opener = Callable[[], BinaryIO]
 
 NAME, ID_TYPE, ID_NUMBER, PHONE = "姓名", "证件类型", "证件号码", "手机号"
 PRINCIPAL, INTEREST, LOAN_COUNT = "待收本金(元)", "待收利息(元)", "出借笔数"
@@ -40,22 +34,8 @@ HEADER_ALIASES = {
     "出借人姓名": NAME,
 }
 MAX_NAME_CHARS = 50
+__all__ = ["Opener", "RegisterFileError", "RowError", "is_blank", "raw_records"]
 MAX_LOAN_COUNT = 1_000_000
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # 0 for file-level problems
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"第{self.row}行" if self.row else "文件"
-        column = f"「{self.column}」" if self.column else ""
-        return f"{where}{column}：{self.message}"
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +51,6 @@ class RegisterRow:
     key: object  # the identity key from `index_of` (the blind index when importing)
 
 
-class RegisterFileError(Exception):
-    """The file as a whole cannot be read (not a register, wrong header ...)."""
-
-    def __init__(self, errors: list[RowError]):
-        super().__init__("; ".join(map(str, errors)))
-        self.errors = errors
-
-
 @dataclass
 class Header:
     columns: list[str]  # canonical names in file order ("" for blank trailing columns)
@@ -90,115 +62,11 @@ class Header:
         self.has_loan_count = LOAN_COUNT in self.columns
 
 
-# --- Format and encoding --------------------------------------------------------------------
-
-_SNIFF_BYTES = 64 * 1024
-
-
-def sniff_format(head: bytes) -> str:
-    """'csv' or 'xlsx', or raise RegisterFileError naming what the file really is."""
-    if not head:
-        raise RegisterFileError([RowError(0, "", "文件为空，请选择填好数据的登记表")])
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RegisterFileError(
-            [RowError(0, "", "这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后上传")]
-        )
-    if head.startswith(b"%PDF"):
-        raise RegisterFileError([RowError(0, "", "这是 PDF 文件，请上传 CSV 或 XLSX 格式的登记表")])
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "csv"
-    if b"\x00" in head:
-        raise RegisterFileError([RowError(0, "", "文件不是文本格式的 CSV，也不是 XLSX，无法读取")])
-    return "csv"
-
-
-def detect_encoding(open_source: Opener) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 by BOM; otherwise GB18030, which is a superset
-    of GBK and GB2312 (what Excel in China saves as "CSV")."""
-    with open_source() as stream:
-        head = stream.read(4)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    for encoding in ("utf-8", "gb18030"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        with open_source() as stream:
-            try:
-                while chunk := stream.read(1024 * 1024):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-                return encoding
-            except UnicodeDecodeError:
-                continue
-    raise RegisterFileError(
-        [RowError(0, "", "无法识别文件编码，请在 Excel 中另存为“CSV UTF-8”或 CSV 后上传")]
-    )
-
-
-# --- Raw rows -------------------------------------------------------------------------------
-
-
-def _csv_records(open_source: Opener, encoding: str) -> Iterator[list[str]]:
-    with open_source() as raw:
-        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-        first = text.readline()
-        delimiter = "\t" if first.count("\t") > first.count(",") else ","
-        reader = csv.reader(itertools.chain((first,), text), delimiter=delimiter, strict=False)
-        try:
-            yield from reader
-        except csv.Error as exc:
-            raise RegisterFileError(
-                [RowError(reader.line_num, "", f"CSV 格式错误（{exc}），请检查引号是否成对")]
-            ) from None
-
-
-def _xlsx_records(open_source: Opener) -> Iterator[list[str]]:
-    from python_calamine import CalamineWorkbook
-
-    with open_source() as raw:
-        data = raw.read()
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-    except Exception:
-        raise RegisterFileError(
-            [RowError(0, "", "XLSX 文件已损坏或不是 Excel 工作簿，请重新导出")]
-        ) from None
-    del data
-    for values in sheet.iter_rows():
-        yield [_cell_text(value) for value in values]
-
-
-def _cell_text(value: object) -> str:
-    """Cells as the text a person sees. Whole floats lose their ".0"; long numbers that
-    Excel stored as floats are marked so the ID-number check can explain the damage."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) >= 1e15:
-            return f"#EXCELNUM:{value:.0f}"
-        return str(Decimal(repr(value)).normalize()) if not value.is_integer() else str(int(value))
-    return str(value)
-
-
-def raw_records(open_source: Opener) -> Iterator[list[str]]:
-    with open_source() as stream:
-        kind = sniff_format(stream.read(_SNIFF_BYTES))
-    if kind == "xlsx":
-        return _xlsx_records(open_source)
-    return _csv_records(open_source, detect_encoding(open_source))
-
-
 # --- Header ---------------------------------------------------------------------------------
 
 
 def canonical_header(raw: str) -> str:
-    name = "".join(unicodedata.normalize("NFKC", raw).split()).replace("\ufeff", "")
+    name = tabular.canonical_header(raw)
     return HEADER_ALIASES.get(name, name)
 
 
@@ -350,13 +218,6 @@ class DuplicateFinder:
         else:
             message = f"与第{seen[0]}行是同一出借人，请合并为一行（金额相加）"
         return RowError(row, ID_NUMBER, message)
-
-
-def is_blank(record: list[str]) -> bool:
-    # The first cell (the name) is almost always filled: decide on it before looking further.
-    if record and record[0] and not record[0].isspace():
-        return False
-    return not any(cell.strip() for cell in record)
 
 
 def read_header(open_source: Opener) -> tuple[Header, Iterator[tuple[int, list[str]]]]:

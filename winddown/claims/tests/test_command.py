@@ -55,3 +55,17 @@ def test_unknown_institution_or_file(tmp_path, institution_a, operator_a):
         call_command(
             "import_claims", "网贷机构A", str(tmp_path / "missing.csv"), "--as-user", "operator_a"
         )
+
+
+def test_a_sparse_xlsx_bomb_is_refused_with_a_message(tmp_path, capsys, institution_a, operator_a):
+    """The probe's 1.5 KB sheet with a cell at XFD1048576 aborted the command (exit 134, no
+    message) while the spreadsheet reader asked for 512 GB."""
+    from winddown.core.tests.test_tabular import sparse_xlsx
+
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(sparse_xlsx("A1", "XFD1048576"))
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_claims", "网贷机构A", str(path), "--as-user", "operator_a")
+    assert exit_info.value.code == 1
+    assert "表格范围过大（16384 列 × 1048576 行）" in capsys.readouterr().err
+    assert not RegisterVersion.objects.exists()
