@@ -68,6 +68,11 @@ class VotingErrorCode(ErrorCode):
         400,
         "幂等键（Idempotency-Key）应为 1 至 64 个可见 ASCII 字符；请求头与请求体中的值须一致",
     )
+    IDEMPOTENCY_KEY_REUSED = (
+        409,
+        "该幂等键（Idempotency-Key）已用于另一份选票，本次选择未被记录；"
+        "如要改投，请使用新的幂等键重新提交",
+    )
     # Results
     RECEIPT_UNKNOWN = (404, "找不到该回执码，请核对后重试")
     RECEIPT_FORMAT = (400, "回执码应为 16 位，由字母 A-Z 和数字 2-7 组成，请核对后重试")

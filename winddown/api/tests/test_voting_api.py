@@ -220,6 +220,12 @@ def test_resolution_from_draft_to_checked_receipt(voting_world, clients, tmp_pat
     assert re.fullmatch(r"[A-Z2-7]{16}", first["receipt"])
     again = ok(vote(lender_1, event_id, PASSWORD_1, key="tap-1", choice="no"))
     assert again["receipt"] == first["receipt"] and again["replayed"] is True
+    assert_error(
+        vote(lender_1, event_id, PASSWORD_1, key="tap-1", choice="yes"),
+        409,
+        "voting.idempotency_key_reused",
+        "idempotency_key",
+    )
     body_key = ok(vote(lender_1, event_id, PASSWORD_1, choice="no", idempotency_key="tap-1"))
     assert body_key["receipt"] == first["receipt"]
     assert_error(

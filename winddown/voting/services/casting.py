@@ -172,14 +172,19 @@ def _append_ballot(
     """Under the lender's lock: answer a repeat, or append the ballot to the log."""
     voter = ballot_log.voter_pseudonym(event, elector.id_index)
     receipt = ballot_log.new_receipt()
-    # A repeat is answered with the ballot it created. Otherwise the lender's current ballot
+    # A repeat is answered with the ballot it created, if it asks for the same choice; the
+    # same key with another choice is refused (the first ballot would otherwise be returned
+    # as if the new choice had been recorded). Otherwise the lender's current ballot
     # stops counting (it stays in the history; rolled back with the rest if the event turns
     # out to be closed), and the log head is locked (only it) with the event's status read
     # again; the time is read after the lock is held, so no ballot lands after the closing
     # time.
     replay, log = ballot_store.settle_and_lock_log(event.pk, elector.pk, idempotency_key)
     if replay is not None:
-        return Cast(Ballot.objects.get(pk=replay), replayed=True)
+        first = Ballot.objects.get(pk=replay)
+        if first.choice != canonical:
+            raise DomainError(E.IDEMPOTENCY_KEY_REUSED, field="idempotency_key")
+        return Cast(first, replayed=True)
     now = timezone.now()
     check_open(event, status=log.event_status, closes_at=log.event_closes_at, now=now)
     # The log line holds exactly what the ballot row stores (the published bundle's data).

@@ -86,6 +86,30 @@ def test_same_request_twice_counts_once(event, lenders):
     assert a.ballot.pk == b.ballot.pk and Ballot.objects.filter(event=event).count() == 1
 
 
+def test_same_key_with_another_choice_is_refused_and_the_first_ballot_stands(event, lenders):
+    first = casting.ballot_cast(
+        event=event,
+        lender=lenders[0],
+        choice="yes",
+        password=PASSWORD,
+        actor=ME,
+        idempotency_key="k-1",
+    ).ballot
+    with pytest.raises(DomainError) as caught:
+        casting.ballot_cast(
+            event=event,
+            lender=lenders[0],
+            choice="no",
+            password=PASSWORD,
+            actor=ME,
+            idempotency_key="k-1",
+        )
+    assert caught.value.error_code is E.IDEMPOTENCY_KEY_REUSED
+    assert caught.value.http_status == 409 and "另一份选票" in caught.value.message
+    ballots = Ballot.objects.filter(event=event)
+    assert [(b.pk, b.choice, b.is_current) for b in ballots] == [(first.pk, "yes", True)]
+
+
 def test_window(institution_a, operator_a, wg_officer, lenders):
     event = make_event(institution_a, operator_a)
     authoring.event_submit(event=event, user=event.created_by, actor=ME)
