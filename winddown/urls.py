@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("winddown.audit.urls")),
 ]
 
+handler400 = "winddown.web.views.public.bad_request"
 handler403 = "winddown.web.views.public.forbidden"
 handler404 = "winddown.web.views.public.not_found"
 handler500 = "winddown.web.views.public.server_error"

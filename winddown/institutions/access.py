@@ -16,12 +16,11 @@ from django.http import Http404
 
 from winddown.audit.actions import PlatformAction
 from winddown.audit.services import Actor, record
+from winddown.core.params import MAX_ID
 from winddown.institutions.selectors import visible_institutions
 
 if TYPE_CHECKING:
     from winddown.accounts.models import User
-
-MAX_ID = 2**63 - 1  # beyond what any database column holds: no such row
 
 
 def access_by_id(

@@ -20,6 +20,7 @@ from winddown.accounts.roles import Role
 from winddown.accounts.selectors import staff_users
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
+from winddown.core.params import id_param
 from winddown.institutions.selectors import visible_institutions
 
 PENDING_LOGIN_SECONDS = 300
@@ -138,10 +139,9 @@ def user_list(request):
         }
         context["values"] = values
         institution = None
-        if values["institution"].isdigit():
-            institution = (
-                visible_institutions(request.user).filter(pk=int(values["institution"])).first()
-            )
+        institution_id = id_param(values["institution"], label="所属机构")
+        if institution_id is not None:
+            institution = visible_institutions(request.user).filter(pk=institution_id).first()
         try:
             account_services.staff_create(
                 actor=actor_from_request(request),

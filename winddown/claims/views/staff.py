@@ -30,6 +30,7 @@ from winddown.claims.models import DisputeStatus, ImportStatus
 from winddown.claims.views.lender import evidence_response
 from winddown.core.errors import DomainError
 from winddown.core.file_responses import file_response
+from winddown.core.params import id_param, page_param
 from winddown.institutions.selectors import access_institution_by_id
 
 
@@ -73,8 +74,7 @@ def version_detail(request, version_id: int):
     kind = request.GET.get("diff", "changed")
     if kind not in ("added", "removed", "changed"):
         kind = "changed"
-    raw_page = request.GET.get("page", "1")
-    page = max(int(raw_page), 1) if raw_page.isdigit() else 1
+    page = page_param(request.GET.get("page"))
     per_page = 50
     rows = claims_selectors.version_diff(
         version, kind, limit=per_page, offset=(page - 1) * per_page
@@ -211,8 +211,9 @@ def dispute_detail(request, dispute_id: int):
             key: request.POST.get(key, "") for key in ("outcome", "answer", "corrected_version")
         }
         corrected = None
-        if request.POST.get("corrected_version"):
-            corrected = versions.filter(pk=request.POST["corrected_version"]).first()
+        corrected_id = id_param(request.POST.get("corrected_version"), label="更正后的版本")
+        if corrected_id is not None:
+            corrected = versions.filter(pk=corrected_id).first()
         try:
             claims_services.dispute_answer(
                 dispute=dispute,

@@ -4,7 +4,7 @@ candidates, options and ballots, and the file answers."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 from ninja import Schema
 from pydantic import Field
@@ -70,10 +70,6 @@ HTML_CONTENT = {"text/html": {"schema": {"type": "string"}}}
 
 
 MAX_LIST = 500
-
-
-# A filter value the database can hold (SQLite refuses integers beyond 64 bits outright).
-QueryId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 def _yuan(fen: int | None) -> str | None:

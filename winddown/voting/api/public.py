@@ -15,6 +15,7 @@ from winddown.api.schemas import (
 )
 from winddown.core.errors import DomainError
 from winddown.core.file_responses import file_response
+from winddown.core.params import ApiId
 from winddown.verify import normalize_receipt as parse_receipt
 from winddown.voting import results as presenter
 from winddown.voting import selectors
@@ -22,7 +23,6 @@ from winddown.voting.api.common import (
     BINARY,
     MAX_LIST,
     PUBLIC_ERRORS,
-    QueryId,
     _rule,
     _yuan,
 )
@@ -182,7 +182,7 @@ def _published(event_id: int) -> VotingEvent:
 @public_router.get(
     "", response={200: list[ResultSummaryOut], **PUBLIC_ERRORS}, summary="已公布的结果"
 )
-def results(request, institution_id: QueryId | None = None):
+def results(request, institution_id: ApiId | None = None):
     events = selectors.published_events().order_by("-published_at", "-pk")
     if institution_id is not None:
         events = events.filter(institution_id=institution_id)

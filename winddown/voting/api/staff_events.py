@@ -23,6 +23,7 @@ from winddown.api.schemas import (
 )
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
+from winddown.core.params import ApiId
 from winddown.institutions.selectors import access_institution_by_id, operator_institution_id
 from winddown.voting import files, policies, selectors
 from winddown.voting.api.common import (
@@ -34,7 +35,6 @@ from winddown.voting.api.common import (
     AttachmentOut,
     CandidateOut,
     OptionOut,
-    QueryId,
     _attachment_out,
     _candidate_out,
     _event_for,
@@ -252,7 +252,7 @@ def _staff_event_out(event: VotingEvent) -> dict:
 def staff_events(
     request,
     status: EventStatus | None = None,
-    institution_id: QueryId | None = None,
+    institution_id: ApiId | None = None,
     kind: EventKind | None = None,
 ):
     events = selectors.staff_events(require_staff(request)).order_by("-opens_at", "-pk")

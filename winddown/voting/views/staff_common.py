@@ -13,5 +13,7 @@ GET_OR_POST = require_http_methods(["GET", "POST"])
 
 
 def positive_int(raw: str) -> int | None:
+    """A small count typed into a form (seats, choices); anything else is None, which the
+    service names as missing."""
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 7 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else None

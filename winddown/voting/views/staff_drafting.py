@@ -17,6 +17,7 @@ from winddown.accounts.permissions import staff_required
 from winddown.accounts.roles import Role
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
+from winddown.core.params import id_param
 from winddown.institutions.selectors import access_institution_by_id
 from winddown.rules import RULES, get_rule
 from winddown.voting import files, policies, selectors
@@ -223,7 +224,9 @@ def _candidate_add(request, event):
 
 
 def _candidate_remove(request, event):
-    candidate = event.candidates.filter(pk=positive_int(request.POST.get("candidate"))).first()
+    candidate = event.candidates.filter(
+        pk=id_param(request.POST.get("candidate"), label="候选人")
+    ).first()
     if candidate is None:
         raise Http404("候选人不存在")
     authoring.candidate_remove(candidate=candidate, user=request.user)
@@ -241,7 +244,9 @@ def _attachment_add(request, event):
 
 
 def _attachment_remove(request, event):
-    attachment = event.attachments.filter(pk=positive_int(request.POST.get("attachment"))).first()
+    attachment = event.attachments.filter(
+        pk=id_param(request.POST.get("attachment"), label="附件")
+    ).first()
     if attachment is None:
         raise Http404("附件不存在")
     authoring.attachment_remove(
@@ -252,7 +257,9 @@ def _attachment_remove(request, event):
 
 def _import_candidates(request, event):
     recruitment = (
-        _recruitments(event).filter(pk=positive_int(request.POST.get("recruitment"))).first()
+        _recruitments(event)
+        .filter(pk=id_param(request.POST.get("recruitment"), label="征集活动"))
+        .first()
     )
     if recruitment is None:
         raise DomainError(E.NOT_RECRUITMENT)

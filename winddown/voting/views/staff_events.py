@@ -20,6 +20,7 @@ from winddown.accounts.permissions import staff_required
 from winddown.accounts.roles import Role
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
+from winddown.core.params import id_param
 from winddown.institutions.selectors import access_institution_by_id, visible_institutions
 from winddown.rules.text import fraction_name
 from winddown.voting import policies, results, selectors
@@ -102,11 +103,9 @@ def event_list(request):
         events = events.filter(status=status)
     else:
         status = ""
-    institution = request.GET.get("institution", "")
-    if institution.isdigit():
-        events = events.filter(institution_id=int(institution))
-    else:
-        institution = ""
+    institution = id_param(request.GET.get("institution"), label="机构")
+    if institution is not None:
+        events = events.filter(institution_id=institution)
     queue = []
     if request.user.role == Role.WG_OFFICER:
         queue = list(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from winddown.accounts.permissions import staff_required
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
+from winddown.core.params import id_param
 from winddown.voting import files, policies, selectors
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.models import (
@@ -20,7 +21,6 @@ from winddown.voting.models import (
 from winddown.voting.services import lifecycle, signups
 from winddown.voting.views.staff_common import (
     GET_OR_POST,
-    positive_int,
 )
 
 
@@ -42,7 +42,7 @@ def signup_list(request, event_id: int):
             messages.error(request, refusal.message)
             return redirect("voting:staff-event-signups", event_id=event.pk)
         signup = selectors.access_signup_by_id(
-            request.user, positive_int(request.POST.get("signup")) or 0
+            request.user, id_param(request.POST.get("signup"), label="报名") or 0
         )
         if signup.event_id != event.pk:
             raise Http404("报名不存在")

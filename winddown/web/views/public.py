@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 
 from winddown.core.db_errors import is_busy
+from winddown.core.params import BadParameter
 
 BUSY = ("system.busy", "系统繁忙", "同时操作的人较多，本次请求没有完成。请稍等几秒后重试。")
 
@@ -40,6 +41,22 @@ def forbidden(request, exception=None):
     message = str(exception) if exception and str(exception) else "您无权访问此页面"
     return render(
         request, "web/public/error.html", {"title": "无权访问", "message": message}, status=403
+    )
+
+
+def bad_request(request, exception=None):
+    """Django's handler400: a parameter the page could not have sent (core.params) is named
+    in the message; other refusals (a forged host, a broken upload) get a general one."""
+    if isinstance(exception, BadParameter):
+        message = str(exception)
+    else:
+        message = "请求无法处理，请返回上一页重试。"
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "request.bad_parameter", "message": message, "field": None}, status=400
+        )
+    return render(
+        request, "web/public/error.html", {"title": "请求有误", "message": message}, status=400
     )
 
 
