@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "winddown.core.client_address.ClientAddressMiddleware",
     "winddown.core.middleware.BodySizeLimitMiddleware",
+    "winddown.core.middleware.ApiContentTypeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

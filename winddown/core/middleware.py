@@ -64,3 +64,36 @@ class NulCharacterMiddleware:
                 if any("\x00" in value for value in (values[0], *values[1])):
                     return HttpResponse("请求中含有无效字符（NUL），请检查后重新提交", status=400)
         return self.get_response(request)
+
+
+API_BODY_TYPES = frozenset({"application/json", "multipart/form-data"})
+API_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class ApiContentTypeMiddleware:
+    """A write to the API must say it sends JSON (or multipart, for uploads). A web page on
+    another site can make a visitor's browser POST `text/plain` or a urlencoded form without
+    asking first, but not `application/json` (that needs a CORS preflight, which this API
+    never grants); the JSON parser would otherwise read such a body all the same, so any
+    website could request SMS codes in its visitors' names. A write without a body passes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/") and request.method in API_WRITE_METHODS:
+            content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+            has_body = request.META.get("CONTENT_LENGTH", "") not in ("", "0") or (
+                "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+            )
+            if has_body and content_type not in API_BODY_TYPES:
+                return JsonResponse(
+                    {
+                        "code": "request.unsupported_media_type",
+                        "message": "请以 application/json 发送请求体"
+                        "（上传文件用 multipart/form-data）",
+                        "field": None,
+                    },
+                    status=415,
+                )
+        return self.get_response(request)

@@ -734,6 +734,29 @@ def test_unparsable_body_is_a_400_in_the_error_shape(db, body):
     assert not SmsCode.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded", ""],
+)
+def test_a_cross_site_simple_request_cannot_send_sms_codes(db, content_type):
+    """Another website can make a visitor's browser POST these types without a CORS
+    preflight; the body is valid JSON all the same."""
+    response = ApiClient().client.generic(
+        "POST",
+        "/api/auth/lender/sms-code",
+        b'{"phone": "13800138000"}',
+        content_type=content_type,
+    )
+    assert response.status_code == 415
+    assert response.json()["code"] == "request.unsupported_media_type"
+    assert "application/json" in response.json()["message"]
+    assert not SmsCode.objects.exists() and not dev_providers.OUTBOX
+    sent = ApiClient().client.post(
+        "/api/auth/lender/sms-code", {"phone": "13800138000"}, content_type="application/json"
+    )
+    assert sent.status_code == 200 and SmsCode.objects.count() == 1
+
+
 def test_every_domain_error_has_its_own_code():
     """Two codes with the same status and template must not collapse into one (an Enum
     alias would report the first one's code to API clients)."""
