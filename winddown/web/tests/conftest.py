@@ -77,7 +77,8 @@ def live_url(live_server, settings) -> str:
 class Pages:
     """Opens pages in separate browser contexts (separate cookies: separate people).
 
-    JavaScript errors on any page fail the test when it ends."""
+    JavaScript errors and Content-Security-Policy violations on any page fail the test
+    when it ends."""
 
     def __init__(self, browser, base_url: str):
         self._browser = browser
@@ -91,7 +92,12 @@ class Pages:
         self._contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: self.js_errors.append(f"{page.url}: {error}"))
+        page.on("console", lambda message: self._csp_violation(page, message))
         return page
+
+    def _csp_violation(self, page, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.js_errors.append(f"{page.url}: {message.text}")
 
     def lender(self):
         """A phone: 360×780, touch."""
