@@ -214,6 +214,8 @@ PRIVATE_STORAGE_ROOT = VAR_DIR / "private"
 # --- Uploads -----------------------------------------------------------------------------
 REGISTER_UPLOAD_MAX_BYTES = env_int("WINDDOWN_UPLOAD_MAX_BYTES", 200 * 1024 * 1024)
 ATTACHMENT_MAX_BYTES = env_int("WINDDOWN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Every path that takes no file (forms, JSON): core/upload_routes.py lists those that do.
+REQUEST_BODY_MAX_BYTES = env_int("WINDDOWN_REQUEST_BODY_MAX_BYTES", 1024 * 1024)
 # PDF attachments are shown on phones as page images rendered at upload (about 0.1 s a page).
 ATTACHMENT_MAX_PAGE_IMAGES = env_int("WINDDOWN_ATTACHMENT_MAX_PAGE_IMAGES", 100)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -1,18 +1,14 @@
-"""Refuse oversized request bodies before Django reads them.
+"""Refuse oversized request bodies before Django reads them, and API writes of the wrong type.
 
 Django streams a multipart upload to a temporary file before any view can look at its size,
 so a 2 GB "register" would fill the disk first. The declared Content-Length is checked here
-instead: register uploads may be up to REGISTER_UPLOAD_MAX_BYTES, everything else up to
-ATTACHMENT_MAX_BYTES (plus room for the multipart envelope).
+instead, against its path's limit (core/upload_routes.py: each upload path its own, every
+other path a small one).
 """
 
-import re
-
-from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
-ENVELOPE_BYTES = 64 * 1024
-REGISTER_UPLOAD_PATHS = re.compile(r"^/(api/)?(staff/)?institutions/\d+/(upload|registers)/?$")
+from winddown.core.upload_routes import body_limit
 
 
 class BodySizeLimitMiddleware:
@@ -22,13 +18,10 @@ class BodySizeLimitMiddleware:
     def __call__(self, request):
         declared = request.META.get("CONTENT_LENGTH") or "0"
         size = int(declared) if declared.isdigit() else 0
-        if REGISTER_UPLOAD_PATHS.match(request.path):
-            limit = settings.REGISTER_UPLOAD_MAX_BYTES
-        else:
-            limit = settings.ATTACHMENT_MAX_BYTES
-        if size > limit + ENVELOPE_BYTES:
+        limit = body_limit(request.path)
+        if size > limit:
             message = (
-                f"上传内容 {size / 2**20:.1f} MB 超过上限 {limit // 2**20} MB，"
+                f"提交的内容 {size / 2**20:.1f} MB 超过上限 {limit / 2**20:.0f} MB，"
                 "请拆分或压缩后重新上传"
             )
             if request.path.startswith("/api/"):
