@@ -161,6 +161,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions: Redis in production, in-process otherwise -----------------------
 REDIS_URL = os.environ.get("WINDDOWN_REDIS_URL", "")
+if PRODUCTION and not REDIS_URL:
+    # The rate limits on SMS codes and sign-in are counted in the cache; an in-process cache
+    # counts in each uWSGI worker apart (3 workers: 180 sign-in tries an hour instead of 60).
+    raise RuntimeError(
+        "WINDDOWN_REDIS_URL is required in production: rate limits, sessions and the cache "
+        "must be shared by every worker (e.g. redis://127.0.0.1:6379/0)."
+    )
 if REDIS_URL:
     CACHES = {
         "default": {

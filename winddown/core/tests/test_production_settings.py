@@ -18,6 +18,8 @@ PRODUCTION = {
     "WINDDOWN_PII_INDEX_KEY": KEY,
     "WINDDOWN_PASSWORD_PEPPER": KEY,
     "WINDDOWN_ALLOWED_HOSTS": "vote.example.cn",
+    # Only named here: settings do not connect to it (test_deploy.py starts a real one).
+    "WINDDOWN_REDIS_URL": "redis://127.0.0.1:6379/13",
 }
 SHOW = "from django.conf import settings; print(settings.SMS_PROVIDER, settings.IDENTITY_PROVIDER)"
 
@@ -55,6 +57,22 @@ def test_production_refuses_the_development_providers(tmp_path, variable):
     done = settings_with(tmp_path, **{variable: "dev"})
     assert done.returncode != 0
     assert "cannot be 'dev' in production" in done.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_cache(tmp_path):
+    """Rate limits counted in each worker's own memory would multiply by the workers."""
+    env = production_env(tmp_path)
+    del env["WINDDOWN_REDIS_URL"]
+    done = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {SHOW}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "WINDDOWN_REDIS_URL is required in production" in done.stderr
 
 
 def test_database_options_from_the_url_are_kept(tmp_path):
