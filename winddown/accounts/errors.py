@@ -3,7 +3,8 @@ from winddown.core.errors import ErrorCode
 
 class AccountsErrorCode(ErrorCode):
     BAD_CREDENTIALS = (401, "用户名或密码错误")
-    LOGIN_RATE_LIMITED = (429, "登录失败次数过多，请 15 分钟后再试")
+    LOGIN_THROTTLED = (429, "登录失败次数较多，为保护账户安全，请 {seconds} 秒后再试")
+    LOGIN_ADDRESS_LIMITED = (429, "当前网络的登录尝试过于频繁，请稍后再试")
     TOTP_REQUIRED = (401, "请输入动态口令（6位数字）")
     TOTP_INVALID = (401, "动态口令不正确，请查看身份验证器中的最新口令")
     TOTP_THROTTLED = (429, "动态口令错误次数较多，请 {seconds} 秒后再试")

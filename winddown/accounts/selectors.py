@@ -24,5 +24,9 @@ def active_staff_member(username: str = "") -> User | None:
     return user if user is not None and user.is_staff_member else None
 
 
+def user_id_for_username(username: str) -> int | None:
+    return User.objects.filter(username=username).values_list("pk", flat=True).first()
+
+
 def staff_users() -> QuerySet[User]:
     return User.objects.exclude(role=Role.LENDER).order_by("role", "username")

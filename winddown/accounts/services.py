@@ -18,32 +18,46 @@ from winddown.accounts.audit_actions import AccountsAction
 from winddown.accounts.errors import AccountsErrorCode as E
 from winddown.accounts.models import ApiToken, User
 from winddown.accounts.roles import STAFF_ROLES, Role
-from winddown.audit.selectors import count_recent
+from winddown.accounts.throttle import WINDOW, seconds_to_wait
+from winddown.audit.selectors import recent_failures
 from winddown.audit.services import Actor, record
 from winddown.core.errors import DomainError
 from winddown.core.rawsql import ModelRows, fetchone
 
 API_TOKEN_LIFETIME = timedelta(hours=12)
-LOGIN_FAILURES_BEFORE_LOCK = 10
-LOGIN_LOCK = timedelta(minutes=15)
 
 
-def staff_password_check(*, username: str, password: str, actor: Actor) -> User:
-    """First factor. Ten failures for one username within 15 minutes lock it out."""
-    failures = count_recent(
+def _failure_subject(username: str, device: str | None) -> tuple[str, str]:
+    """Whose failures a try is judged by: its own device's (a browser that signed in as
+    this user before, accounts/devices.py), or the username's (everyone else's)."""
+    return ("staff_device", device) if device else ("username", username[:64])
+
+
+def staff_password_check(
+    *, username: str, password: str, actor: Actor, device: str | None = None
+) -> User:
+    """First factor. Failures slow further tries down (accounts/throttle.py) and never lock
+    the account: `device`, the id of a known browser of this user, is judged by its own
+    failures, so strangers' guesses do not keep the staff member out."""
+    object_type, object_id = _failure_subject(username, device)
+    now = timezone.now()
+    failures, last = recent_failures(
         action=AccountsAction.STAFF_LOGIN_FAILED,
-        object_id=username,
-        since=timezone.now() - LOGIN_LOCK,
+        object_type=object_type,
+        object_id=object_id,
+        since=now - WINDOW,
     )
-    if failures >= LOGIN_FAILURES_BEFORE_LOCK:
-        raise DomainError(E.LOGIN_RATE_LIMITED)
+    wait = seconds_to_wait(failures, last, now)
+    if wait:
+        raise DomainError(E.LOGIN_THROTTLED, seconds=wait)
     user = authenticate(username=username, password=password)
     if user is None or user.role not in STAFF_ROLES:
         record(
             actor=actor,
             action=AccountsAction.STAFF_LOGIN_FAILED,
-            object_type="username",
-            object_id=username[:64],
+            object_type=object_type,
+            object_id=object_id,
+            after={"username": username[:64]} if device else None,
         )
         raise DomainError(E.BAD_CREDENTIALS)
     return user

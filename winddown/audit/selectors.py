@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from winddown.audit.models import AuditEntry
 
 
-def count_recent(*, action: str, object_id: str, since: datetime) -> int:
-    """How many entries of `action` about `object_id` were written since `since` (e.g. failed
-    sign-ins of one username, for a lockout)."""
-    return AuditEntry.objects.filter(
-        action=action, object_id=object_id[:64], created_at__gte=since
-    ).count()
+def recent_failures(
+    *, action: str, object_type: str, object_id: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """How many entries of `action` about (`object_type`, `object_id`) were written since
+    `since`, and when the latest was (for sign-in delays)."""
+    found = AuditEntry.objects.filter(
+        action=action, object_type=object_type, object_id=object_id[:64], created_at__gte=since
+    ).aggregate(count=Count("pk"), last=Max("created_at"))
+    return found["count"], found["last"]
 
 
 def object_history(

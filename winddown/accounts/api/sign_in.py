@@ -4,6 +4,7 @@ sign in by SMS code through `identity.api.sign_in`."""
 from ninja import Router
 
 from winddown.accounts import services
+from winddown.accounts.ratelimits import check_staff_login_rate
 from winddown.api.auth import AUTH
 from winddown.api.schemas import DetailOut, ErrorOut, StrictSchema, TokenOut, ValidationErrorOut
 from winddown.audit.services import Actor, actor_from_request
@@ -31,6 +32,7 @@ class StaffLoginIn(StrictSchema):
 )
 def staff_token(request, payload: StaffLoginIn):
     actor = actor_from_request(request)
+    check_staff_login_rate(request)  # scripts carry no device cookie
     user = services.staff_password_check(
         username=payload.username, password=payload.password, actor=actor
     )

@@ -9,8 +9,10 @@ import pytest
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import given
+from hypothesis import strategies as st
 
-from winddown.accounts import selectors, services
+from winddown.accounts import selectors, services, throttle
 from winddown.accounts.audit_actions import AccountsAction
 from winddown.accounts.errors import AccountsErrorCode as E
 from winddown.accounts.models import ApiToken, User
@@ -77,33 +79,58 @@ def test_bad_staff_accounts_are_refused_with_the_field_named(institution_a):
 # --- Password, then TOTP ---------------------------------------------------------------------
 
 
-def test_wrong_passwords_are_audited_and_ten_lock_the_username_for_a_while(wg_officer, monkeypatch):
-    for _ in range(services.LOGIN_FAILURES_BEFORE_LOCK):
-        assert (
-            refused(
-                lambda: services.staff_password_check(
-                    username="wg_officer", password="wrong", actor=ADMIN
-                )
-            )
-            is E.BAD_CREDENTIALS
-        )
+def _check(password: str, device: str | None = None):
+    return lambda: services.staff_password_check(
+        username="wg_officer", password=password, actor=ADMIN, device=device
+    )
+
+
+def test_wrong_passwords_slow_further_tries_down_but_never_lock_the_account(
+    wg_officer, monkeypatch
+):
+    """Strangers' guesses delay the next try by 1, 2, 4 … seconds (at most five minutes);
+    once the delay has passed, the right password signs in: nobody is locked out."""
+    now = timezone.now()
+    monkeypatch.setattr("django.utils.timezone.now", lambda: now)
+    for _ in range(throttle.FREE_FAILURES):
+        assert refused(_check("wrong")) is E.BAD_CREDENTIALS
     failures = AuditEntry.objects.filter(action=AccountsAction.STAFF_LOGIN_FAILED)
-    assert failures.count() == 10 and {f.object_id for f in failures} == {"wg_officer"}
-    assert (
-        refused(
-            lambda: services.staff_password_check(
-                username="wg_officer", password=STAFF_PASSWORD, actor=ADMIN
-            )
-        )
-        is E.LOGIN_RATE_LIMITED
-    )
-    # The lock lasts LOGIN_LOCK: once it has passed, the failures no longer count.
-    later = timezone.now() + services.LOGIN_LOCK + timedelta(seconds=1)
-    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
-    user = services.staff_password_check(
-        username="wg_officer", password=STAFF_PASSWORD, actor=ADMIN
-    )
-    assert user == wg_officer
+    assert failures.count() == throttle.FREE_FAILURES
+    assert {(f.object_type, f.object_id) for f in failures} == {("username", "wg_officer")}
+    assert refused(_check("wrong")) is E.BAD_CREDENTIALS  # the fifth: a delay starts
+    with pytest.raises(DomainError) as caught:
+        _check(STAFF_PASSWORD)()
+    assert caught.value.error_code is E.LOGIN_THROTTLED and "1 秒后再试" in caught.value.message
+    assert failures.all().count() == throttle.FREE_FAILURES + 1  # a refused try writes no row
+    # Each failure doubles the wait; it never exceeds five minutes.
+    for failures_so_far in range(throttle.FREE_FAILURES + 1, 40):
+        now += timedelta(seconds=throttle.delay_seconds(failures_so_far))
+        assert refused(_check("wrong")) is E.BAD_CREDENTIALS
+    assert throttle.delay_seconds(39) == throttle.MAX_DELAY_SECONDS == 300
+    now += timedelta(seconds=throttle.MAX_DELAY_SECONDS)
+    assert _check(STAFF_PASSWORD)() == wg_officer
+
+
+def test_a_known_browser_signs_in_while_strangers_are_slowed_down(wg_officer, monkeypatch):
+    now = timezone.now()
+    monkeypatch.setattr("django.utils.timezone.now", lambda: now)
+    for _ in range(12):
+        now += timedelta(seconds=throttle.MAX_DELAY_SECONDS)
+        refused(_check("wrong"))
+    assert refused(_check(STAFF_PASSWORD)) is E.LOGIN_THROTTLED
+    assert _check(STAFF_PASSWORD, device="my-browser")() == wg_officer
+    # The device has its own count: its own mistakes slow it down, not the strangers'.
+    for _ in range(throttle.FREE_FAILURES + 1):
+        assert refused(_check("wrong", device="my-browser")) is E.BAD_CREDENTIALS
+    assert refused(_check(STAFF_PASSWORD, device="my-browser")) is E.LOGIN_THROTTLED
+    assert _check(STAFF_PASSWORD, device="other-browser")() == wg_officer
+
+
+@given(failures=st.integers(0, 10_000))
+def test_the_delay_grows_with_the_failures_and_is_capped(failures):
+    assert throttle.delay_seconds(failures) <= throttle.delay_seconds(failures + 1)
+    assert 0 <= throttle.delay_seconds(failures) <= throttle.MAX_DELAY_SECONDS
+    assert (throttle.delay_seconds(failures) == 0) == (failures <= throttle.FREE_FAILURES)
 
 
 def test_a_lender_account_never_passes_the_staff_password_step(db):

@@ -14,10 +14,13 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from winddown.accounts import services as account_services
+from winddown.accounts.devices import COOKIE as DEVICE_COOKIE
+from winddown.accounts.devices import device_cookie_set, known_device
 from winddown.accounts.models import User
 from winddown.accounts.permissions import staff_required
+from winddown.accounts.ratelimits import check_staff_login_rate
 from winddown.accounts.roles import Role
-from winddown.accounts.selectors import staff_users
+from winddown.accounts.selectors import staff_users, user_id_for_username
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.core.params import id_param
@@ -44,11 +47,17 @@ def login_page(request):
     context = {"next": _next(request), "error": "", "username": ""}
     if request.method == "POST":
         context["username"] = request.POST.get("username", "")
+        device = known_device(
+            request.COOKIES.get(DEVICE_COOKIE), user_id_for_username(context["username"])
+        )
         try:
+            if device is None:
+                check_staff_login_rate(request)
             user = account_services.staff_password_check(
                 username=context["username"],
                 password=request.POST.get("password", ""),
                 actor=actor_from_request(request),
+                device=device,
             )
         except DomainError as exc:
             context["error"] = exc.message
@@ -62,10 +71,14 @@ def login_page(request):
     return render(request, "accounts/login.html", context)
 
 
-def _finish_login(request, user: User, device) -> None:
+def _finish_login(request, user: User, device, next_url: str):
+    """Signed in with both factors: this browser is now a known device of the user."""
     request.session.pop("pending_staff_login", None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
+    response = redirect(next_url)
+    device_cookie_set(response, user.pk)
+    return response
 
 
 def login_otp(request):
@@ -81,8 +94,7 @@ def login_otp(request):
         except DomainError as exc:
             context["error"] = exc.message
         else:
-            _finish_login(request, user, device)
-            return redirect(context["next"])
+            return _finish_login(request, user, device, context["next"])
     return render(request, "accounts/login_otp.html", context)
 
 
@@ -99,8 +111,7 @@ def login_enroll(request):
         except DomainError as exc:
             context["error"] = exc.message
         else:
-            _finish_login(request, user, device)
-            return redirect(context["next"])
+            return _finish_login(request, user, device, context["next"])
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()

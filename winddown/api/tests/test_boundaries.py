@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from winddown.accounts import throttle
 from winddown.accounts.audit_actions import AccountsAction
 from winddown.accounts.models import ApiToken
 from winddown.accounts.roles import Role
@@ -441,8 +442,8 @@ def test_wrong_password_is_refused_and_audited(operator_a, username):
     assert entry.source_ip == "127.0.0.1"
 
 
-def test_ten_wrong_passwords_lock_the_username(operator_a):
-    for _ in range(10):
+def test_wrong_passwords_slow_the_username_down_without_locking_it(operator_a):
+    for _ in range(throttle.FREE_FAILURES + 1):
         response = ApiClient().post(
             "/api/auth/staff/token",
             {"username": "operator_a", "password": "Wrong-horse-42", "otp": "123456"},
@@ -453,8 +454,27 @@ def test_ten_wrong_passwords_lock_the_username(operator_a):
         {"username": "operator_a", "password": STAFF_PASSWORD, "otp": current_totp(operator_a)},
     )
     assert response.status_code == 429
-    assert response.json()["code"] == "accounts.login_rate_limited"
+    assert response.json()["code"] == "accounts.login_throttled"
+    assert "秒后再试" in response.json()["message"]
     assert not ApiToken.objects.filter(user=operator_a).exists()
+
+
+def test_one_address_cannot_try_passwords_without_end(db):
+    """The probe's 300 tries in 31 s: the 31st try in an hour from one address is refused
+    without checking the password or writing an audit row."""
+    for n in range(30):
+        response = ApiClient().post(
+            "/api/auth/staff/token",
+            {"username": f"guess{n}", "password": "Wrong-horse-42", "otp": "123456"},
+        )
+        assert response.status_code == 401
+    response = ApiClient().post(
+        "/api/auth/staff/token",
+        {"username": "guess-more", "password": "Wrong-horse-42", "otp": "123456"},
+    )
+    assert response.status_code == 429
+    assert response.json()["code"] == "accounts.login_address_limited"
+    assert AuditEntry.objects.filter(action=AccountsAction.STAFF_LOGIN_FAILED).count() == 30
 
 
 def test_token_is_stored_hashed_and_lives_twelve_hours(operator_a):
