@@ -9,6 +9,7 @@ cache policy (personal files are `private, no-store` unless the caller says othe
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import PurePath
 from typing import BinaryIO, Literal
 
 from django.http import FileResponse, HttpResponse
@@ -41,3 +42,40 @@ def file_response(
     if csp:
         response["Content-Security-Policy"] = csp
     return response
+
+
+# What a file someone uploaded may be shown as in the browser. A PDF can carry JavaScript
+# and forms, so the original is always downloaded (the platform shows its own page images);
+# pictures are shown. The extension follows the recognised type, never the uploader's name
+# ("证明.html" that is a PDF is saved as "证明.pdf").
+SHOWN_INLINE = frozenset({"image/jpeg", "image/png"})
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
+# Even where a browser renders it, nothing in an uploaded file runs or loads anything.
+UPLOADED_FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+def uploaded_file_response(
+    content: bytes | BinaryIO | Iterable[bytes],
+    *,
+    content_type: str,
+    filename: str,
+    cache: str = PRIVATE,
+) -> HttpResponse:
+    """A file a person uploaded (evidence, attachments, photos, résumés), as the browser may
+    safely receive it: pictures inline, everything else (PDF, Word) as a download, under a
+    name whose extension matches the type recognised from the content, sandboxed."""
+    extension = EXTENSIONS.get(content_type, ".bin")
+    stem = PurePath(filename).stem or "附件"
+    return file_response(
+        content,
+        content_type=content_type,
+        filename=stem + extension,
+        disposition="inline" if content_type in SHOWN_INLINE else "attachment",
+        cache=cache,
+        csp=UPLOADED_FILE_CSP,
+    )

@@ -49,11 +49,6 @@ def check_word(data: bytes) -> None:
         raise AttachmentError(str(exc)) from None
 
 
-def shows_inline(content_type: str) -> bool:
-    """Browsers show PDFs and pictures; a Word file is downloaded under its own name."""
-    return content_type != word_documents.DOCX_TYPE
-
-
 @dataclass(frozen=True)
 class StoredUpload:
     path: str  # relative to PRIVATE_STORAGE_ROOT, encrypted

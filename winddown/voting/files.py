@@ -8,8 +8,7 @@ from pathlib import PurePath
 
 from django.http import Http404, HttpResponse
 
-from winddown.core import private_files
-from winddown.core.file_responses import file_response
+from winddown.core.file_responses import file_response, uploaded_file_response
 from winddown.voting import selectors
 from winddown.voting.models import EventAttachment, SignUp
 
@@ -18,17 +17,13 @@ DOCUMENT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 PAGE_CACHE = "private, max-age=3600"
 
 
-def _disposition(content_type: str) -> str:
-    return "inline" if private_files.shows_inline(content_type) else "attachment"
-
-
 def attachment_original(attachment: EventAttachment) -> HttpResponse:
-    """The file itself: PDFs and pictures inline, a Word document downloaded by its name."""
-    return file_response(
+    """The file itself: pictures shown, a PDF or Word document downloaded (phones read a
+    PDF as the page images rendered when it was attached)."""
+    return uploaded_file_response(
         attachment.original.open(),
         content_type=attachment.content_type,
         filename=attachment.name,
-        disposition=_disposition(attachment.content_type),
     )
 
 
@@ -66,9 +61,4 @@ def signup_file(signup: SignUp, which: str) -> HttpResponse:
     stored, content_type, name = signup.stored_file(which)
     if not stored:
         raise Http404("文件不存在")
-    return file_response(
-        stored.chunks(),
-        content_type=content_type,
-        filename=name,
-        disposition=_disposition(content_type),
-    )
+    return uploaded_file_response(stored.chunks(), content_type=content_type, filename=name)

@@ -208,7 +208,7 @@ def test_resolution_from_draft_to_checked_receipt(voting_world, clients, tmp_pat
     opened = lender_1.get(detail["attachments"][0]["url"])
     assert opened.status_code == 200
     assert opened["Content-Type"] == "application/pdf"
-    assert opened["Content-Disposition"].startswith("inline")
+    assert opened["Content-Disposition"].startswith("attachment")
     assert b"".join(opened.streaming_content) == PDF_BYTES
     assert ok(lender_1.get(f"/api/events/{event_id}"))["unread_attachments"] == 0
 

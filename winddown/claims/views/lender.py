@@ -14,7 +14,7 @@ from winddown.audit.services import actor_from_request
 from winddown.claims import selectors as claims_selectors
 from winddown.claims import services as claims_services
 from winddown.core.errors import DomainError
-from winddown.core.file_responses import file_response
+from winddown.core.file_responses import uploaded_file_response
 from winddown.identity.permissions import STEP_URLS
 from winddown.identity.selectors import lender_for_user
 
@@ -99,9 +99,8 @@ def evidence_response(dispute) -> HttpResponse:
     """A dispute's evidence file, decrypted as it streams."""
     if not dispute.evidence:
         raise Http404("没有附件")
-    return file_response(
+    return uploaded_file_response(
         dispute.evidence.chunks(),
         content_type=dispute.attachment_type,
         filename=dispute.attachment_name or "证明材料",
-        disposition="inline",
     )

@@ -153,8 +153,8 @@ def attachment_page(request, lender: Lender, event_id: int, attachment_id: int, 
 
 @verified_lender_required
 def attachment_file(request, lender: Lender, event_id: int, attachment_id: int):
-    """The attachment itself: inline (an image in the viewer; a PDF in its own tab), or a Word
-    document downloaded."""
+    """The attachment itself: an image shown in the viewer; a PDF or Word document
+    downloaded (the viewer shows a PDF as the platform's page images)."""
     _event, attachment = _attachment(lender, event_id, attachment_id)
     return files.attachment_original(attachment)
 

@@ -304,7 +304,9 @@ def test_attachments_must_be_opened_before_voting(
         assert signed_in.get(f"{url}attachments/{pdf.pk}/pages/{missing}/").status_code == 404
     response = signed_in.get(f"{url}attachments/{pdf.pk}/file/")
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("inline")  # shown, not downloaded
+    # Downloaded, never shown inline: a PDF can carry scripts (the pages above are ours).
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == PDF
     assert "还有1个未读" in page(signed_in.get(url))
 
