@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 #: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD and U+10000–U+10FFFF.
 XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 REPLACEMENT = "\ufffd"
+#: What Excel would read as an escaped character: the underscore gets escaped itself.
+OOXML_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 #: Excel's limit on the characters of one cell.
 MAX_CELL_CHARS = 32_767
 #: Excel's precision: integers with more digits lose their last digits.
@@ -57,17 +59,24 @@ TEXT_FORMAT = "@"
 
 
 def clean_cell_text(value: str) -> str:
-    """``value`` as a cell can hold it: XML-illegal characters replaced by U+FFFD, cut to
-    Excel's 32,767 characters."""
-    text = XML_ILLEGAL.sub(REPLACEMENT, value)
+    """``value`` as a cell can hold it: line breaks as LF (an XML reader turns a bare CR into
+    LF anyway), XML-illegal characters replaced by U+FFFD, cut to Excel's 32,767 characters."""
+    text = XML_ILLEGAL.sub(REPLACEMENT, value.replace("\r\n", "\n").replace("\r", "\n"))
     if len(text) > MAX_CELL_CHARS:
         text = text[: MAX_CELL_CHARS - 1] + "…"
     return text
 
 
+def ooxml_text(value: str) -> str:
+    """``value`` cleaned and escaped for a cell of an XLSX file: Excel reads ``_xHHHH_`` in a
+    string as the character U+HHHH, so a literal ``_x0041_`` is written ``_x005F_x0041_``
+    (ECMA-376 Part 1, 22.9.2.19 ST_Xstring) and reads back as typed."""
+    return OOXML_ESCAPE.sub("_x005F_", clean_cell_text(value))
+
+
 def csv_cell(value: Any) -> str:
-    """One CSV field: numbers as they are; text cleaned and, when a spreadsheet would read
-    it as a formula, led by a single quote (``=1+2`` → ``'=1+2``)."""
+    """One CSV field: numbers as they are; text as it is, except that when a spreadsheet
+    would read it as a formula it is led by a single quote (``=1+2`` → ``'=1+2``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -78,7 +87,7 @@ def csv_cell(value: Any) -> str:
         raise TypeError("floats are not written to spreadsheets: use int fen or Decimal yuan")
     if isinstance(value, datetime | date):
         return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    text = clean_cell_text(str(value))
+    text = str(value)
     if text.startswith(CSV_FORMULA_START):
         return "'" + text
     return text
@@ -109,7 +118,7 @@ class XlsxSheet:
 
     def __init__(self, book: XlsxWorkbook, title: str) -> None:
         self._book = book
-        self._sheet = book._workbook.create_sheet(clean_cell_text(title)[:31])
+        self._sheet = book._workbook.create_sheet(title)
 
     def widths(self, widths: Iterable[float]) -> None:
         from openpyxl.utils import get_column_letter
@@ -149,7 +158,7 @@ class XlsxSheet:
         if text is not None:
             # Assigned after construction, with the type forced: the value setter would make
             # "=…" a formula and "#N/A" an error.
-            cell.value = clean_cell_text(text)
+            cell.value = ooxml_text(text)
             cell.data_type = TYPE_STRING
             cell.number_format = TEXT_FORMAT
         else:

@@ -20,6 +20,7 @@ from winddown.core.spreadsheets import (
     clean_cell_text,
     csv_bytes,
     csv_cell,
+    ooxml_text,
 )
 from winddown.core.tests.xlsx_checks import (
     CONTROL_TEXT,
@@ -77,6 +78,14 @@ def test_floats_are_refused():
         csv_cell(0.1)
 
 
+def test_excel_escapes_in_text_read_back_as_typed():
+    """Excel (and calamine) read `_x0041_` as "A": the underscore is escaped."""
+    values = ["_x0041_", "_x0041_x0042_", "名_x000D_字", "_x12_", "_X0041_"]
+    assert ooxml_text("_x0041_x0042_") == "_x005F_x0041_x005F_x0042_"
+    rows = assert_safe_xlsx(book_of([values]))["名册"]
+    assert rows[0] == values
+
+
 def test_overlong_text_is_cut_to_what_a_cell_holds():
     rows = assert_safe_xlsx(book_of([["长" * (MAX_CELL_CHARS + 10)]]))["名册"]
     assert len(rows[0][0]) == MAX_CELL_CHARS and rows[0][0].endswith("…")
@@ -85,12 +94,21 @@ def test_overlong_text_is_cut_to_what_a_cell_holds():
 def test_clean_cell_text_replaces_what_xml_cannot_hold():
     assert clean_cell_text(CONTROL_TEXT) == CONTROL_TEXT_WRITTEN
     assert clean_cell_text("a\ud800b\ufffe\uffffc\x00") == "a\ufffdb\ufffd\ufffdc\ufffd"
-    assert clean_cell_text("行1\n行2\t制表\r") == "行1\n行2\t制表\r"
+    assert clean_cell_text("行1\n行2\t制表\r\n行3\r") == "行1\n行2\t制表\n行3\n"
     assert clean_cell_text("😀王") == "😀王"
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(max_size=40), min_size=1, max_size=6))
+PIECES = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(HOSTILE_TEXTS),
+    st.from_regex(r"_[xX][0-9A-Fa-f]{4}_", fullmatch=True),
+    st.sampled_from(["=", "+", "-", "@", "#", "\r", "\r\n", "\ufffe", "\x00", "_x", "_"]),
+)
+CELL_TEXTS = st.lists(PIECES, max_size=5).map("".join)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(CELL_TEXTS, min_size=1, max_size=6))
 def test_any_text_comes_back_as_that_text_and_never_as_a_formula(values):
     rows = assert_safe_xlsx(book_of([values]))["名册"]
     expected = [clean_cell_text(v) or None for v in values]
@@ -108,7 +126,7 @@ def test_csv_formula_starts_get_a_quote():
     assert csv_cell("王小明") == "王小明"
     assert csv_cell(ID_NUMBER) == ID_NUMBER
     assert csv_cell(-5) == "-5" and csv_cell(Decimal("-1.50")) == "-1.50"  # numbers stay numbers
-    assert csv_cell(None) == "" and csv_cell(CONTROL_TEXT) == CONTROL_TEXT_WRITTEN
+    assert csv_cell(None) == "" and csv_cell("_x0041_") == "_x0041_"
 
 
 def test_csv_bytes_has_a_bom_and_reads_back():

@@ -12,6 +12,7 @@ import zipfile
 from xml.etree import ElementTree
 
 from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 from python_calamine import CalamineWorkbook
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -58,7 +59,8 @@ def assert_safe_xlsx(data: bytes) -> dict[str, list[list]]:
 
     book = load_workbook(io.BytesIO(data))
     by_openpyxl = {
-        ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets
+        ws.title: [[_as_excel_shows(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        for ws in book.worksheets
     }
     for ws in book.worksheets:
         for row in ws.iter_rows():
@@ -70,12 +72,14 @@ def assert_safe_xlsx(data: bytes) -> dict[str, list[list]]:
     calamine = CalamineWorkbook.from_filelike(io.BytesIO(data))
     assert calamine.sheet_names == list(by_openpyxl)
     for title, rows in by_openpyxl.items():
-        texts = {v for row in rows for v in row if isinstance(v, str)}
+        # calamine reads a cell of only white space as empty.
+        texts = {v for row in rows for v in row if isinstance(v, str) and v.strip()}
         read = calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
-        calamine_texts = {v for row in read for v in row if isinstance(v, str) and v != ""}
+        calamine_texts = {v for row in read for v in row if isinstance(v, str) and v.strip()}
         assert calamine_texts == texts, title
     return by_openpyxl
 
 
-def texts_of(rows: list[list]) -> set[str]:
-    return {v for row in rows for v in row if isinstance(v, str)}
+def _as_excel_shows(value):
+    """openpyxl does not decode Excel's `_xHHHH_` escapes; Excel and calamine do."""
+    return unescape(value) if isinstance(value, str) else value
