@@ -34,6 +34,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -56,6 +57,8 @@ MAX_EXACT_DIGITS = 15
 #: with the full-width forms Chinese input methods type.
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 TEXT_FORMAT = "@"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+DATE_FORMAT = "yyyy-mm-dd"
 
 
 def clean_cell_text(value: str) -> str:
@@ -136,39 +139,45 @@ class XlsxSheet:
 
     def _cell(self, value: Any) -> WriteOnlyCell:
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import TYPE_STRING
 
         spec = value if isinstance(value, Cell) else Cell(value)
         raw = spec.value
-        if isinstance(raw, float):
-            raise TypeError("floats are not written to spreadsheets: use int fen or Decimal yuan")
-        text: str | None = None
+        number_format = spec.number_format
+        # The data type is set here, never inferred by openpyxl's value setter, which makes
+        # "=…" a formula and "#N/A" an error cell.
         if isinstance(raw, str):
-            text = raw
-        elif isinstance(raw, int) and not isinstance(raw, bool):
-            if len(str(abs(raw))) > MAX_EXACT_DIGITS:
-                text = str(raw)
+            raw, data_type, number_format = ooxml_text(raw), "s", TEXT_FORMAT
+        elif isinstance(raw, bool):
+            data_type = "b"
+        elif isinstance(raw, int):
+            data_type = "n"
+            if abs(raw) >= 10**MAX_EXACT_DIGITS:
+                raw, data_type, number_format = str(raw), "s", TEXT_FORMAT
         elif isinstance(raw, Decimal):
+            data_type = "n"
+            if not raw.is_finite():
+                raise ValueError(f"cannot write {raw} to a spreadsheet")
             if len(raw.as_tuple().digits) > MAX_EXACT_DIGITS:
-                text = str(raw)
-        elif raw is not None and not isinstance(raw, bool | datetime | date):
+                raw, data_type, number_format = str(raw), "s", TEXT_FORMAT
+        elif isinstance(raw, datetime | date):
+            if isinstance(raw, datetime) and raw.tzinfo is not None:
+                raise TypeError("datetimes are written in local time, without tzinfo")
+            data_type = "d"
+            if number_format is None:
+                number_format = DATETIME_FORMAT if isinstance(raw, datetime) else DATE_FORMAT
+        elif raw is None:
+            data_type = "n"
+        elif isinstance(raw, float):
+            raise TypeError("floats are not written to spreadsheets: use int fen or Decimal yuan")
+        else:
             raise TypeError(f"cannot write {type(raw).__name__} to a spreadsheet")
 
         cell = WriteOnlyCell(self._sheet)
-        if text is not None:
-            # Assigned after construction, with the type forced: the value setter would make
-            # "=…" a formula and "#N/A" an error.
-            cell.value = ooxml_text(text)
-            cell.data_type = TYPE_STRING
-            cell.number_format = TEXT_FORMAT
-        else:
-            cell.value = raw
-            if spec.number_format:
-                cell.number_format = spec.number_format
-        if spec.bold:
-            cell.font = self._book._bold
-        if spec.wrap:
-            cell.alignment = self._book._wrap
+        cell._value = raw
+        cell.data_type = data_type
+        style = self._book._style(self._sheet, number_format, spec.bold, spec.wrap)
+        if style is not None:
+            cell._style = copy(style)
         return cell
 
 
@@ -182,6 +191,26 @@ class XlsxWorkbook:
         self._workbook = Workbook(write_only=True)
         self._bold = Font(bold=True)
         self._wrap = Alignment(wrap_text=True, vertical="top")
+        self._styles: dict[tuple, Any] = {}
+
+    def _style(self, sheet, number_format: str | None, bold: bool, wrap: bool):
+        """The cell style (openpyxl's StyleArray) of one combination, registered once: setting
+        a number format or font on each cell costs more than writing the cell."""
+        if number_format is None and not bold and not wrap:
+            return None
+        key = (number_format, bold, wrap)
+        if key not in self._styles:
+            from openpyxl.cell import WriteOnlyCell
+
+            prototype = WriteOnlyCell(sheet)  # registers the style in the workbook
+            if number_format:
+                prototype.number_format = number_format
+            if bold:
+                prototype.font = self._bold
+            if wrap:
+                prototype.alignment = self._wrap
+            self._styles[key] = prototype._style
+        return self._styles[key]
 
     def sheet(self, title: str) -> XlsxSheet:
         return XlsxSheet(self, title)
