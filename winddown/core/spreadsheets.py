@@ -23,6 +23,8 @@ Every export goes through here, because a spreadsheet is a program as much as a 
   number, an account number) is written as text rather than turned into 1.10101199003070E+17.
   Strings are never converted: an 18-digit ID number or a mobile number passed as ``str``
   stays exactly that. Floats are refused: money is integer fen, shown as ``Decimal`` yuan.
+  A CSV file cannot say that a field is text: Excel shows an 18-digit ID number in a CSV as
+  1.10101E+17 and saves it so. Exports that hold identifiers are XLSX.
 
 Use :class:`XlsxWorkbook` (write-only, streams large rosters) and :func:`csv_bytes` /
 :func:`csv_cell`; never ``openpyxl.Workbook`` or ``csv.writer`` directly in an export.

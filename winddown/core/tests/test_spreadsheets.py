@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -71,6 +71,21 @@ def test_identifiers_stay_exact_and_numbers_stay_numbers():
     assert rows[1][1] == datetime(2026, 12, 1, 9, 30)
     ws = load_workbook(io.BytesIO(data))["名册"]
     assert ws["A2"].number_format == "#,##0.00" and ws["A2"].data_type == "n"
+
+
+def test_dates_booleans_and_empty_cells():
+    data = book_of([[date(2026, 12, 4), datetime(2026, 12, 4, 8, 0, 1), True, None, "尾"]])
+    rows = assert_safe_xlsx(data)["名册"]
+    assert rows[0] == [datetime(2026, 12, 4), datetime(2026, 12, 4, 8, 0, 1), True, None, "尾"]
+    ws = load_workbook(io.BytesIO(data))["名册"]
+    assert ws["A1"].number_format == "yyyy-mm-dd"
+    assert ws["B1"].number_format == "yyyy-mm-dd hh:mm:ss"
+
+
+def test_values_a_spreadsheet_cannot_hold_exactly_are_refused():
+    for value in (Decimal("NaN"), Decimal("Infinity"), datetime(2026, 1, 1, tzinfo=UTC), b"x"):
+        with pytest.raises((TypeError, ValueError)):
+            book_of([[value]])
 
 
 def test_floats_are_refused():
