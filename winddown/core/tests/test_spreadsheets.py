@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from winddown.core.spreadsheets import (
+    CSV_FORMULA_START,
     MAX_CELL_CHARS,
     Cell,
     XlsxWorkbook,
@@ -175,3 +176,14 @@ def test_every_spreadsheet_export_goes_through_the_shared_writer():
     assert offenders == [], (
         f"write spreadsheets with winddown.core.spreadsheets, not directly: {offenders}"
     )
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(CELL_TEXTS, min_size=1, max_size=6))
+def test_no_csv_field_starts_like_a_formula_and_each_reads_back(values):
+    data = csv_bytes([values])
+    [row] = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert len(row) == len(values)
+    for field, value in zip(row, values, strict=True):
+        assert not field.startswith(CSV_FORMULA_START)
+        assert field in (value, "'" + value)
