@@ -225,6 +225,10 @@ ATTACHMENT_MAX_BYTES = env_int("WINDDOWN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024
 REQUEST_BODY_MAX_BYTES = env_int("WINDDOWN_REQUEST_BODY_MAX_BYTES", 1024 * 1024)
 # PDF attachments are shown on phones as page images rendered at upload (about 0.1 s a page).
 ATTACHMENT_MAX_PAGE_IMAGES = env_int("WINDDOWN_ATTACHMENT_MAX_PAGE_IMAGES", 100)
+# Each PDF is rendered in a child process with at most this much memory and time
+# (core/isolation.py): a hostile PDF fails its own upload, never the worker.
+RENDER_MEMORY_BYTES = env_int("WINDDOWN_RENDER_MEMORY_BYTES", 1024 * 1024 * 1024)
+RENDER_SECONDS = env_int("WINDDOWN_RENDER_SECONDS", 60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

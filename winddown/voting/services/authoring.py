@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from winddown.audit.services import Actor
 from winddown.claims.selectors import active_register
-from winddown.core import private_files, word_documents
+from winddown.core import isolation, private_files, word_documents
 from winddown.core.errors import DomainError
 from winddown.pii.normalize import clean_text
 from winddown.rules import RulesInputError, get_rule
-from winddown.voting import attachment_pages, policies
+from winddown.voting import policies
 from winddown.voting.audit_actions import VotingAction
 from winddown.voting.errors import VotingErrorCode as E
 from winddown.voting.event_audit import record_event
@@ -291,26 +291,46 @@ def word_html_store(docx: bytes) -> str:
 
 
 def page_images_store(pdf: bytes) -> tuple[list[str], int]:
-    """Render a PDF's pages for phones and store them; (image paths, pages in the PDF).
-    A PDF that cannot be opened is refused: lenders could not read it before voting."""
+    """Render a PDF's pages for phones, in a child process with a memory and time limit,
+    and store them; (image paths, pages in the PDF). A PDF that cannot be opened, or whose
+    pages no real document has, or whose rendering exceeds the limits, is refused with what
+    to send instead: lenders could not read it before voting."""
+    try:
+        frames = isolation.run_isolated(
+            "winddown.voting.attachment_pages:render_isolated",
+            pdf,
+            arguments=(str(settings.ATTACHMENT_MAX_PAGE_IMAGES),),
+            memory_bytes=settings.RENDER_MEMORY_BYTES,
+            seconds=settings.RENDER_SECONDS,
+            max_output_bytes=settings.ATTACHMENT_MAX_PAGE_IMAGES * 8 * 2**20,
+        )
+    except isolation.IsolationFailure as failure:
+        raise DomainError(
+            E.ATTACHMENT_INVALID, field="attachment", detail=_render_refusal(failure)
+        ) from None
+    count = int(frames[0])
     stored: list[str] = []
     try:
-        count = attachment_pages.page_count(pdf)
-        for image in attachment_pages.render_pages(
-            pdf, max_pages=settings.ATTACHMENT_MAX_PAGE_IMAGES
-        ):
+        for image in frames[1 : 1 + settings.ATTACHMENT_MAX_PAGE_IMAGES]:
             stored.append(private_files.save_plain([image], folder=ATTACHMENT_FOLDER))
-    except BaseException as exc:
+    except BaseException:
         for path in stored:
             private_files.delete(path)
-        if isinstance(exc, attachment_pages.UnreadablePdf):
-            raise DomainError(
-                E.ATTACHMENT_INVALID,
-                field="attachment",
-                detail="PDF 文件无法打开（文件已损坏或设有打开密码），请另存为普通 PDF 后上传",
-            ) from None
         raise
     return stored, count
+
+
+def _render_refusal(failure: isolation.IsolationFailure) -> str:
+    if failure.reason == "error" and failure.detail.startswith("PageTooLarge: "):
+        return failure.detail.removeprefix("PageTooLarge: ")
+    if failure.reason == "error" and failure.detail.startswith("UnreadablePdf"):
+        return "PDF 文件无法打开（文件已损坏或设有打开密码），请另存为普通 PDF 后上传"
+    if failure.reason in ("memory", "time"):
+        return (
+            "PDF 文件过于复杂，无法在限定的内存和时间内显示，"
+            "请用“打印为 PDF”另存为普通 PDF（或减少页数、降低图片分辨率）后重新上传"
+        )
+    return "PDF 文件无法显示，请另存为普通 PDF 后重新上传"
 
 
 @transaction.atomic
