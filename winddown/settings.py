@@ -229,6 +229,10 @@ ATTACHMENT_MAX_PAGE_IMAGES = env_int("WINDDOWN_ATTACHMENT_MAX_PAGE_IMAGES", 100)
 # (core/isolation.py): a hostile PDF fails its own upload, never the worker.
 RENDER_MEMORY_BYTES = env_int("WINDDOWN_RENDER_MEMORY_BYTES", 1024 * 1024 * 1024)
 RENDER_SECONDS = env_int("WINDDOWN_RENDER_SECONDS", 60)
+# Each uploaded XLSX is read the same way (core/tabular.py): a million-row sheet needs
+# about 1 GB and a minute.
+PARSE_MEMORY_BYTES = env_int("WINDDOWN_PARSE_MEMORY_BYTES", 2 * 1024 * 1024 * 1024)
+PARSE_SECONDS = env_int("WINDDOWN_PARSE_SECONDS", 600)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

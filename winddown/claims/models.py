@@ -144,6 +144,8 @@ class RegisterImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True)
+    # The process running it (core.processes): a killed worker's import fails at once.
+    runner = models.CharField(max_length=100, blank=True)
     finished_at = models.DateTimeField(null=True)
 
     upload = EncryptedFile(

@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -26,12 +27,13 @@ from winddown.claims.models import (
     Confirmation,
     Dispute,
     DisputeStatus,
+    ImportStatus,
     RegisterImport,
     RegisterVersion,
     VersionStatus,
 )
 from winddown.claims.selectors import active_register, diff_querysets
-from winddown.core import private_files
+from winddown.core import private_files, processes
 from winddown.core.errors import DomainError
 from winddown.core.providers import ProviderError
 from winddown.core.providers.sms import sms_sender
@@ -503,3 +505,29 @@ def version_diff_refresh(version: RegisterVersion) -> RegisterVersion:
         if version.diff_base_id != (current.pk if current else None):
             _store_diff(version, current)
     return version
+
+
+# A run that has not finished after this long died with its worker (a runner on this
+# host that is gone is known at once).
+STALE_IMPORT_AFTER = timedelta(hours=2)
+
+
+def stale_imports_fail() -> int:
+    """Imports whose worker died mid-way (its process is gone, or it ran elsewhere and has
+    not finished in STALE_IMPORT_AFTER): their transaction rolled back, so say so."""
+    cutoff = timezone.now() - STALE_IMPORT_AFTER
+    running = RegisterImport.objects.filter(status=ImportStatus.RUNNING)
+    stale_ids = [
+        job.pk
+        for job in running.only("pk", "started_at", "runner")
+        if job.started_at is None or job.started_at < cutoff or processes.runner_gone(job.runner)
+    ]
+    stale = RegisterImport.objects.filter(pk__in=stale_ids, status=ImportStatus.RUNNING)
+    for job in stale:
+        private_files.delete(job.stored_path)
+    return stale.update(
+        status=ImportStatus.FAILED,
+        stored_path="",
+        finished_at=timezone.now(),
+        message="处理过程被中断，未保存任何数据，请重新上传",
+    )

@@ -1,28 +1,24 @@
 """Background work for claims registers (runs in the task worker: `manage.py db_worker`)."""
 
-from datetime import timedelta
-
 from django.utils import timezone
 from django_tasks import task
 
 from winddown.audit.services import Actor
 from winddown.claims.models import ImportStatus, RegisterImport
-from winddown.claims.services import register_import
-from winddown.core import private_files
-
-# A run that has not finished after this long died with its worker.
-STALE_IMPORT_AFTER = timedelta(hours=2)
+from winddown.claims.services import register_import, stale_imports_fail
+from winddown.core import private_files, processes
 
 
 @task()
 def process_register_import(import_id: int) -> str:
-    fail_stale_imports()
+    stale_imports_fail()
     job = RegisterImport.objects.select_related("institution", "uploaded_by").get(pk=import_id)
     if job.status != ImportStatus.QUEUED:
         return job.status  # already handled: a re-delivered task does nothing twice
     job.status = ImportStatus.RUNNING
     job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    job.runner = processes.this_runner()
+    job.save(update_fields=["status", "started_at", "runner"])
     path = job.stored_path
     try:
         result = register_import(
@@ -52,17 +48,3 @@ def process_register_import(import_id: int) -> str:
         job.finished_at = timezone.now()
         job.save()
     return job.status
-
-
-def fail_stale_imports() -> int:
-    """Imports whose worker died mid-way: their transaction rolled back, so say so."""
-    cutoff = timezone.now() - STALE_IMPORT_AFTER
-    stale = RegisterImport.objects.filter(status=ImportStatus.RUNNING, started_at__lt=cutoff)
-    for job in stale:
-        private_files.delete(job.stored_path)
-    return stale.update(
-        status=ImportStatus.FAILED,
-        stored_path="",
-        finished_at=timezone.now(),
-        message="处理过程被中断，未保存任何数据，请重新上传",
-    )

@@ -19,12 +19,14 @@ from __future__ import annotations
 import importlib
 import os
 import resource
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAME_HEADER = struct.Struct(">Q")
@@ -53,10 +55,34 @@ def run_isolated(
     """The frames `target` ("winddown.voting.attachment_pages:render_isolated") yields for
     `data` (and `arguments`, as strings), computed in a child limited to `memory_bytes` of
     address space and `seconds` of time. Raises IsolationFailure."""
+    return list(
+        stream_isolated(
+            target,
+            data,
+            arguments=arguments,
+            memory_bytes=memory_bytes,
+            seconds=seconds,
+            max_output_bytes=max_output_bytes,
+        )
+    )
+
+
+def stream_isolated(
+    target: str,
+    data: bytes,
+    *,
+    arguments: tuple[str, ...] = (),
+    memory_bytes: int,
+    seconds: int,
+    max_output_bytes: int,
+) -> Iterator[bytes]:
+    """As run_isolated, but the frames are read one at a time from the child's output on
+    disk (for millions of rows); the child has finished, successfully, before the first."""
 
     def limit() -> None:  # in the child, before it runs Python
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_output_bytes, max_output_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     env = {
@@ -73,7 +99,7 @@ def run_isolated(
             stderr=err,
             cwd=ROOT,
             env=env,
-            preexec_fn=limit,
+            preexec_fn=limit,  # only setrlimit between fork and exec
         )
         try:
             child.communicate(data, timeout=seconds)
@@ -83,30 +109,29 @@ def run_isolated(
             raise IsolationFailure("time") from None
         err.seek(0)
         stderr = err.read()[-4000:].decode("utf-8", "replace")
+        size = out.tell()
         if child.returncode == FAILED_EXIT:
             raise IsolationFailure("error", stderr.strip().splitlines()[-1] if stderr else "")
+        if child.returncode == -signal.SIGXCPU:
+            raise IsolationFailure("time")
+        if child.returncode == -signal.SIGXFSZ or size > max_output_bytes:
+            raise IsolationFailure("memory", f"output of {size} bytes or more")
         if child.returncode != 0:
-            # Killed by RLIMIT_CPU (SIGXCPU), or out of memory (MemoryError, or an abort
-            # of a library that could not allocate).
-            if child.returncode == -24:
-                raise IsolationFailure("time")
+            # Out of memory: a MemoryError, or an abort of a library that could not allocate.
             raise IsolationFailure("memory", stderr.strip()[-300:])
-        size = out.tell()
-        if size > max_output_bytes:
-            raise IsolationFailure("memory", f"output of {size} bytes")
         out.seek(0)
-        return list(_frames(out.read()))
+        yield from _frames(out, size)
 
 
-def _frames(buffer: bytes) -> Iterator[bytes]:
+def _frames(out: BinaryIO, size: int) -> Iterator[bytes]:
     at = 0
-    while at < len(buffer):
-        (length,) = FRAME_HEADER.unpack_from(buffer, at)
-        at += FRAME_HEADER.size
-        if at + length > len(buffer):
+    while at < size:
+        header = out.read(FRAME_HEADER.size)
+        (length,) = FRAME_HEADER.unpack(header)
+        at += FRAME_HEADER.size + length
+        if at > size:
             raise IsolationFailure("error", "truncated output")
-        yield buffer[at : at + length]
-        at += length
+        yield out.read(length)
 
 
 def _child(target: str, arguments: list[str]) -> int:

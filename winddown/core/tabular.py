@@ -2,7 +2,8 @@
 filings): CSV in UTF-8 with or without BOM, UTF-16 or GBK/GB18030, and XLSX, as lists of
 cell texts, row by row, without ever holding a large file in memory whole.
 
-Plain Python (no Django). Each app parses and validates its own columns on top of this.
+Plain Python (of Django only the settings of the limits). Each app parses and validates
+its own columns on top of this.
 Row numbers are the ones a spreadsheet shows: the first row is row 1.
 
 XLSX files are checked before the spreadsheet reader opens them: the reader builds a dense
@@ -10,7 +11,9 @@ range from the first to the last used cell, so a 1.5 KB sheet with one cell at X
 asks for 512 GB and aborts the process. The sheet's declared range (`<dimension>`) and its
 actual cells are both checked against `max_columns` and `max_rows` first, reading the
 sheet's XML as a stream; the archive itself is checked like a Word document (parts,
-unpacked size, compression ratio).
+unpacked size, compression ratio). Then the sheet is read in a child process with a memory
+and a time limit (core/isolation.py; PARSE_MEMORY_BYTES, PARSE_SECONDS), so a workbook the
+checks do not foresee fails its own import, never the worker that runs it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import codecs
 import csv
 import io
 import itertools
+import json
 import re
 import unicodedata
 import zipfile
@@ -223,20 +227,69 @@ def check_xlsx(data: bytes, *, max_columns: int, max_rows: int) -> None:
         raise _refuse("XLSX 文件已损坏或不是 Excel 工作簿，请重新导出") from None
 
 
+# What the parent may receive from the child: rows as JSON, a batch per frame.
+XLSX_BATCH_ROWS = 5_000
+MAX_PARSED_BYTES = 4 * 2**30
+
+
+class XlsxRefused(ValueError):
+    """The child's refusal of a workbook; its message is the Chinese one for the user."""
+
+
 def _xlsx_records(open_source: Opener, *, max_columns: int, max_rows: int) -> Iterator[list[str]]:
-    from python_calamine import CalamineWorkbook
+    from django.conf import settings
+
+    from winddown.core.isolation import IsolationFailure, stream_isolated
 
     with open_source() as raw:
         data = raw.read()
-    check_xlsx(data, max_columns=max_columns, max_rows=max_rows)
+    check_xlsx(data, max_columns=max_columns, max_rows=max_rows)  # fast, in this process
+    memory = getattr(settings, "PARSE_MEMORY_BYTES", 2 * 2**30)
+    frames = stream_isolated(
+        "winddown.core.tabular:xlsx_rows_isolated",
+        data,
+        arguments=(str(max_columns), str(max_rows)),
+        memory_bytes=memory,
+        seconds=getattr(settings, "PARSE_SECONDS", 600),
+        max_output_bytes=MAX_PARSED_BYTES,
+    )
+    del data
+    try:
+        for frame in frames:
+            yield from json.loads(frame)
+    except IsolationFailure as failure:
+        prefix = f"{XlsxRefused.__name__}: "
+        if failure.reason == "error" and failure.detail.startswith(prefix):
+            raise _refuse(failure.detail.removeprefix(prefix)) from None
+        if failure.reason in ("memory", "time"):
+            raise _refuse(
+                f"XLSX 文件过大或过于复杂，无法在限定的内存（{_size(memory)}）"
+                "和时间内读取；请另存为 CSV（UTF-8）后上传，或拆分为多个文件"
+            ) from None
+        raise _refuse("XLSX 文件已损坏或不是 Excel 工作簿，请重新导出") from None
+
+
+def _size(size: int) -> str:
+    return f"{size / 2**30:.0f} GB" if size >= 2**30 else f"{size // 2**20} MB"
+
+
+def xlsx_rows_isolated(data: bytes, max_columns: str, max_rows: str) -> Iterator[bytes]:
+    """For core.isolation: the first sheet's rows as cell texts, in JSON batches."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        check_xlsx(data, max_columns=int(max_columns), max_rows=int(max_rows))
+    except TabularFileError as refused:
+        raise XlsxRefused(refused.errors[0].message) from None
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
     except Exception:
-        raise _refuse("XLSX 文件已损坏或不是 Excel 工作簿，请重新导出") from None
+        raise XlsxRefused("XLSX 文件已损坏或不是 Excel 工作簿，请重新导出") from None
     del data
-    for values in sheet.iter_rows():
-        yield [cell_text(value) for value in values]
+    rows = (([cell_text(value) for value in values]) for values in sheet.iter_rows())
+    while batch := list(itertools.islice(rows, XLSX_BATCH_ROWS)):
+        yield json.dumps(batch, ensure_ascii=False).encode()
 
 
 def cell_text(value: object) -> str:

@@ -138,6 +138,7 @@ def _import_out(job) -> dict:
     "/register-imports/{import_id}", response={200: ImportOut, **ERRORS}, summary="上传校验结果"
 )
 def get_import(request, import_id: int):
+    services.stale_imports_fail()  # a killed worker's import shows as failed at once
     return _import_out(access_import_by_id(require_staff(request), import_id))
 
 

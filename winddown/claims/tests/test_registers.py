@@ -1,6 +1,10 @@
 """Importing, diffing and activating register versions, and what lenders see."""
 
+import io
 import random
+import socket
+import subprocess
+import sys
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -275,19 +279,34 @@ def test_stale_running_imports_are_failed(institution_a, operator_a):
 
     from django.utils import timezone
 
-    from winddown.claims.tasks import fail_stale_imports
+    from winddown.core.processes import this_runner
 
-    job = RegisterImport.objects.create(
-        institution=institution_a,
-        uploaded_by=operator_a,
-        source_name="x.csv",
-        source_size=1,
-        status=ImportStatus.RUNNING,
-        started_at=timezone.now() - timedelta(hours=3),
+    def running(**fields):
+        return RegisterImport.objects.create(
+            institution=institution_a,
+            uploaded_by=operator_a,
+            source_name="x.csv",
+            source_size=1,
+            status=ImportStatus.RUNNING,
+            **fields,
+        )
+
+    # A worker on another host, three hours without finishing; a worker here that was
+    # killed a minute ago (its process is gone); this process, still at work.
+    elsewhere = running(started_at=timezone.now() - timedelta(hours=3), runner="other:1:1")
+    killed = subprocess.Popen([sys.executable, "-c", ""])
+    killed.wait()
+    gone = running(
+        started_at=timezone.now() - timedelta(minutes=1),
+        runner=f"{socket.gethostname()}:{killed.pid}:123",
     )
-    assert fail_stale_imports() == 1
-    job.refresh_from_db()
-    assert job.status == ImportStatus.FAILED and "中断" in job.message
+    alive = running(started_at=timezone.now() - timedelta(minutes=1), runner=this_runner())
+    assert services.stale_imports_fail() == 2
+    for job in (elsewhere, gone):
+        job.refresh_from_db()
+        assert job.status == ImportStatus.FAILED and "中断" in job.message
+    alive.refresh_from_db()
+    assert alive.status == ImportStatus.RUNNING
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -348,3 +367,38 @@ def register_rows_for_test(count):
     from winddown.demo.generators import register_rows
 
     return register_rows(count, seed=31)
+
+
+def _workbook(rows_: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+
+    from winddown.demo.generators import HEADER
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(HEADER)
+    for row in rows_:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_beyond_the_parsers_limits_fails_its_own_import(
+    institution_a, operator_a, people, settings
+):
+    """XLSX registers are read in a child process with a memory limit (core/isolation.py):
+    one that exceeds it fails with a Chinese reason, and the worker carries on."""
+    many = rows(people[:1], ["100.00"]) * 60_000  # the reader needs about 90 MB for these
+    settings.PARSE_MEMORY_BYTES = 40 * 2**20
+    upload = SimpleUploadedFile("登记表.xlsx", _workbook(many))
+    job = services.register_import_queue(institution=institution_a, upload=upload, user=operator_a)
+    assert job.status == ImportStatus.FAILED
+    assert "无法在限定的内存（40 MB）和时间内读取" in job.errors[0]["message"]
+    assert "另存为 CSV" in job.errors[0]["message"]
+    assert not RegisterVersion.objects.exists()
+
+    upload = SimpleUploadedFile("登记表.xlsx", _workbook(rows(people[:2], ["100.00", "200.00"])))
+    job = services.register_import_queue(institution=institution_a, upload=upload, user=operator_a)
+    assert job.status == ImportStatus.SUCCEEDED, job.errors
+    assert job.version.lender_count == 2

@@ -55,6 +55,7 @@ def _upload_error(request, institution, message: str):
 
 @staff_required()
 def import_detail(request, import_id: int):
+    claims_services.stale_imports_fail()  # a killed worker's import shows as failed at once
     job = access_import_by_id(request.user, import_id)
     context = {
         "job": job,
