@@ -38,6 +38,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
+                cursor.execute("DROP TRIGGER IF EXISTS audit_checkpoint_no_delete")
 
 
 @pytest.fixture(scope="session", autouse=True)

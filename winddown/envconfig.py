@@ -31,19 +31,24 @@ def _random_key() -> str:
 
 
 def load_dev_secrets(path: Path) -> dict[str, str]:
-    """Development-only secrets, generated once so the demo database stays readable.
+    """Development-only secrets, generated once so the demo database stays readable (and
+    any added later are generated into the existing file).
 
     Production never calls this: there every secret must come from the environment.
     """
-    if path.exists():
-        return json.loads(path.read_text())
-    values = {
-        "WINDDOWN_SECRET_KEY": secrets.token_urlsafe(50),
-        "WINDDOWN_PII_KEYS": f"dev1:{_random_key()}",
-        "WINDDOWN_PII_INDEX_KEY": _random_key(),
-        "WINDDOWN_PASSWORD_PEPPER": _random_key(),
+    values = json.loads(path.read_text()) if path.exists() else {}
+    wanted = {
+        "WINDDOWN_SECRET_KEY": lambda: secrets.token_urlsafe(50),
+        "WINDDOWN_PII_KEYS": lambda: f"dev1:{_random_key()}",
+        "WINDDOWN_PII_INDEX_KEY": _random_key,
+        "WINDDOWN_PASSWORD_PEPPER": _random_key,
+        "WINDDOWN_AUDIT_KEYS": lambda: f"dev1:{_random_key()}",
+        "WINDDOWN_AUDIT_SIGNING_KEY": _random_key,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(values, indent=2))
-    path.chmod(0o600)
+    missing = {name: make() for name, make in wanted.items() if name not in values}
+    if missing:
+        values.update(missing)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values, indent=2))
+        path.chmod(0o600)
     return values

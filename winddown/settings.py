@@ -39,6 +39,11 @@ PII_ENCRYPTION_KEYS = _secret("WINDDOWN_PII_KEYS")
 PII_INDEX_KEY = _secret("WINDDOWN_PII_INDEX_KEY")
 # Server-side pepper for voting passwords and one-time codes; never stored in the database.
 PASSWORD_PEPPER = _secret("WINDDOWN_PASSWORD_PEPPER")
+# The audit log's chain is keyed (HMAC-SHA256, "kid:base64key[,...]", the first one keys new
+# entries) and its checkpoints are signed (Ed25519 seed, base64): both kept outside the
+# database, so whoever can write to it cannot recompute the chain (audit/keys.py).
+AUDIT_KEYS = _secret("WINDDOWN_AUDIT_KEYS")
+AUDIT_SIGNING_KEY = _secret("WINDDOWN_AUDIT_SIGNING_KEY")
 
 ALLOWED_HOSTS = env_list("WINDDOWN_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("WINDDOWN_CSRF_TRUSTED_ORIGINS", default=[])
@@ -240,12 +245,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # "dev" works offline (codes in the server log); "http" talks to the production gateway.
 SMS_PROVIDER = os.environ.get("WINDDOWN_SMS_PROVIDER", "http" if PRODUCTION else "dev")
 IDENTITY_PROVIDER = os.environ.get("WINDDOWN_IDENTITY_PROVIDER", "http" if PRODUCTION else "dev")
-if PRODUCTION and "dev" in (SMS_PROVIDER, IDENTITY_PROVIDER):
+# Trusted timestamps of the audit checkpoints (RFC 3161, audit/timestamps.py).
+TIMESTAMP_PROVIDER = os.environ.get("WINDDOWN_TIMESTAMP_PROVIDER", "http" if PRODUCTION else "dev")
+TSA_URL = os.environ.get("WINDDOWN_TSA_URL", "")
+TSA_CERTIFICATES = os.environ.get("WINDDOWN_TSA_CERTIFICATES", "")  # PEM file: the TSA's chain
+if PRODUCTION and "dev" in (SMS_PROVIDER, IDENTITY_PROVIDER, TIMESTAMP_PROVIDER):
     # The development providers show every SMS code on the page and pass every liveness
     # check: in production anyone could sign in as any lender.
     raise RuntimeError(
-        "WINDDOWN_SMS_PROVIDER and WINDDOWN_IDENTITY_PROVIDER cannot be 'dev' in production "
-        "(the dev providers show sign-in codes on the page and pass every liveness check)."
+        "WINDDOWN_SMS_PROVIDER, WINDDOWN_IDENTITY_PROVIDER and WINDDOWN_TIMESTAMP_PROVIDER "
+        "cannot be 'dev' in production (the dev providers show sign-in codes on the page, pass "
+        "every liveness check and timestamp with a key of their own)."
     )
 PROVIDER_BASE_URL = os.environ.get("WINDDOWN_PROVIDER_BASE_URL", "")
 PROVIDER_APP_ID = os.environ.get("WINDDOWN_PROVIDER_APP_ID", "")

@@ -1,7 +1,10 @@
 """The append-only, hash-chained audit log.
 
-Each entry's hash covers its own canonical content and the previous entry's hash, so any
-edit, deletion or reordering breaks the chain from that entry on. Appends are serialised
+Each entry's hash covers its own canonical content and the previous entry's hash, keyed with
+a secret kept outside the database (audit/chain.py), so any edit, deletion or reordering
+breaks the chain from that entry on, and recomputing it needs the key. Signed checkpoints
+of the chain's head (`AuditCheckpoint`), timestamped by an outside authority and published,
+catch a rewrite by someone who has the key too, and a cut tail. Appends are serialised
 through the single `AuditChainHead` row (locked for the rest of the writer's transaction),
 which also keeps sequence numbers gapless. Database triggers refuse UPDATE and DELETE.
 """
@@ -37,6 +40,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(null=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
+    # "hmac-sha256:<key id>"; "" for the entries written before the chain was keyed.
+    hash_scheme = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]
@@ -48,3 +53,27 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         return action_label(self.action)
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head at a moment (daily, and at every vote's publication), signed with
+    the platform's checkpoint key and timestamped by a time-stamping authority (RFC 3161).
+    Its statement is published (the public checkpoint page, the result pages), so a copy
+    outlives any rewrite of this table."""
+
+    seq = models.BigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+    statement = models.TextField()  # the canonical JSON that was signed and timestamped
+    signature = models.CharField(max_length=128)  # Ed25519, hex
+    public_key = models.CharField(max_length=64)  # hex
+    timestamp_provider = models.CharField(max_length=16, blank=True)
+    timestamp_token = models.TextField(blank=True)  # base64 of the authority's token
+    timestamp_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["seq", "pk"]
+
+    def __str__(self) -> str:
+        return f"audit checkpoint #{self.seq} ({self.reason})"

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Count, Max, QuerySet
 
-from winddown.audit.models import AuditEntry
+from winddown.audit.models import AuditCheckpoint, AuditEntry
 
 
 def recent_failures(
@@ -41,3 +41,21 @@ def log_entries(*, institution_id: int | None = None) -> QuerySet[AuditEntry]:
     if institution_id is not None:
         entries = entries.filter(institution_id=institution_id)
     return entries
+
+
+def publication_checkpoint_reason(event_id: int) -> str:
+    return f"voting.event_published:{event_id}"
+
+
+def publication_checkpoint(event_id: int) -> AuditCheckpoint | None:
+    """The checkpoint taken when a vote's result was published."""
+    reason = publication_checkpoint_reason(event_id)
+    return AuditCheckpoint.objects.filter(reason=reason).order_by("seq").first()
+
+
+def checkpoints_published() -> QuerySet[AuditCheckpoint]:
+    return AuditCheckpoint.objects.order_by("-seq", "-pk")
+
+
+def checkpoint_by_id(checkpoint_id: int) -> AuditCheckpoint | None:
+    return AuditCheckpoint.objects.filter(pk=checkpoint_id).first()

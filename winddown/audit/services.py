@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,9 +10,14 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from winddown.audit import checkpoints, timestamps
 from winddown.audit.actions import is_registered
-from winddown.audit.chain import entry_hash
-from winddown.audit.models import AuditChainHead, AuditEntry
+from winddown.audit.chain import canonical_created_at, entry_hash
+from winddown.audit.keys import chain_keys, public_key_hex
+from winddown.audit.models import AuditChainHead, AuditCheckpoint, AuditEntry
+from winddown.core.providers import ProviderError
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -71,9 +77,44 @@ def record(
             "before": before,
             "after": after,
         }
-        digest = entry_hash(head.last_hash, fields)
-        entry = AuditEntry.objects.create(**fields, prev_hash=head.last_hash, entry_hash=digest)
+        keys = chain_keys()
+        digest = entry_hash(head.last_hash, fields, keys.keys[keys.primary_id])
+        entry = AuditEntry.objects.create(
+            **fields, prev_hash=head.last_hash, entry_hash=digest, hash_scheme=keys.scheme()
+        )
         head.last_seq = fields["seq"]
         head.last_hash = digest
         head.save(update_fields=["last_seq", "last_hash"])
     return entry
+
+
+def checkpoint_create(*, reason: str) -> AuditCheckpoint:
+    """Sign the chain's head, have it timestamped, and keep the checkpoint (append-only).
+    A timestamping authority that cannot be reached leaves the checkpoint signed but
+    without its token (the next checkpoint tries again); it never blocks the caller."""
+    head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead(last_seq=0)
+    created_at = timezone.now()
+    statement = checkpoints.statement_text(
+        seq=head.last_seq,
+        entry_hash=head.last_hash,
+        created_at=canonical_created_at(created_at),
+        reason=reason[:200],
+    )
+    stamper = timestamps.timestamper()
+    try:
+        stamp = stamper.stamp(statement.encode())
+    except ProviderError:
+        logger.warning("audit checkpoint #%s not timestamped", head.last_seq, exc_info=True)
+        stamp = None
+    return AuditCheckpoint.objects.create(
+        seq=head.last_seq,
+        entry_hash=head.last_hash,
+        created_at=created_at,
+        reason=reason[:200],
+        statement=statement,
+        signature=checkpoints.sign(statement),
+        public_key=public_key_hex(),
+        timestamp_provider=stamper.name if stamp else "",
+        timestamp_token=timestamps.encode(stamp.token) if stamp else "",
+        timestamp_at=stamp.at if stamp else None,
+    )

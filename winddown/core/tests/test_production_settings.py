@@ -17,6 +17,8 @@ PRODUCTION = {
     "WINDDOWN_PII_KEYS": f"p1:{KEY}",
     "WINDDOWN_PII_INDEX_KEY": KEY,
     "WINDDOWN_PASSWORD_PEPPER": KEY,
+    "WINDDOWN_AUDIT_KEYS": f"a1:{KEY}",
+    "WINDDOWN_AUDIT_SIGNING_KEY": KEY,
     "WINDDOWN_ALLOWED_HOSTS": "vote.example.cn",
     # Only named here: settings do not connect to it (test_deploy.py starts a real one).
     "WINDDOWN_REDIS_URL": "redis://127.0.0.1:6379/13",

@@ -17,7 +17,8 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django_tasks import default_task_backend
 
-from winddown.audit.services import Actor
+from winddown.audit.selectors import publication_checkpoint_reason
+from winddown.audit.services import Actor, checkpoint_create
 from winddown.claims.selectors import active_register, positive_entries
 from winddown.core.errors import DomainError
 from winddown.voting import ballot_log, policies, tally
@@ -183,6 +184,9 @@ def event_publish(*, event: VotingEvent, user: User, actor: Actor) -> VotingEven
             after={"merkle_root": event.merkle_root, "merkle_size": event.merkle_size},
         )
         transaction.on_commit(lambda: notices_queue(event.pk, "published"))
+    # The audit log's head, with this publication in it, signed, timestamped and shown on
+    # the public result page: a later rewrite of the history before it cannot go unseen.
+    checkpoint_create(reason=publication_checkpoint_reason(event.pk))
     return event
 
 

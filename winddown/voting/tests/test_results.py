@@ -114,3 +114,30 @@ def test_an_unknown_receipt_is_answered_from_the_ballot_index(published):
     event, _ = published
     page = Client().get(f"/events/{event.pk}/receipt/", {"code": "A" * 16})
     assert "找不到该回执码" in page.content.decode()
+
+
+def test_publication_takes_a_signed_checkpoint_shown_on_the_result_page(published, tmp_path):
+    """The audit log's head at publication is signed, timestamped and published with the
+    result; a copy downloaded from the page checks against the log."""
+    import json
+
+    from django.core.management import call_command
+
+    from winddown.audit.models import AuditCheckpoint, AuditEntry
+
+    event = published[0]
+    checkpoint = AuditCheckpoint.objects.get(reason=f"voting.event_published:{event.pk}")
+    from winddown.voting.audit_actions import VotingAction
+
+    published_entry = AuditEntry.objects.filter(action=VotingAction.EVENT_PUBLISHED).latest("seq")
+    assert checkpoint.seq >= published_entry.seq and checkpoint.timestamp_token
+    page = Client().get(f"/events/{event.pk}/result/").content.decode()
+    assert f"第 <b>{checkpoint.seq}</b> 条记录" in page and checkpoint.entry_hash in page
+    download = Client().get(f"/audit/checkpoints/{checkpoint.pk}.json")
+    assert download.status_code == 200
+    copy = tmp_path / "checkpoint.json"
+    copy.write_bytes(download.content)
+    assert json.loads(copy.read_text())["statement"] == checkpoint.statement
+    call_command("verify_audit", "--checkpoint", str(copy))
+    listing = Client().get("/audit/checkpoints/").content.decode()
+    assert checkpoint.entry_hash in listing and "签名公钥" in listing

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import render
 
+from winddown.audit.selectors import publication_checkpoint
 from winddown.core import private_files
 from winddown.core.file_responses import file_response
 from winddown.verify import (
@@ -33,7 +34,12 @@ def public_list(request):
 
 def public_result(request, event_id: int):
     event = _published(event_id)
-    context = {"event": event, "rule_info": rule_info(event), "view": results.result_view(event)}
+    context = {
+        "event": event,
+        "rule_info": rule_info(event),
+        "view": results.result_view(event),
+        "checkpoint": publication_checkpoint(event.pk),
+    }
     return render(request, "voting/public/result.html", context)
 
 
