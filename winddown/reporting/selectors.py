@@ -1,0 +1,176 @@
+"""Reads of association reporting, for the pages, the API and other apps."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from winddown.calendar import Period
+from winddown.indicators import TABLES
+from winddown.reporting import deadlines
+from winddown.reporting.models import Filing, FilingStatus, FilingVersion, VersionStatus
+
+#: Dashboard states (issue 19): 未报 / 草稿 / 已报 / 退回 / 逾期 (and 已接收).
+NOT_FILED, DRAFT, SUBMITTED, RETURNED, OVERDUE, ACCEPTED = (
+    "not_filed",
+    "draft",
+    "submitted",
+    "returned",
+    "overdue",
+    "accepted",
+)
+STATE_LABELS = {
+    NOT_FILED: "未报",
+    DRAFT: "草稿",
+    SUBMITTED: "已报",
+    RETURNED: "退回",
+    OVERDUE: "逾期",
+    ACCEPTED: "已接收",
+}
+#: 报送办法 第八条(四): "年度累计达三次警告" (calendar year, spec I‑29).
+WARNINGS_BEFORE_CENSURE = 3
+
+
+def state_of(status: str | None, deadline: date | None, today: date) -> str:
+    """The dashboard state of a filing (``status`` None: no filing)."""
+    if status in (FilingStatus.SUBMITTED, FilingStatus.ACCEPTED):
+        return SUBMITTED if status == FilingStatus.SUBMITTED else ACCEPTED
+    if deadline is not None and today > deadline:
+        return OVERDUE
+    if status == FilingStatus.RETURNED:
+        return RETURNED
+    if status == FilingStatus.DRAFT:
+        return DRAFT
+    return NOT_FILED
+
+
+def current_version(filing: Filing) -> FilingVersion | None:
+    return filing.versions.order_by("-number").first()
+
+
+def versions(filing: Filing) -> QuerySet[FilingVersion]:
+    return filing.versions.select_related("created_by", "submitted_by", "reviewed_by").order_by(
+        "-number"
+    )
+
+
+def filings_of(institution_id: int) -> QuerySet[Filing]:
+    return Filing.objects.filter(institution_id=institution_id).order_by("-period", "table")
+
+
+def periods_back(kind: str, count: int, today: date | None = None) -> list[Period]:
+    """The last ``count`` ended periods of ``kind`` (newest first)."""
+    today = today or timezone.localdate()
+    out: list[Period] = []
+    if kind == "month":
+        m = today.year * 12 + today.month - 2
+        for _ in range(count):
+            out.append(Period("month", m // 12, m % 12 + 1))
+            m -= 1
+    elif kind == "quarter":
+        q = today.year * 4 + (today.month - 1) // 3 - 1
+        for _ in range(count):
+            out.append(Period("quarter", q // 4, q % 4 + 1))
+            q -= 1
+    else:
+        for k in range(count):
+            out.append(Period("year", today.year - 1 - k))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    table: str
+    periods: list[Period]
+    rows: list[tuple[int, str, list[str]]]  # (institution id, short name, state per period)
+    counts: Counter
+    late_this_year: dict[int, int]  # institution id → filings marked late this year
+
+
+def dashboard(
+    *,
+    institutions: QuerySet,
+    table: str,
+    periods: list[Period],
+    state: str = "",
+    today: date | None = None,
+) -> Dashboard:
+    """Institutions × periods of one table with their states (two queries whatever the
+    size: the filings of those periods, and the institutions)."""
+    today = today or timezone.localdate()
+    labels = [p.label for p in periods]
+    found = {
+        (i, p): (s, d)
+        for i, p, s, d in Filing.objects.filter(table=table, period__in=labels).values_list(
+            "institution_id", "period", "status", "deadline"
+        )
+    }
+    period_deadlines = {p.label: deadlines.dates(table, p)[1] for p in periods}
+    rows = []
+    counts: Counter = Counter()
+    for inst_id, name in institutions.order_by("short_name").values_list("pk", "short_name"):
+        states = []
+        for label in labels:
+            status, deadline = found.get((inst_id, label), (None, None))
+            s = state_of(status, deadline or period_deadlines[label], today)
+            states.append(s)
+        counts.update(states)
+        if state and state not in states:
+            continue
+        rows.append((inst_id, name, states))
+    year = today.year
+    late = Counter(
+        Filing.objects.filter(
+            late=True, first_submitted_at__year=year, institution__in=institutions
+        ).values_list("institution_id", flat=True)
+    )
+    return Dashboard(table, periods, rows, counts, dict(late))
+
+
+def period_filings(table: str, period: str) -> list[tuple]:
+    """For the export: the latest submitted/returned/accepted version of every filing of
+    ``table`` for ``period`` (drafts are not the institution's word yet)."""
+    out = []
+    rows = (
+        FilingVersion.objects.filter(
+            filing__table=table,
+            filing__period=period,
+            status__in=[VersionStatus.SUBMITTED, VersionStatus.RETURNED, VersionStatus.ACCEPTED],
+        )
+        .order_by("filing__institution__short_name")
+        .values_list(
+            "filing__institution__full_name",
+            "filing__institution__credit_code",
+            "filing__table",
+            "status",
+            "number",
+            "filing__late",
+            "cells",
+        )
+    )
+    labels = dict(VersionStatus.choices)
+    for name, credit, t, status, number, late, cells in rows.iterator(chunk_size=500):
+        out.append((name, credit, t, labels[status], number, late, cells))
+    return out
+
+
+def tables_of_period(period: Period) -> list:
+    kind = {"year": "annual", "quarter": "quarterly", "month": "monthly"}[period.kind]
+    return [t for t in TABLES.values() if t.frequency.value == kind]
+
+
+def due_soon(*, within_days: int, today: date | None = None) -> list[tuple[str, Period, date]]:
+    """(table, period, due) of the periods whose due date is in the next ``within_days``."""
+    today = today or timezone.localdate()
+    out = []
+    for code, table in TABLES.items():
+        kind = table.frequency.period_kind
+        for period in periods_back(kind, 2, today):
+            due, _deadline = deadlines.dates(code, period)
+            if due is not None and 0 <= (due - today).days <= within_days:
+                out.append((code, period, due))
+    return out
