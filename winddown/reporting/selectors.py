@@ -174,3 +174,56 @@ def due_soon(*, within_days: int, today: date | None = None) -> list[tuple[str, 
             if due is not None and 0 <= (due - today).days <= within_days:
                 out.append((code, period, due))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    table: str
+    period: Period
+    due: date
+    deadline: date | None
+    state: str  # not_filed | draft | returned | overdue
+
+    @property
+    def text(self) -> str:
+        name = TABLES[self.table].name
+        what = f"{self.table} {name}（{self.period.name}）"
+        if self.state == OVERDUE:
+            return f"{what}已逾期，报送期限为{self.deadline}，请尽快报送"
+        return f"{what}应于{self.due}前报送，当前{STATE_LABELS[self.state]}"
+
+
+def reminders_for(
+    institution_id: int, *, within_days: int = 7, today: date | None = None
+) -> list[Reminder]:
+    """Filings of the institution due within ``within_days`` or overdue and not yet
+    submitted (报送办法 第七条: a filer who cannot file on time must say so before the
+    deadline; the platform reminds before it)."""
+    today = today or timezone.localdate()
+    out = []
+    for code, table in TABLES.items():
+        for period in periods_back(table.frequency.period_kind, 2, today):
+            due, deadline = deadlines.dates(code, period)
+            if due is None:
+                continue
+            filing = (
+                Filing.objects.filter(
+                    institution_id=institution_id, table=code, period=period.label
+                )
+                .values_list("status", flat=True)
+                .first()
+            )
+            state = state_of(filing, deadline, today)
+            if state in (SUBMITTED, ACCEPTED):
+                continue
+            if state == OVERDUE or (due - today).days <= within_days:
+                out.append(Reminder(code, period, due, deadline, state))
+    return sorted(out, key=lambda r: r.due)
+
+
+def late_count(institution_id: int, year: int) -> int:
+    """Filings first submitted late in ``year`` (spec B.1: consequences count per calendar
+    year, I‑29)."""
+    return Filing.objects.filter(
+        institution_id=institution_id, late=True, first_submitted_at__year=year
+    ).count()
