@@ -227,3 +227,51 @@ def late_count(institution_id: int, year: int) -> int:
     return Filing.objects.filter(
         institution_id=institution_id, late=True, first_submitted_at__year=year
     ).count()
+
+
+# --- Disclosure ---------------------------------------------------------------------------
+
+
+def disclosure_index() -> list[dict]:
+    """The association's public index of institutions with a disclosure column (披露办法
+    第二十四条 "协会搭建行业信息共享、查询平台"): each with its latest publication time."""
+    from django.db.models import Max
+
+    from winddown.reporting.models import Disclosure
+
+    rows = (
+        Disclosure.objects.values(
+            "institution_id", "institution__short_name", "institution__full_name"
+        )
+        .annotate(last=Max("published_at"))
+        .order_by("institution__short_name")
+    )
+    return [
+        {
+            "id": r["institution_id"],
+            "short_name": r["institution__short_name"],
+            "full_name": r["institution__full_name"],
+            "last": r["last"],
+        }
+        for r in rows
+    ]
+
+
+def disclosure_column(institution_id: int) -> list:
+    """The latest version of each section, in the sections' order."""
+    from winddown.reporting.models import Disclosure, DisclosureSection
+
+    latest = {}
+    for d in Disclosure.objects.filter(institution_id=institution_id).order_by(
+        "section", "-number"
+    ):
+        latest.setdefault(d.section, d)
+    return [latest[s] for s in DisclosureSection.values if s in latest]
+
+
+def disclosure_versions(institution_id: int, section: str):
+    from winddown.reporting.models import Disclosure
+
+    return Disclosure.objects.filter(institution_id=institution_id, section=section).order_by(
+        "-number"
+    )

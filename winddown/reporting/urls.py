@@ -2,11 +2,30 @@
 
 from django.urls import path
 
-from winddown.reporting.views import staff
+from winddown.reporting.views import disclosure, staff
 
 app_name = "reporting"
 
 urlpatterns = [
+    # Public disclosure (信息披露专栏), no sign-in
+    path("disclosure/", disclosure.public_index, name="public-index"),
+    path("disclosure/<int:institution_id>/", disclosure.public_column, name="public-column"),
+    path(
+        "disclosure/<int:institution_id>/<slug:section>/",
+        disclosure.public_versions,
+        name="public-versions",
+    ),
+    path("disclosure/v/<int:disclosure_id>/", disclosure.public_version, name="public-version"),
+    path(
+        "staff/reporting/institutions/<int:institution_id>/disclosure/",
+        disclosure.manage,
+        name="staff-disclosure",
+    ),
+    path(
+        "staff/reporting/institutions/<int:institution_id>/disclosure/publish/",
+        disclosure.publish,
+        name="staff-disclosure-publish",
+    ),
     path("staff/reporting/", staff.home, name="staff-home"),
     path("staff/reporting/dashboard/", staff.dashboard, name="staff-dashboard"),
     path("staff/reporting/dashboard.xlsx", staff.dashboard_export, name="staff-dashboard-export"),
