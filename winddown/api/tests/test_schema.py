@@ -47,6 +47,10 @@ PUBLIC = {
     "GET /api/results/{event_id}",
     "GET /api/results/{event_id}/bundle",
     "GET /api/results/{event_id}/receipts/{code}",
+    # The disclosure column is public (披露办法 第十五条).
+    "GET /api/disclosure/institutions",
+    "GET /api/disclosure/institutions/{institution_id}",
+    "GET /api/disclosure/institutions/{institution_id}/{section}",
 }
 EXAMPLES_PER_OPERATION = int(os.environ.get("WINDDOWN_SCHEMA_EXAMPLES", "25"))
 
