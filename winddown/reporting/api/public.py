@@ -8,14 +8,14 @@ from datetime import date, datetime
 from django.http import Http404
 from ninja import Router, Schema
 
-from winddown.api.schemas import DetailOut
+from winddown.api.schemas import DetailOut, ValidationErrorOut
 from winddown.reporting import disclosure, selectors
 from winddown.reporting.models import Disclosure, DisclosureSection
 
 public_router = Router(tags=["信息披露（公开）"])
 
 
-class ItemOut(Schema):
+class DisclosureItemOut(Schema):
     item: str
     label: str
     value: str
@@ -28,7 +28,7 @@ class DisclosureOut(Schema):
     section_name: str
     number: int
     title: str
-    items: list[ItemOut]
+    items: list[DisclosureItemOut]
     period: str
     occurred_at: datetime | None
     published_at: datetime
@@ -37,7 +37,7 @@ class DisclosureOut(Schema):
     retain_until: date
 
 
-class InstitutionOut(Schema):
+class DisclosureInstitutionOut(Schema):
     id: int
     short_name: str
     full_name: str
@@ -62,7 +62,9 @@ def disclosure_out(d: Disclosure) -> dict:
     }
 
 
-@public_router.get("/institutions", response=list[InstitutionOut], summary="信息披露机构索引")
+@public_router.get(
+    "/institutions", response=list[DisclosureInstitutionOut], summary="信息披露机构索引"
+)
 def index(request):
     return [
         {"id": r["id"], "short_name": r["short_name"], "full_name": r["full_name"],
@@ -73,7 +75,7 @@ def index(request):
 
 @public_router.get(
     "/institutions/{institution_id}",
-    response={200: list[DisclosureOut], 404: DetailOut},
+    response={200: list[DisclosureOut], 404: DetailOut, 422: ValidationErrorOut},
     summary="机构信息披露专栏（各栏目最新版本）",
 )
 def column(request, institution_id: int):
@@ -85,7 +87,7 @@ def column(request, institution_id: int):
 
 @public_router.get(
     "/institutions/{institution_id}/{section}",
-    response={200: list[DisclosureOut], 404: DetailOut},
+    response={200: list[DisclosureOut], 404: DetailOut, 422: ValidationErrorOut},
     summary="某栏目的全部历史版本",
 )
 def versions(request, institution_id: int, section: str):

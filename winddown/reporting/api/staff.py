@@ -37,7 +37,7 @@ ERRORS = {
 MAX_UPLOAD_BYTES = 5 * 2**20
 
 
-class IndicatorOut(Schema):
+class ReportIndicatorOut(Schema):
     code: str
     name: str
     unit: str
@@ -52,7 +52,7 @@ class IndicatorOut(Schema):
     source: str
 
 
-class TableOut(Schema):
+class ReportTableOut(Schema):
     table: str
     name: str
     heading: str
@@ -61,10 +61,10 @@ class TableOut(Schema):
     source: str
     per: str
     notes: list[str]
-    indicators: list[IndicatorOut]
+    indicators: list[ReportIndicatorOut]
 
 
-class FindingOut(Schema):
+class ReportFindingOut(Schema):
     key: str
     rule: str
     severity: str
@@ -74,13 +74,13 @@ class FindingOut(Schema):
     review: bool
 
 
-class AmountOut(Schema):
+class ReportAmountOut(Schema):
     key: str
     amount_fen: int
     amount: str  # 万元, six decimals
 
 
-class VersionOut(Schema):
+class ReportVersionOut(Schema):
     id: int
     number: int
     status: str
@@ -88,8 +88,8 @@ class VersionOut(Schema):
     definitions_version: str
     source: str
     cells: dict[str, str]
-    amounts: list[AmountOut]
-    findings: list[FindingOut]
+    amounts: list[ReportAmountOut]
+    findings: list[ReportFindingOut]
     explanations: dict[str, str]
     prefilled: list[str]
     signatory: str
@@ -100,7 +100,7 @@ class VersionOut(Schema):
     created_at: datetime
 
 
-class FilingOut(Schema):
+class ReportFilingOut(Schema):
     id: int
     institution_id: int
     table: str
@@ -111,57 +111,57 @@ class FilingOut(Schema):
     deadline: date | None
     late: bool
     first_submitted_at: datetime | None
-    current: VersionOut | None
+    current: ReportVersionOut | None
 
 
-class FilingIn(StrictSchema):
+class ReportFilingIn(StrictSchema):
     table: str
     period: str
 
 
-class CellsIn(StrictSchema):
+class ReportCellsIn(StrictSchema):
     cells: dict[str, str] = {}
     explanations: dict[str, str] = {}
     replace: bool = False
 
 
-class SubmitIn(StrictSchema):
+class ReportSubmitIn(StrictSchema):
     signatory: str
     confirm: bool
 
 
-class ReasonIn(StrictSchema):
+class ReportReasonIn(StrictSchema):
     reason: str
 
 
-class CommentIn(StrictSchema):
+class ReportCommentIn(StrictSchema):
     comment: str = ""
 
 
-class DashboardRowOut(Schema):
+class ReportDashboardRowOut(Schema):
     institution_id: int
     short_name: str
     states: list[str]
     late_this_year: int
 
 
-class DashboardOut(Schema):
+class ReportDashboardOut(Schema):
     table: str
     periods: list[str]
     counts: dict[str, int]
-    rows: list[DashboardRowOut]
+    rows: list[ReportDashboardRowOut]
 
 
-class ItemIn(StrictSchema):
+class ReportItemIn(StrictSchema):
     label: str
     value: str
     item: str = ""
 
 
-class DisclosureIn(StrictSchema):
+class ReportDisclosureIn(StrictSchema):
     section: str
     title: str = ""
-    items: list[ItemIn] = []
+    items: list[ReportItemIn] = []
     signatory: str
     occurred_at: datetime | None = None
     filing_id: int | None = None  # operations: the AH-05 filing of the month
@@ -217,7 +217,7 @@ def _current(filing: Filing) -> FilingVersion:
 
 
 @staff_router.get(
-    "/reporting/tables", response={200: list[TableOut], **ERRORS}, summary="采集指标表"
+    "/reporting/tables", response={200: list[ReportTableOut], **ERRORS}, summary="采集指标表"
 )
 def list_tables(request):
     require_staff(request)
@@ -226,7 +226,7 @@ def list_tables(request):
 
 @staff_router.get(
     "/reporting/institutions/{institution_id}/filings",
-    response={200: list[FilingOut], **ERRORS},
+    response={200: list[ReportFilingOut], **ERRORS},
     summary="机构的报送",
 )
 def list_filings(request, institution_id: int):
@@ -236,10 +236,10 @@ def list_filings(request, institution_id: int):
 
 @staff_router.post(
     "/reporting/institutions/{institution_id}/filings",
-    response={201: FilingOut, **ERRORS},
+    response={201: ReportFilingOut, **ERRORS},
     summary="创建报送草稿（平台预填）",
 )
-def create_filing(request, institution_id: int, payload: FilingIn):
+def create_filing(request, institution_id: int, payload: ReportFilingIn):
     user = require_staff(request, Role.OPERATOR)
     institution = access_institution_by_id(user, institution_id)
     version = services.filing_draft(
@@ -250,7 +250,7 @@ def create_filing(request, institution_id: int, payload: FilingIn):
 
 
 @staff_router.get(
-    "/reporting/filings/{filing_id}", response={200: FilingOut, **ERRORS}, summary="报送详情"
+    "/reporting/filings/{filing_id}", response={200: ReportFilingOut, **ERRORS}, summary="报送详情"
 )
 def get_filing(request, filing_id: int):
     return filing_out(access_filing_by_id(require_staff(request), filing_id))
@@ -258,7 +258,7 @@ def get_filing(request, filing_id: int):
 
 @staff_router.get(
     "/reporting/filings/{filing_id}/versions",
-    response={200: list[VersionOut], **ERRORS},
+    response={200: list[ReportVersionOut], **ERRORS},
     summary="报送的全部版本",
 )
 def list_versions(request, filing_id: int):
@@ -268,10 +268,10 @@ def list_versions(request, filing_id: int):
 
 @staff_router.put(
     "/reporting/filings/{filing_id}/cells",
-    response={200: FilingOut, **ERRORS},
+    response={200: ReportFilingOut, **ERRORS},
     summary="填报指标、说明提示（整表校验，有无法识别的内容则不保存）",
 )
-def put_cells(request, filing_id: int, payload: CellsIn):
+def put_cells(request, filing_id: int, payload: ReportCellsIn):
     user = require_staff(request, Role.OPERATOR)
     filing = access_filing_by_id(user, filing_id)
     services.filing_save(
@@ -284,7 +284,7 @@ def put_cells(request, filing_id: int, payload: CellsIn):
 
 @staff_router.post(
     "/reporting/filings/{filing_id}/upload",
-    response={200: FilingOut, **ERRORS},
+    response={200: ReportFilingOut, **ERRORS},
     summary="上传按标准格式填写的 XLSX",
 )
 def upload(request, filing_id: int, file: File[UploadedFile]):
@@ -302,10 +302,10 @@ def upload(request, filing_id: int, file: File[UploadedFile]):
 
 @staff_router.post(
     "/reporting/filings/{filing_id}/submit",
-    response={200: FilingOut, **ERRORS},
+    response={200: ReportFilingOut, **ERRORS},
     summary="代法定代表人确认并提交",
 )
-def submit(request, filing_id: int, payload: SubmitIn):
+def submit(request, filing_id: int, payload: ReportSubmitIn):
     user = require_staff(request, Role.OPERATOR)
     filing = access_filing_by_id(user, filing_id)
     if not payload.confirm:
@@ -321,10 +321,10 @@ def submit(request, filing_id: int, payload: SubmitIn):
 
 @staff_router.post(
     "/reporting/filings/{filing_id}/resubmit",
-    response={200: FilingOut, **ERRORS},
+    response={200: ReportFilingOut, **ERRORS},
     summary="更正重报（新版本，须写明原因）",
 )
-def resubmit(request, filing_id: int, payload: ReasonIn):
+def resubmit(request, filing_id: int, payload: ReportReasonIn):
     user = require_staff(request, Role.OPERATOR)
     filing = access_filing_by_id(user, filing_id)
     services.filing_resubmit(
@@ -336,10 +336,10 @@ def resubmit(request, filing_id: int, payload: ReasonIn):
 
 @staff_router.post(
     "/reporting/filings/{filing_id}/return",
-    response={200: FilingOut, **ERRORS},
+    response={200: ReportFilingOut, **ERRORS},
     summary="协会退回（须写明意见）",
 )
-def return_filing(request, filing_id: int, payload: CommentIn):
+def return_filing(request, filing_id: int, payload: ReportCommentIn):
     user = require_staff(request, Role.ASSOCIATION_OFFICER)
     filing = access_filing_by_id(user, filing_id)
     services.filing_return(
@@ -350,9 +350,11 @@ def return_filing(request, filing_id: int, payload: CommentIn):
 
 
 @staff_router.post(
-    "/reporting/filings/{filing_id}/accept", response={200: FilingOut, **ERRORS}, summary="协会接收"
+    "/reporting/filings/{filing_id}/accept",
+    response={200: ReportFilingOut, **ERRORS},
+    summary="协会接收",
 )
-def accept_filing(request, filing_id: int, payload: CommentIn):
+def accept_filing(request, filing_id: int, payload: ReportCommentIn):
     user = require_staff(request, Role.ASSOCIATION_OFFICER)
     filing = access_filing_by_id(user, filing_id)
     services.filing_accept(
@@ -364,7 +366,7 @@ def accept_filing(request, filing_id: int, payload: CommentIn):
 
 @staff_router.get(
     "/reporting/dashboard",
-    response={200: DashboardOut, **ERRORS},
+    response={200: ReportDashboardOut, **ERRORS},
     summary="报送情况（机构×报送期）",
 )
 def dashboard(request, table: str = "AH-05", periods: int = 12, state: str = ""):
@@ -393,7 +395,7 @@ def dashboard(request, table: str = "AH-05", periods: int = 12, state: str = "")
     response={201: DisclosureOut, **ERRORS},
     summary="发布信息披露（新版本）",
 )
-def publish(request, institution_id: int, payload: DisclosureIn):
+def publish(request, institution_id: int, payload: ReportDisclosureIn):
     user = require_staff(request, Role.OPERATOR)
     institution = access_institution_by_id(user, institution_id)
     items = [i.model_dump() for i in payload.items]
