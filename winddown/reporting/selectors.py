@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from winddown.calendar import Period
@@ -87,8 +87,54 @@ class Dashboard:
     table: str
     periods: list[Period]
     rows: list[tuple[int, str, list[str]]]  # (institution id, short name, state per period)
-    counts: Counter
+    counts: Counter  # cells by state, over every visible institution (unfiltered)
     late_this_year: dict[int, int]  # institution id → filings marked late this year
+    total: int  # institutions matching the filter
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+DASHBOARD_PAGE = 100
+
+
+def _matching(institutions: QuerySet, table: str, labels, past, state: str) -> QuerySet:
+    """The institutions with at least one cell in ``state`` (SQL only: no row per cell)."""
+    if not state:
+        return institutions
+    open_ = [label for label in labels if label not in past]
+    filings = Filing.objects.filter(table=table)
+    done = [FilingStatus.SUBMITTED, FilingStatus.ACCEPTED]
+    if state in (SUBMITTED, ACCEPTED):
+        ids = filings.filter(period__in=labels, status=state)
+    elif state in (DRAFT, RETURNED):
+        ids = filings.filter(period__in=open_, status=state)
+    elif state == OVERDUE:
+        if not past:
+            return institutions.none()
+        complete = (
+            filings.filter(period__in=past, status__in=done)
+            .values("institution_id")
+            .annotate(n=Count("pk"))
+            .filter(n=len(past))
+            .values("institution_id")
+        )
+        return institutions.exclude(pk__in=complete)
+    else:  # not filed: an open period without any filing
+        if not open_:
+            return institutions.none()
+        complete = (
+            filings.filter(period__in=open_)
+            .values("institution_id")
+            .annotate(n=Count("pk"))
+            .filter(n=len(open_))
+            .values("institution_id")
+        )
+        return institutions.exclude(pk__in=complete)
+    return institutions.filter(pk__in=ids.values("institution_id"))
 
 
 def dashboard(
@@ -97,38 +143,62 @@ def dashboard(
     table: str,
     periods: list[Period],
     state: str = "",
+    page: int = 1,
+    per_page: int = DASHBOARD_PAGE,
     today: date | None = None,
 ) -> Dashboard:
-    """Institutions × periods of one table with their states (two queries whatever the
-    size: the filings of those periods, and the institutions)."""
+    """Institutions × periods of one table with their states, a page of institutions at a
+    time; the counts cover every visible institution. Queries stay small whatever the size:
+    one aggregate for the counts, the page's institutions, and their filings."""
     today = today or timezone.localdate()
     labels = [p.label for p in periods]
-    found = {
-        (i, p): (s, d)
-        for i, p, s, d in Filing.objects.filter(table=table, period__in=labels).values_list(
-            "institution_id", "period", "status", "deadline"
-        )
-    }
     period_deadlines = {p.label: deadlines.dates(table, p)[1] for p in periods}
-    rows = []
+    past = {label for label, d in period_deadlines.items() if d is not None and today > d}
     counts: Counter = Counter()
-    for inst_id, name in institutions.order_by("short_name").values_list("pk", "short_name"):
-        states = []
-        for label in labels:
-            status, deadline = found.get((inst_id, label), (None, None))
-            s = state_of(status, deadline or period_deadlines[label], today)
-            states.append(s)
-        counts.update(states)
-        if state and state not in states:
-            continue
-        rows.append((inst_id, name, states))
-    year = today.year
+    visible = institutions.count()
+    filed: Counter = Counter()
+    for period, status, n in (
+        Filing.objects.filter(table=table, period__in=labels, institution__in=institutions)
+        .values_list("period", "status")
+        .annotate(n=Count("pk"))
+        .values_list("period", "status", "n")
+    ):
+        counts[state_of(status, period_deadlines[period], today)] += n
+        filed[period] += n
+    for label in labels:
+        counts[OVERDUE if label in past else NOT_FILED] += visible - filed[label]
+    matching = _matching(institutions, table, labels, past, state)
+    total = matching.count()
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    chunk = list(
+        matching.order_by("short_name").values_list("pk", "short_name")[
+            (page - 1) * per_page : page * per_page
+        ]
+    )
+    ids = [pk for pk, _name in chunk]
+    found = {
+        (i, p): s
+        for i, p, s in Filing.objects.filter(
+            table=table, period__in=labels, institution_id__in=ids
+        ).values_list("institution_id", "period", "status")
+    }
+    rows = [
+        (
+            inst_id,
+            name,
+            [
+                state_of(found.get((inst_id, label)), period_deadlines[label], today)
+                for label in labels
+            ],
+        )
+        for inst_id, name in chunk
+    ]
     late = Counter(
         Filing.objects.filter(
-            late=True, first_submitted_at__year=year, institution__in=institutions
+            late=True, first_submitted_at__year=today.year, institution_id__in=ids
         ).values_list("institution_id", flat=True)
     )
-    return Dashboard(table, periods, rows, counts, dict(late))
+    return Dashboard(table, periods, rows, counts, dict(late), total, page, per_page)
 
 
 def period_filings(table: str, period: str) -> list[tuple]:

@@ -146,6 +146,9 @@ class ReportDashboardRowOut(Schema):
 
 
 class ReportDashboardOut(Schema):
+    total: int
+    page: int
+    per_page: int
     table: str
     periods: list[str]
     counts: dict[str, int]
@@ -369,7 +372,10 @@ def accept_filing(request, filing_id: int, payload: ReportCommentIn):
     response={200: ReportDashboardOut, **ERRORS},
     summary="报送情况（机构×报送期）",
 )
-def dashboard(request, table: str = "AH-05", periods: int = 12, state: str = ""):
+def dashboard(
+    request, table: str = "AH-05", periods: int = 12, state: str = "", page: int = 1,
+    per_page: int = 100,
+):  # fmt: skip
     user = require_staff(request, Role.ASSOCIATION_OFFICER, Role.WG_OFFICER, Role.SYSADMIN)
     t = services.table_or_error(table)
     board = selectors.dashboard(
@@ -377,8 +383,13 @@ def dashboard(request, table: str = "AH-05", periods: int = 12, state: str = "")
         table=t.code,
         periods=selectors.periods_back(t.frequency.period_kind, max(1, min(periods, 36))),
         state=state if state in selectors.STATE_LABELS else "",
+        page=max(1, min(page, 10**6)),
+        per_page=max(1, min(per_page, 1000)),
     )
     return {
+        "total": board.total,
+        "page": board.page,
+        "per_page": board.per_page,
         "table": board.table,
         "periods": [p.label for p in board.periods],
         "counts": dict(board.counts),

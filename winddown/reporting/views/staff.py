@@ -316,11 +316,32 @@ def _dashboard_args(request):
 @staff_required(*OVERSIGHT)
 def dashboard(request):
     table, periods, state, count = _dashboard_args(request)
+    raw_page = request.GET.get("page", "1")
     board = selectors.dashboard(
-        institutions=visible_institutions(request.user), table=table, periods=periods, state=state
+        institutions=visible_institutions(request.user),
+        table=table,
+        periods=periods,
+        state=state,
+        page=int(raw_page) if raw_page.isdigit() else 1,
     )
+    css = {
+        "submitted": "ok",
+        "accepted": "ok",
+        "overdue": "bad",
+        "returned": "bad",
+        "draft": "warn",
+    }
+    cells = {k: (label, css.get(k, "")) for k, label in selectors.STATE_LABELS.items()}
+    rows = [
+        (inst_id, name, [cells[s] for s in states], board.late_this_year.get(inst_id, 0))
+        for inst_id, name, states in board.rows
+    ]
     context = {
         "board": board,
+        "rows": rows,
+        "counts": [
+            (k, label, board.counts.get(k, 0)) for k, label in selectors.STATE_LABELS.items()
+        ],
         "table": TABLES[table],
         "tables": TABLES.values(),
         "state": state,
@@ -338,7 +359,11 @@ def dashboard_export(request):
 
     table, periods, state, _count = _dashboard_args(request)
     board = selectors.dashboard(
-        institutions=visible_institutions(request.user), table=table, periods=periods, state=state
+        institutions=visible_institutions(request.user),
+        table=table,
+        periods=periods,
+        state=state,
+        per_page=10**6,  # the export has every institution
     )
     return file_response(
         dashboard_xlsx(board),
