@@ -473,3 +473,24 @@ def _month_on_month(
                                 f"（{_fmt_as(code, before)}），请核对", n)
                     )  # fmt: skip
     return out
+
+
+def cross_check_v16(
+    ah05: Mapping[str, object], ah06: Mapping[str, object], *, on: str
+) -> Finding | None:
+    """Spec B.7 V16 (warning): the products' 已发余额 (AH617, every product) ≈ the
+    platform's 借贷余额 (AH503) of the same month. ``on``: the table the finding is shown
+    on ("AH-05" or "AH-06")."""
+    balance = ah05.get("AH503")
+    parts = [v for k, v in ah06.items() if split_key(k)[0] == "AH617" and isinstance(v, int)]
+    if not isinstance(balance, int) or not parts:
+        return None
+    total = sum(parts)
+    if abs(total - balance) <= TOLERANCE_FEN * (len(parts) + 1):
+        return None
+    code = "AH503" if on == "AH-05" else "AH617"
+    return Finding(
+        "V16", WARNING, (code,),
+        f"[V16] 各产品已发余额（AH617）合计{_wan(total)}，与同月借贷余额（AH503）{_wan(balance)}"
+        "不一致，请核对（规则：Σ AH617 ≈ AH503；依据：[inferred] spec B.7 V16）",
+    )  # fmt: skip

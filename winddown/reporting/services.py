@@ -33,7 +33,7 @@ from winddown.audit.services import Actor, record
 from winddown.calendar import InvalidPeriod, Period
 from winddown.core.errors import DomainError
 from winddown.indicators import DEFINITIONS_VERSION, TABLES, Kind, Table, validate
-from winddown.indicators.validate import ERROR, WARNING, Report, split_key
+from winddown.indicators.validate import ERROR, WARNING, Report, cross_check_v16, split_key
 from winddown.indicators.values import format_value
 from winddown.reporting import deadlines, policies
 from winddown.reporting.audit_actions import ReportingAction
@@ -143,9 +143,30 @@ def _previous_values(filing: Filing) -> tuple[dict | None, bool]:
     return validate(TABLES[filing.table], version.cells).values, before.year == period.year
 
 
+def _other_table_values(filing: Filing, table: str) -> dict | None:
+    version = (
+        FilingVersion.objects.filter(
+            filing__institution_id=filing.institution_id, filing__table=table,
+            filing__period=filing.period,
+        )
+        .exclude(status=VersionStatus.SUPERSEDED)
+        .order_by("-number")
+        .first()
+    )  # fmt: skip
+    return None if version is None else validate(TABLES[table], version.cells).values
+
+
 def run_validation(filing: Filing, cells: Mapping[str, str]) -> Report:
     previous, same_year = _previous_values(filing)
-    return validate(TABLES[filing.table], cells, previous=previous, same_year_previous=same_year)
+    report = validate(TABLES[filing.table], cells, previous=previous, same_year_previous=same_year)
+    if filing.table in ("AH-05", "AH-06"):  # spec B.7 V16, across the month's two tables
+        other = _other_table_values(filing, "AH-06" if filing.table == "AH-05" else "AH-05")
+        if other is not None:
+            pair = (report.values, other) if filing.table == "AH-05" else (other, report.values)
+            finding = cross_check_v16(*pair, on=filing.table)
+            if finding is not None:
+                report.findings.append(finding)
+    return report
 
 
 def _canonical(table: Table, report: Report, cells: Mapping[str, str]) -> tuple[dict, dict]:

@@ -216,3 +216,19 @@ def test_month_on_month_warning_against_the_previous_period(operator_a, institut
     assert "MOM" in rules
     (mom,) = [f for f in version.findings if f["rule"] == "MOM"]
     assert "AH503" in mom["message"] and "元" in mom["message"]
+
+
+def test_v16_products_balance_against_the_months_balance(operator_a, institution_a):
+    submit_complete(
+        operator_a, institution_a, "AH-05", "2026-09", {**complete("AH-05"), "AH503": "100"}
+    )
+    version = draft(operator_a, institution_a, "AH-06", "2026-09")
+    one = complete("AH-06")
+    cells = {**one, **{f"{k}#2": v for k, v in one.items()}, "AH617": "60", "AH617#2": "30"}
+    version = save(operator_a, version, cells)
+    (v16,) = [f for f in version.findings if f["rule"] == "V16"]
+    assert (
+        v16["severity"] == "warning" and "90万元" in v16["message"] and "100万元" in v16["message"]
+    )
+    version = save(operator_a, version, {"AH617#2": "40"})
+    assert not [f for f in version.findings if f["rule"] == "V16"]
