@@ -28,3 +28,21 @@ def test_report_tables_one_table_full(capsys):
 def test_report_tables_unknown_table():
     with pytest.raises(CommandError, match="AH-09"):
         call_command("report_tables", "--table", "AH-09")
+
+
+@pytest.mark.django_db
+def test_reporting_remind_lists_and_audits_once_a_day(institution_a, capsys):
+    from winddown.audit.models import AuditEntry
+    from winddown.workdays import selectors as workdays
+    from winddown.workdays.models import WorkYear
+    from winddown.workdays.seeding import seed_years
+
+    seed_years(WorkYear)
+    workdays.invalidate()
+    call_command("reporting_remind", "--date", "2026-10-05")
+    call_command("reporting_remind", "--date", "2026-10-05")
+    out = capsys.readouterr().out
+    assert "网贷机构A\tAH-07\t2026-09" in out and "overdue" in out
+    assert AuditEntry.objects.filter(action="reporting.reminders_sent").count() == 1
+    with pytest.raises(CommandError):
+        call_command("reporting_remind", "--date", "5 Oct")
