@@ -12,9 +12,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from winddown.audit.models import AuditEntry
+from winddown.audit.selectors import object_history
 from winddown.audit.services import Actor, record
-from winddown.institutions.models import Institution
+from winddown.institutions.selectors import all_institutions
 from winddown.reporting import selectors
 from winddown.reporting.audit_actions import ReportingAction
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         actor = Actor.system("reporting_remind")
         stamp = (today or date.today()).isoformat()
         reminded = 0
-        for institution in Institution.objects.order_by("short_name"):
+        for institution in all_institutions():
             reminders = selectors.reminders_for(institution.pk, within_days=within, today=today)
             if not reminders:
                 continue
@@ -45,10 +45,10 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{institution.short_name}\t{r.table}\t{r.period.label}\t{r.state}\t{r.text}"
                 )
-            already = AuditEntry.objects.filter(
-                action=ReportingAction.REMINDERS_SENT, institution_id=institution.pk,
-                object_id=stamp,
-            ).exists()  # fmt: skip
+            already = object_history(
+                object_type="reporting.reminders", object_id=stamp,
+                institution_id=institution.pk, actions=[ReportingAction.REMINDERS_SENT],
+            )  # fmt: skip
             if not already:
                 record(
                     actor=actor, action=ReportingAction.REMINDERS_SENT,
