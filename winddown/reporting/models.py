@@ -57,7 +57,12 @@ class Filing(models.Model):
                 fields=["institution", "table", "period"], name="one_filing_per_table_period"
             )
         ]
-        indexes = [models.Index(fields=["period", "table"])]
+        # Covers the dashboard's counts and filters (table, periods → status, institution).
+        indexes = [
+            models.Index(
+                fields=["table", "period", "status", "institution"], name="filing_dashboard"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.institution} {self.table} {self.period}"
