@@ -188,7 +188,13 @@ def _canonical(table: Table, report: Report, cells: Mapping[str, str]) -> tuple[
     return texts, fen
 
 
-def _store(version: FilingVersion, cells: Mapping[str, str], explanations: Mapping | None):
+def _store(
+    version: FilingVersion,
+    cells: Mapping[str, str],
+    explanations: Mapping | None,
+    *,
+    strict: bool = True,
+):
     """Validate ``cells`` (the whole table) and put them on ``version``, or raise and store
     nothing when a cell cannot be read."""
     filing = version.filing
@@ -215,7 +221,7 @@ def _store(version: FilingVersion, cells: Mapping[str, str], explanations: Mappi
     }
     warning_keys = {f.key for f in report.findings if f.severity == WARNING}
     unknown = [k for k in (explanations or {}) if k not in warning_keys]
-    if unknown:
+    if unknown and strict:
         raise DomainError(E.EXPLANATION_UNKNOWN, field="explanations", key=unknown[0])
     for key, text in merged.items():
         if len(text) > EXPLANATION_LIMIT:
@@ -284,10 +290,12 @@ def filing_save(
     explanations: Mapping[str, str] | None = None,
     source: str = "entry",
     replace: bool = False,
+    strict: bool = True,
 ) -> FilingVersion:
     """Change cells of a draft (``replace``: the given cells are the whole table, as an
     upload). Refused for anything but a draft: an accepted filing changes only by
-    resubmission."""
+    resubmission. ``strict``: refuse an explanation of a warning the new cells no longer
+    raise (the API); the page drops it (its form still shows the old warnings)."""
     filing = version.filing
     _refuse_filer(user, actor, filing.institution_id, f"save {filing.table} {filing.period}")
     with transaction.atomic():
@@ -301,7 +309,7 @@ def filing_save(
         text = {str(k).strip().upper(): "" if v is None else str(v) for k, v in cells.items()}
         merged = text if replace else {**version.cells, **text}
         merged.update(computed_totals(filing.table, merged))
-        _store(version, merged, explanations)
+        _store(version, merged, explanations, strict=strict)
         version.source = source
         version.save()
         record(

@@ -200,3 +200,12 @@ def test_repeated_groups_saved_from_the_page(client_a, institution_a):
     assert post_cells(client_a, filing, cells).status_code == 302
     version = FilingVersion.objects.get(filing=filing)
     assert version.cells["AH701#2"] == "某保险公司"
+
+
+def test_fixing_a_warning_while_its_explanation_is_posted_still_saves(client_a, institution_a):
+    filing = new_filing(client_a, institution_a)
+    post_cells(client_a, filing, {**complete("AH-03"), "AH3029": "5", "AH3030": "5"})
+    r = post_cells(client_a, filing, {"AH3029": "0", "AH3030": "0"}, **{"explain-V17:AH3029": "x"})
+    assert r.status_code == 302
+    version = FilingVersion.objects.get(filing=filing)
+    assert version.cells["AH3029"] == "0.000000" and version.explanations == {}

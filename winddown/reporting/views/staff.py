@@ -175,6 +175,7 @@ def filing_save(request, filing_id: int):
             version=version,
             cells=cells,
             explanations=explanations,
+            strict=False,
         )
     except DomainError as exc:
         return _failed(request, filing.pk, exc, posted=cells)
