@@ -30,7 +30,7 @@ from django.utils import timezone
 from winddown.audit.services import Actor, record
 from winddown.core.errors import DomainError
 from winddown.indicators import TABLES, validate
-from winddown.pii.masking import mask_id_number, mask_phone
+from winddown.pii.masking import mask_id_number, mask_name, mask_phone
 from winddown.reporting import policies
 from winddown.reporting.audit_actions import ReportingAction
 from winddown.reporting.errors import ReportingErrorCode as E
@@ -56,6 +56,16 @@ def mask_text(text: str) -> str:
     """ID and mobile numbers anywhere in ``text``, masked (披露办法 第七条)."""
     text = _ID.sub(lambda m: mask_id_number(m.group(0)), text)
     return _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+#: Project items naming a natural person: only the surname is shown (第七条 脱敏).
+PERSON_LABELS = ("姓名", "借款人名称", "借款人", "担保人")
+
+
+def mask_project_value(label: str, value: str) -> str:
+    if any(word in label for word in PERSON_LABELS) and len(value) <= 10 and " " not in value:
+        return mask_name(value)
+    return mask_text(value)
 
 
 def _retain_until(published: datetime) -> date:
@@ -126,7 +136,7 @@ def disclosure_publish(
     title = " ".join(str(title or "").split())[:200] or DisclosureSection(section).label
     items = _clean_items(items)
     if section == DisclosureSection.PROJECTS:
-        items = [{**i, "value": mask_text(i["value"])} for i in items]
+        items = [{**i, "value": mask_project_value(i["label"], i["value"])} for i in items]
     if section == DisclosureSection.MAJOR_EVENTS:
         _require(items, MAJOR_EVENT_FIELDS, E.DISCLOSURE_MAJOR_EVENT)
         if occurred_at is None:

@@ -61,11 +61,13 @@ def test_sign_off_is_required(operator_a, institution_a):
 
 def test_project_information_is_masked(operator_a, institution_a):
     d = publish(operator_a, institution_a, "projects", [
-        {"label": "借款人", "value": "张三 110101198505170013 13812345678"},
+        {"label": "借款用途", "value": "联系人 110101198505170013 13812345678"},
+        {"label": "借款人姓名", "value": "张小三"},
     ])  # fmt: skip
     value = d.content[0]["value"]
     assert "110101198505170013" not in value and "13812345678" not in value
-    assert value == "张三 110************013 138****5678"
+    assert value == "联系人 110************013 138****5678"
+    assert d.content[1]["value"] == "张**"
 
 
 def test_major_event_needs_the_four_fields_and_is_marked_late_after_48_hours(
