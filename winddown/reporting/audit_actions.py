@@ -8,6 +8,7 @@ class ReportingAction(models.TextChoices):
     FILING_SAVED = "reporting.filing_saved", "保存报送数据"
     FILING_UPLOADED = "reporting.filing_uploaded", "上传报送表格"
     FILING_SIGNED = "reporting.filing_signed", "代法定代表人确认报送内容"
+    FILING_DELAY_EXPLAINED = "reporting.filing_delay_explained", "说明不能按时报送的原因"
     FILING_SUBMITTED = "reporting.filing_submitted", "提交报送"
     FILING_RESUBMISSION_OPENED = "reporting.filing_resubmission_opened", "发起更正重报"
     FILING_RETURNED = "reporting.filing_returned", "协会退回报送"

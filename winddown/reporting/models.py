@@ -45,6 +45,10 @@ class Filing(models.Model):
     # The first submission's lateness (报送办法 第三条 "不得…拖延报送"); kept when corrected.
     first_submitted_at = models.DateTimeField("首次提交时间", null=True)
     late = models.BooleanField("逾期报送", default=False)
+    # 报送办法 第七条: "因故不能…及时报送信息的，应当在规定报送期限前向协会说明原因以及预计报送时间"
+    delay_reason = models.TextField("不能按时报送的原因", blank=True)
+    delay_expected = models.DateField("预计报送日期", null=True)
+    delay_noted_at = models.DateTimeField("说明时间", null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

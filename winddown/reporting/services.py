@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "filing_accept",
+    "filing_delay_explain",
     "filing_draft",
     "filing_resubmit",
     "filing_return",
@@ -391,6 +392,50 @@ def filing_sign(
             after=version.audit_snapshot(),
         )
         return version
+
+
+def filing_delay_explain(
+    *, user: User, actor: Actor, filing: Filing, reason: str, expected: date
+) -> Filing:
+    """Tell the association, before the deadline, why the filing will be late and when it
+    will come (报送办法 第七条). After the deadline it is refused: the filing is then
+    overdue, and only filing it helps."""
+    _refuse_filer(user, actor, filing.institution_id, f"delay {filing.table} {filing.period}")
+    reason = str(reason or "").strip()
+    if not reason:
+        raise DomainError(E.DELAY_INVALID, field="reason", detail="请写明不能按时报送的原因")
+    if len(reason) > REASON_LIMIT:
+        raise DomainError(E.TEXT_TOO_LONG, field="reason", label="原因", limit=REASON_LIMIT)
+    today = timezone.localdate()
+    if filing.deadline is not None and today > filing.deadline:
+        raise DomainError(
+            E.DELAY_INVALID, field="reason",
+            detail=f"报送期限{filing.deadline}已过，须在期限前说明（报送办法第七条）；请尽快报送",
+        )  # fmt: skip
+    if expected < today:
+        raise DomainError(E.DELAY_INVALID, field="expected", detail="预计报送日期不能早于今天")
+    with transaction.atomic():
+        filing = Filing.objects.select_for_update().get(pk=filing.pk)
+        if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
+            raise DomainError(
+                E.WRONG_STATE, table=filing.table, period=filing.period,
+                state=filing.get_status_display(), action="说明延迟报送",
+            )  # fmt: skip
+        before = filing.audit_snapshot()
+        filing.delay_reason, filing.delay_expected = reason, expected
+        filing.delay_noted_at = timezone.now()
+        filing.save(
+            update_fields=["delay_reason", "delay_expected", "delay_noted_at", "updated_at"]
+        )
+        record(
+            actor=actor,
+            action=ReportingAction.FILING_DELAY_EXPLAINED,
+            obj=filing,
+            institution_id=filing.institution_id,
+            before=before,
+            after={"reason": reason, "expected": expected.isoformat()},
+        )
+        return filing
 
 
 def filing_submit(*, user: User, actor: Actor, version: FilingVersion) -> FilingVersion:

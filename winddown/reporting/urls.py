@@ -60,6 +60,11 @@ urlpatterns = [
         name="staff-filing-submit",
     ),
     path(
+        "staff/reporting/filings/<int:filing_id>/delay/",
+        staff.filing_delay,
+        name="staff-filing-delay",
+    ),
+    path(
         "staff/reporting/filings/<int:filing_id>/resubmit/",
         staff.filing_resubmit,
         name="staff-filing-resubmit",

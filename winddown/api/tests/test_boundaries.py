@@ -116,6 +116,10 @@ def _valid_payload(method: str, path: str, world: World | None = None):
             "confirm": True,
         },
         ("POST", "/api/reporting/filings/{filing_id}/resubmit"): {"reason": "更正"},
+        ("POST", "/api/reporting/filings/{filing_id}/delay"): {
+            "reason": "对账未完成",
+            "expected": "2030-01-01",
+        },
         ("POST", "/api/reporting/filings/{filing_id}/return"): {"comment": "请核实"},
         ("POST", "/api/reporting/filings/{filing_id}/accept"): {},
         ("POST", "/api/reporting/institutions/{institution_id}/disclosures"): {

@@ -111,6 +111,8 @@ class ReportFilingOut(Schema):
     deadline: date | None
     late: bool
     first_submitted_at: datetime | None
+    delay_reason: str
+    delay_expected: date | None
     current: ReportVersionOut | None
 
 
@@ -132,6 +134,11 @@ class ReportSubmitIn(StrictSchema):
 
 class ReportReasonIn(StrictSchema):
     reason: str
+
+
+class ReportDelayIn(StrictSchema):
+    reason: str
+    expected: str  # YYYY-MM-DD
 
 
 class ReportCommentIn(StrictSchema):
@@ -211,6 +218,8 @@ def filing_out(f: Filing) -> dict:
         "deadline": f.deadline,
         "late": f.late,
         "first_submitted_at": f.first_submitted_at,
+        "delay_reason": f.delay_reason,
+        "delay_expected": f.delay_expected,
         "current": version_out(current) if current else None,
     }
 
@@ -319,6 +328,27 @@ def submit(request, filing_id: int, payload: ReportSubmitIn):
     )
     services.filing_submit(user=user, actor=actor, version=version)
     filing.refresh_from_db()
+    return filing_out(filing)
+
+
+@staff_router.post(
+    "/reporting/filings/{filing_id}/delay",
+    response={200: ReportFilingOut, **ERRORS},
+    summary="期限前说明不能按时报送的原因及预计报送时间",
+)
+def delay(request, filing_id: int, payload: ReportDelayIn):
+    user = require_staff(request, Role.OPERATOR)
+    filing = access_filing_by_id(user, filing_id)
+    try:
+        expected = date.fromisoformat(payload.expected.strip())
+    except ValueError:
+        raise DomainError(
+            E.DELAY_INVALID, field="expected", detail="预计报送日期应写作 YYYY-MM-DD"
+        ) from None
+    filing = services.filing_delay_explain(
+        user=user, actor=actor_from_request(request), filing=filing,
+        reason=payload.reason, expected=expected,
+    )  # fmt: skip
     return filing_out(filing)
 
 

@@ -232,3 +232,36 @@ def test_v16_products_balance_against_the_months_balance(operator_a, institution
     )
     version = save(operator_a, version, {"AH617#2": "40"})
     assert not [f for f in version.findings if f["rule"] == "V16"]
+
+
+def test_delay_explained_before_the_deadline_only(
+    operator_a, institution_a, operator_b, monkeypatch
+):
+    from django.utils import timezone
+
+    real = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate", lambda *a: real(*a) if a else date(2026, 12, 2))
+    version = draft(operator_a, institution_a, "AH-05", "2026-11")  # due in December
+    filing = version.filing
+    with pytest.raises(DomainError, match="原因"):
+        services.filing_delay_explain(
+            user=operator_a, actor=actor_of(operator_a), filing=filing, reason="",
+            expected=date(2026, 12, 30),
+        )  # fmt: skip
+    filing = services.filing_delay_explain(
+        user=operator_a, actor=actor_of(operator_a), filing=filing,
+        reason="存管银行对账单尚未出具", expected=date(2026, 12, 30),
+    )  # fmt: skip
+    assert filing.delay_reason == "存管银行对账单尚未出具"
+    late = draft(operator_a, institution_a, "AH-05", "2026-09").filing  # deadline in October
+    with pytest.raises(DomainError, match="期限前说明"):
+        services.filing_delay_explain(
+            user=operator_a, actor=actor_of(operator_a), filing=late, reason="晚了",
+            expected=date(2026, 12, 30),
+        )  # fmt: skip
+    with pytest.raises(DomainError):
+        services.filing_delay_explain(
+            user=operator_b, actor=actor_of(operator_b), filing=filing, reason="x",
+            expected=date(2026, 12, 30),
+        )  # fmt: skip
+    assert AuditEntry.objects.filter(action="reporting.filing_delay_explained").count() == 1

@@ -237,6 +237,32 @@ def filing_submit(request, filing_id: int):
 
 @require_POST
 @staff_required(Role.OPERATOR)
+def filing_delay(request, filing_id: int):
+    from datetime import date
+
+    filing = access_filing_by_id(request.user, filing_id)
+    try:
+        expected = date.fromisoformat(request.POST.get("expected", "").strip())
+    except ValueError:
+        return _failed(
+            request, filing.pk,
+            DomainError(
+                services.E.DELAY_INVALID, field="expected", detail="预计报送日期应写作 2026-10-20"
+            ),
+        )  # fmt: skip
+    try:
+        services.filing_delay_explain(
+            user=request.user, actor=actor_from_request(request), filing=filing,
+            reason=request.POST.get("reason", ""), expected=expected,
+        )  # fmt: skip
+    except DomainError as exc:
+        return _failed(request, filing.pk, exc)
+    messages.success(request, "已向协会说明")
+    return redirect("reporting:staff-filing", filing_id=filing.pk)
+
+
+@require_POST
+@staff_required(Role.OPERATOR)
 def filing_resubmit(request, filing_id: int):
     filing = access_filing_by_id(request.user, filing_id)
     try:
