@@ -33,4 +33,3 @@ class ReportingErrorCode(ErrorCode):
         "重大事项披露须写明事件的起因、目前的状态、可能产生的影响和采取的措施（披露办法第十一条），缺少：{missing}",
     )
     DELAY_INVALID = (400, "{detail}")
-    CALENDAR_UNCONFIRMED = (409, "{detail}")

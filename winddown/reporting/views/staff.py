@@ -29,7 +29,6 @@ from winddown.institutions.selectors import (
 from winddown.reporting import layout, policies, selectors, services
 from winddown.reporting.access import access_filing_by_id, access_version_by_id
 from winddown.reporting.audit_actions import ReportingAction
-from winddown.reporting.models import FilingStatus
 
 REVIEWERS = (Role.ASSOCIATION_OFFICER,)
 OVERSIGHT = (Role.ASSOCIATION_OFFICER, Role.WG_OFFICER, Role.SYSADMIN)
@@ -425,6 +424,3 @@ def period_export(request):
         filename=f"reporting-{period.label}.xlsx",
         disposition="attachment",
     )
-
-
-__all__ = ["FilingStatus"]
