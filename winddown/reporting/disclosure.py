@@ -21,6 +21,7 @@ Every version names the legal representative who signed it off (第十八条).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -271,3 +272,33 @@ def operations_items(filing: Filing) -> list[dict]:
     if isinstance(balance, int) and isinstance(overdue_amount, int):
         out.append({"item": "54", "label": "金额逾期率", "value": _ratio(overdue_amount, balance)})
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class OperationsDue:
+    """The monthly operating disclosure owed now: 披露办法 第九条 "应当在每月前5个工作日内，
+    向公众披露截至上一月末…" (spec A.2.4)."""
+
+    period: str  # the month just ended
+    due: date | None  # the 5th working day of this month (None: the year is not confirmed)
+    published: bool
+    overdue: bool
+
+
+def operations_due(institution_id: int, *, today: date | None = None) -> OperationsDue:
+    from winddown.calendar import NthWorkingDayAfter, Period, UnconfirmedYear
+    from winddown.workdays import selectors as workdays
+
+    today = today or timezone.localdate()
+    m = today.year * 12 + today.month - 2
+    period = Period("month", m // 12, m % 12 + 1)
+    try:
+        due = NthWorkingDayAfter(5).deadline(workdays.calendar(), period)
+    except UnconfirmedYear:
+        due = None
+    published = Disclosure.objects.filter(
+        institution_id=institution_id, section=DisclosureSection.OPERATIONS, period=period.label
+    ).exists()
+    return OperationsDue(
+        period.label, due, published, not published and due is not None and today > due
+    )

@@ -74,3 +74,19 @@ def test_command_line_prints_the_tables():
     )  # fmt: skip
     data = json.loads(run.stdout)
     assert sum(len(t["indicators"]) for t in data) == 241
+
+
+def test_command_line_validates_a_filing():
+    cells = json.dumps({"cells": {"AH1015": "3", "AH1016": "1", "AH1017": "1"}})
+    run = subprocess.run(
+        [sys.executable, "-m", "winddown.indicators", "validate", "AH-01"],
+        cwd=REPO, input=cells.encode(), capture_output=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert run.returncode == 1  # blocking errors
+    findings = json.loads(run.stdout)
+    assert any(f["rule"] == "V1" and f["severity"] == "error" for f in findings)
+    bad = subprocess.run(
+        [sys.executable, "-m", "winddown.indicators", "validate", "AH-09"],
+        cwd=REPO, input=b"{}", capture_output=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "AH-01" in bad.stderr.decode()

@@ -155,3 +155,13 @@ def test_staff_page_publishes_and_boundary(operator_a, operator_b, institution_a
     )
     assert r.status_code == 404
     assert Disclosure.objects.count() == 1
+
+
+def test_monthly_operating_disclosure_is_due_on_the_fifth_working_day(operator_a, institution_a):
+    from datetime import date
+
+    status = disclosure.operations_due(institution_a.pk, today=date(2026, 10, 12))
+    assert (status.period, status.due) == ("2026-09", date(2026, 10, 13))  # 国庆: 9–13 Oct
+    assert not status.overdue
+    late = disclosure.operations_due(institution_a.pk, today=date(2026, 10, 14))
+    assert late.overdue and not late.published

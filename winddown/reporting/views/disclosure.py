@@ -49,6 +49,7 @@ def manage(request, institution_id: int):
         "complaint_items": services.COMPLAINT_ITEMS,
         "exit_items": services.EXIT_ITEMS,
         "event_fields": services.MAJOR_EVENT_FIELDS,
+        "operations_due": services.operations_due(institution.pk),
         "monthly": Filing.objects.filter(institution=institution, table="AH-05")
         .exclude(first_submitted_at=None)
         .order_by("-period")[:24],
@@ -122,6 +123,7 @@ def public_column(request, institution_id: int):
     context = {
         "institution": institution,
         "column": [(d, services.is_late(d)) for d in column],
+        "operations_due": services.operations_due(institution.pk),
     }
     return render(request, "reporting/public/column.html", context)
 
