@@ -143,7 +143,9 @@ def test_an_upload_in_another_tables_layout_is_refused(client_a, institution_a):
 
 
 def test_dashboard_filters_and_exports(association_officer, client_a, institution_a, institution_b):
-    new_filing(client_a, institution_a, "AH-05", "2026-10")
+    from winddown.reporting.selectors import periods_back
+
+    new_filing(client_a, institution_a, "AH-05", periods_back("month", 1)[0].label)
     association = staff_signed_in(association_officer)
     page = association.get("/staff/reporting/dashboard/?table=AH-05&periods=3").content.decode()
     assert "网贷机构A" in page and "网贷机构B" in page and "草稿" in page
