@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "winddown.identity",
     "winddown.claims",
     "winddown.voting",
+    "winddown.reporting",
     "winddown.web",
     "winddown.demo",
 ]
@@ -300,3 +301,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Association reporting: the monthly tables' deadline when 报送办法 ("每月前5个工作日") and
+# 报送标准 ("月后10日前") disagree (spec B.6 #1, I-1): both | standard | five_working_days.
+REPORTING_MONTHLY_DEADLINE = os.environ.get("WINDDOWN_REPORTING_MONTHLY_DEADLINE", "both")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("winddown.identity.urls")),
     path("", include("winddown.institutions.urls")),
     path("", include("winddown.claims.urls")),
+    path("", include("winddown.reporting.urls")),
     path("", include("winddown.voting.urls")),
     path("", include("winddown.audit.urls")),
 ]

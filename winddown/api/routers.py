@@ -57,6 +57,8 @@ def _mount() -> None:
     from winddown.identity.api import router as identity_router
     from winddown.identity.api import sign_in_router as identity_sign_in_router
     from winddown.institutions.api import router as institutions_router
+    from winddown.reporting.api import public_router as reporting_public_router
+    from winddown.reporting.api import staff_router as reporting_staff_router
     from winddown.voting.api import lender_router as voting_lender_router
     from winddown.voting.api import notices_router as voting_notices_router
     from winddown.voting.api import public_router as voting_public_router
@@ -72,6 +74,8 @@ def _mount() -> None:
     api.add_router("/notices", voting_notices_router)
     api.add_router("/results", voting_public_router)
     api.add_router("/staff", voting_staff_router)
+    api.add_router("/", reporting_staff_router)
+    api.add_router("/disclosure", reporting_public_router)
 
 
 _mount()

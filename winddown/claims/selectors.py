@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -196,3 +197,21 @@ def register_columns() -> tuple[list[str], list[str]]:
     from winddown.claims.importers import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
     return list(REQUIRED_COLUMNS), list(OPTIONAL_COLUMNS)
+
+
+def active_register_phones(institution_id: int) -> Iterator[str]:
+    """The mobile numbers of the lenders in the institution's active register, each once
+    (decrypted, for the announcements an institution owes its lenders: the exit decision
+    of 001 (十四) "通过…移动电话等方式向出借人…公示告知"). Never for display."""
+    version = RegisterVersion.objects.filter(
+        institution_id=institution_id, status=VersionStatus.ACTIVE
+    ).first()
+    if version is None:
+        return
+    seen: set[str] = set()
+    rows = ClaimEntry.objects.filter(version=version).only("phone_enc", "phone_index")
+    for entry in rows.order_by("row_number").iterator(chunk_size=1000):
+        if entry.phone_index in seen:
+            continue
+        seen.add(entry.phone_index)
+        yield entry.phone.value

@@ -48,3 +48,9 @@ def find_institution(key: str) -> Institution | None:
         Institution.objects.filter(short_name=key).first()
         or Institution.objects.filter(credit_code=key.strip().upper()).first()
     )
+
+
+def all_institutions() -> QuerySet[Institution]:
+    """Every institution, by short name (for system jobs such as reporting reminders; pages
+    use ``visible_institutions``)."""
+    return Institution.objects.order_by("short_name")

@@ -106,6 +106,28 @@ def _valid_payload(method: str, path: str, world: World | None = None):
         ("POST", "/api/staff/events/{event_id}/cancel"): {"reason": "不再需要表决"},
         ("POST", "/api/staff/signups/{signup_id}/review"): {"approve": True},
         ("POST", "/api/staff/events/{event_id}/candidates-from-signups"): {"recruitment_id": 1},
+        # Reporting
+        ("POST", "/api/reporting/institutions/{institution_id}/filings"): {
+            "table": "AH-05",
+            "period": "2026-09",
+        },
+        ("PUT", "/api/reporting/filings/{filing_id}/cells"): {"cells": {}},
+        ("POST", "/api/reporting/filings/{filing_id}/submit"): {
+            "signatory": "张三",
+            "confirm": True,
+        },
+        ("POST", "/api/reporting/filings/{filing_id}/resubmit"): {"reason": "更正"},
+        ("POST", "/api/reporting/filings/{filing_id}/delay"): {
+            "reason": "对账未完成",
+            "expected": "2030-01-01",
+        },
+        ("POST", "/api/reporting/filings/{filing_id}/return"): {"comment": "请核实"},
+        ("POST", "/api/reporting/filings/{filing_id}/accept"): {},
+        ("POST", "/api/reporting/institutions/{institution_id}/disclosures"): {
+            "section": "complaints",
+            "signatory": "张三",
+            "items": [{"label": "电子邮箱", "value": "kf@example.cn"}],
+        },
     }
     return bodies.get((method, path))
 
@@ -117,6 +139,8 @@ def _call(client: ApiClient, method: str, path: str, world: World, tmp_path, **i
         return client.multipart(
             url, {"file": upload_file(tmp_path, [["甲", "身份证", ID_4, PHONE_3, "1"]], "x.csv")}
         )
+    if path == "/api/reporting/filings/{filing_id}/upload":
+        return client.multipart(url, {"file": upload_file(tmp_path, [], "r.csv")})
     if path == "/api/me/claims/{institution_id}/disputes":
         return client.multipart(url, {"reason": "本金不对，应为 200 元"})
     return client.call(method, url, _valid_payload(method, path, world))
@@ -151,6 +175,10 @@ def test_schema_lists_only_the_sign_in_operations_as_public():
         ("GET", "/api/results/{event_id}"),
         ("GET", "/api/results/{event_id}/bundle"),
         ("GET", "/api/results/{event_id}/receipts/{code}"),
+        # The disclosure column is public by law (披露办法 第十五条 "可供社会公众随时查阅").
+        ("GET", "/api/disclosure/institutions"),
+        ("GET", "/api/disclosure/institutions/{institution_id}"),
+        ("GET", "/api/disclosure/institutions/{institution_id}/{section}"),
     } == PUBLIC
     assert len(AUTHENTICATED) >= 25
 
@@ -319,8 +347,13 @@ def test_association_officer_is_read_only(world, association_officer, tmp_path):
     for ids in (_ids(world), _ids(world, b=True)):
         for path in READS:
             assert client.get(_fill(path, **ids)).status_code == 200, path
+    # Its one write: reviewing institutions' filings (报送办法 第八条(二)).
+    reviews = {
+        ("POST", "/api/reporting/filings/{filing_id}/return"),
+        ("POST", "/api/reporting/filings/{filing_id}/accept"),
+    }
     for method, path in STAFF_OPERATIONS:
-        if method == "GET":
+        if method == "GET" or (method, path) in reviews:
             continue
         response = _call(client, method, path, world, tmp_path, **_ids(world, b=True))
         assert response.status_code == 403, (method, path, response.content)

@@ -47,6 +47,10 @@ PUBLIC = {
     "GET /api/results/{event_id}",
     "GET /api/results/{event_id}/bundle",
     "GET /api/results/{event_id}/receipts/{code}",
+    # The disclosure column is public (披露办法 第十五条).
+    "GET /api/disclosure/institutions",
+    "GET /api/disclosure/institutions/{institution_id}",
+    "GET /api/disclosure/institutions/{institution_id}/{section}",
 }
 EXAMPLES_PER_OPERATION = int(os.environ.get("WINDDOWN_SCHEMA_EXAMPLES", "25"))
 
@@ -116,6 +120,14 @@ def _known_ids(world: World) -> dict[str, list[int]]:
     }
 
 
+def _reporting_known_ids(world: World) -> dict[str, list]:
+    from winddown.reporting.models import Filing, FilingVersion
+
+    filing = Filing.objects.create(institution=world.institution_a, table="AH-05", period="2026-09")
+    FilingVersion.objects.create(filing=filing, number=1, definitions_version="test")
+    return {"filing_id": [filing.pk], "section": ["complaints", "exit"]}
+
+
 def _strategy(operation, known: dict[str, list[int]]):
     names = {p.name for p in operation.path_parameters}
     strategies = [
@@ -179,7 +191,11 @@ def test_no_server_errors_and_documented_responses(world, wg_officer, who):
     }
     token = tokens[who]() if tokens[who] else None
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    known = {**_known_ids(world), **voting_known_ids(world, wg_officer)}
+    known = {
+        **_known_ids(world),
+        **voting_known_ids(world, wg_officer),
+        **_reporting_known_ids(world),
+    }
     labels = [
         label
         for label in ORDER

@@ -25,6 +25,7 @@ CORES = {
     "calendar": ["winddown.calendar"],
     "schedules": ["winddown.schedules", "winddown.schedules.cli"],
     "distribution": ["winddown.distribution", "winddown.distribution.cli"],
+    "indicators": ["winddown.indicators", "winddown.indicators.__main__"],
 }
 
 
@@ -35,7 +36,8 @@ def test_the_core_imports_no_django_and_no_app(core):
         f"import sys; import {', '.join(modules)}; "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'django' or "
         "(m.startswith('winddown.') and m.split('.')[1] not in "
-        "{'rules', 'merkle', 'verify', 'money', 'pii', 'calendar', 'schedules', 'distribution'})"
+        "{'rules', 'merkle', 'verify', 'money', 'pii', 'calendar', 'schedules', 'distribution',"
+        " 'indicators'})"
         " or m in {'winddown.pii.keys', 'winddown.pii.fields', 'winddown.pii.registry'}); "
         "assert not bad, bad"
     )

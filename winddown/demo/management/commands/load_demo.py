@@ -19,6 +19,7 @@ from winddown.demo.events import DEMO_VOTING_PASSWORD as VOTING_PASSWORD
 from winddown.demo.events import load_demo_events
 from winddown.demo.generators import register_rows, write_register_csv
 from winddown.demo.lenders import verified_lender
+from winddown.demo.reporting import load_demo_reporting
 from winddown.identity import services as identity_services
 from winddown.identity.models import Lender
 from winddown.institutions.models import Institution, InstitutionStatus
@@ -84,6 +85,7 @@ class Command(BaseCommand):
             rows_b = self._register(b, users["operator_b"], 60, seed=8, extra=[READY_LENDER])
             ready = self._ready_lender()
             load_demo_events(users=users, lenders_b=rows_b, ready_lender=ready)
+            load_demo_reporting(users=users, institutions=institutions)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def _register(self, institution, operator, count, *, seed, extra):
