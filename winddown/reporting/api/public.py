@@ -9,6 +9,7 @@ from django.http import Http404
 from ninja import Router, Schema
 
 from winddown.api.schemas import DetailOut, ValidationErrorOut
+from winddown.core.params import ApiId
 from winddown.reporting import disclosure, selectors
 from winddown.reporting.models import Disclosure, DisclosureSection
 
@@ -78,7 +79,7 @@ def index(request):
     response={200: list[DisclosureOut], 404: DetailOut, 422: ValidationErrorOut},
     summary="机构信息披露专栏（各栏目最新版本）",
 )
-def column(request, institution_id: int):
+def column(request, institution_id: ApiId):
     found = selectors.disclosure_column(institution_id)
     if not found:
         raise Http404("该机构尚无信息披露")
@@ -90,7 +91,7 @@ def column(request, institution_id: int):
     response={200: list[DisclosureOut], 404: DetailOut, 422: ValidationErrorOut},
     summary="某栏目的全部历史版本",
 )
-def versions(request, institution_id: int, section: str):
+def versions(request, institution_id: ApiId, section: str):
     if section not in DisclosureSection.values:
         raise Http404("栏目不存在")
     found = list(selectors.disclosure_versions(institution_id, section)[:500])

@@ -19,6 +19,7 @@ from winddown.audit.services import actor_from_request, record
 from winddown.calendar import InvalidPeriod, Period
 from winddown.core.errors import DomainError
 from winddown.core.file_responses import file_response
+from winddown.core.params import page_param
 from winddown.indicators import TABLES, Kind
 from winddown.indicators.validate import make_key, split_key
 from winddown.institutions.selectors import (
@@ -84,8 +85,8 @@ def _groups(table, cells, wanted: str | None) -> int:
     if not table.per:
         return 1
     have = max([split_key(k)[1] for k in cells] or [1])
-    if wanted and wanted.isdigit():
-        return max(1, min(int(wanted), MAX_GROUPS))
+    if wanted and wanted.isascii() and wanted.isdigit():
+        return max(1, min(page_param(wanted), MAX_GROUPS))
     return have
 
 
@@ -331,7 +332,9 @@ def _dashboard_args(request):
     kind = TABLES[table].frequency.period_kind
     raw = request.GET.get("periods", "")
     count = (
-        max(1, min(int(raw), 36)) if raw.isdigit() else {"month": 12, "quarter": 8, "year": 3}[kind]
+        min(page_param(raw), 36)
+        if raw.isascii() and raw.isdigit()
+        else {"month": 12, "quarter": 8, "year": 3}[kind]
     )
     state = request.GET.get("state", "")
     if state not in selectors.STATE_LABELS:
@@ -342,13 +345,12 @@ def _dashboard_args(request):
 @staff_required(*OVERSIGHT)
 def dashboard(request):
     table, periods, state, count = _dashboard_args(request)
-    raw_page = request.GET.get("page", "1")
     board = selectors.dashboard(
         institutions=visible_institutions(request.user),
         table=table,
         periods=periods,
         state=state,
-        page=int(raw_page) if raw_page.isdigit() else 1,
+        page=page_param(request.GET.get("page")),
     )
     css = {
         "submitted": "ok",
