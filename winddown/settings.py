@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "winddown.identity",
     "winddown.claims",
     "winddown.voting",
+    "winddown.ledger",
     "winddown.web",
     "winddown.demo",
 ]
