@@ -1,0 +1,389 @@
+"""Writes of the loan ledger: importing the three files as a new version (all or nothing),
+recording collection actions. One transaction each, audited (issue 17 items 3 and 5)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from winddown.audit.services import Actor, record
+from winddown.core.errors import DomainError
+from winddown.core.tabular import Opener
+from winddown.institutions.services import institution_lock
+from winddown.ledger.audit_actions import LedgerAction
+from winddown.ledger.errors import LedgerErrorCode as E
+from winddown.ledger.importers import (
+    CrossChecks,
+    FileKind,
+    LedgerError,
+    LedgerFileError,
+    detect_kind,
+    read_rows,
+)
+from winddown.ledger.models import (
+    Borrower,
+    Holding,
+    ImportStatus,
+    LedgerImport,
+    LedgerVersion,
+    Loan,
+    Repayment,
+    VersionStatus,
+)
+from winddown.pii.keys import keyring
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
+    from winddown.institutions.models import Institution
+
+IMPORT_ERRORS_KEPT = 1000
+WARNINGS_KEPT = 200
+BATCH = 2000
+UPLOAD_LIMIT_MB = 20
+PROGRESS_EVERY = 100_000
+
+
+@dataclass
+class LedgerImportResult:
+    version: LedgerVersion | None
+    record: LedgerImport | None = None
+    errors: list[LedgerError] = field(default_factory=list)  # the first IMPORT_ERRORS_KEPT
+    error_count: int = 0
+    warnings: list[LedgerError] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.version is not None
+
+
+class _Reject(Exception):
+    """Raised inside the import transaction to roll every written row back."""
+
+
+def _fingerprint(open_source: Opener) -> str:
+    digest = hashlib.sha256()
+    with open_source() as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _identify(
+    sources: list[tuple[str, Opener]], note: Callable[[LedgerError], None]
+) -> dict[FileKind, tuple[str, Opener]]:
+    """Which file is which, by its headers (issue 17 item 3: "recognised by its headers")."""
+    found: dict[FileKind, tuple[str, Opener]] = {}
+    for name, opener in sources:
+        try:
+            kind = detect_kind(opener, name)
+        except LedgerFileError as exc:
+            for error in exc.errors:
+                note(error)
+            continue
+        if kind in found:
+            note(LedgerError(name, 1, "", f"与“{found[kind][0]}”都是{kind.label}，请只上传一个"))
+            continue
+        found[kind] = (name, opener)
+    for kind in FileKind:
+        if kind not in found:
+            note(LedgerError(kind.label, 0, "", f"缺少{kind.label}，请同时上传三个文件"))
+    return found
+
+
+class _Writer:
+    """bulk_create in batches, inside the caller's transaction."""
+
+    def __init__(self, model):
+        self.model = model
+        self.buffer: list = []
+        self.count = 0
+
+    def add(self, obj) -> None:
+        self.buffer.append(obj)
+        if len(self.buffer) >= BATCH:
+            self.flush()
+
+    def flush(self) -> list:
+        written = self.model.objects.bulk_create(self.buffer) if self.buffer else []
+        self.count += len(written)
+        self.buffer = []
+        return written
+
+
+def ledger_import(
+    *,
+    institution: Institution,
+    sources: list[tuple[str, Opener]],
+    user: User,
+    actor: Actor,
+    on_error: Callable[[LedgerError], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> LedgerImportResult:
+    """Check the three files and store them as the institution's new active ledger version,
+    all or nothing: every row of every file is checked even after the first error, and a
+    rejected import stores nothing but an import record with the errors (which never
+    quote ID numbers). `sources` are (file name, opener) pairs in any order."""
+    result = LedgerImportResult(version=None)
+
+    def note(error: LedgerError) -> None:
+        result.error_count += 1
+        if len(result.errors) < IMPORT_ERRORS_KEPT:
+            result.errors.append(error)
+        if on_error is not None:
+            on_error(error)
+
+    def progress() -> None:
+        result.rows_read += 1
+        if on_progress is not None and result.rows_read % PROGRESS_EVERY == 0:
+            on_progress(result.rows_read)
+
+    files = _identify(sources, note)
+    names = {kind.value: files[kind][0] for kind in files}
+    try:
+        if result.error_count:
+            raise _Reject
+        with transaction.atomic():
+            locked = institution_lock(institution.pk)
+            number = (
+                locked.ledger_versions.order_by("-number").values_list("number", flat=True).first()
+                or 0
+            ) + 1
+            version = LedgerVersion.objects.create(
+                institution=locked,
+                number=number,
+                status=VersionStatus.SUPERSEDED,  # until it is complete
+                source_names=names,
+                source_sha256={k.value: _fingerprint(files[k][1]) for k in files},
+                created_by=user,
+            )
+            checks = CrossChecks({kind: files[kind][0] for kind in files})
+            loan_ids = _import_loans(version, files[FileKind.LOANS], checks, note, progress)
+            bad_loans = loan_ids is None
+            holdings = _import_children(
+                version,
+                files[FileKind.HOLDINGS],
+                FileKind.HOLDINGS,
+                checks,
+                loan_ids,
+                note,
+                progress,
+            )
+            for error in checks.holdings_done() if not bad_loans else []:
+                note(error)
+            repayments = _import_children(
+                version,
+                files[FileKind.REPAYMENTS],
+                FileKind.REPAYMENTS,
+                checks,
+                loan_ids,
+                note,
+                progress,
+            )
+            if result.error_count:
+                raise _Reject
+            if not checks.loans:
+                note(LedgerError(files[FileKind.LOANS][0], 0, "", "借款文件中没有任何借款"))
+                raise _Reject
+            result.warnings = checks.warnings
+            now = timezone.now()
+            previous = LedgerVersion.objects.filter(institution=locked, status=VersionStatus.ACTIVE)
+            previous.update(status=VersionStatus.SUPERSEDED, superseded_at=now)
+            version.status = VersionStatus.ACTIVE
+            version.borrower_count = len(checks.borrowers)
+            version.loan_count = len(checks.loans)
+            version.holding_count = holdings
+            version.repayment_count = repayments
+            version.principal_total_fen = sum(f.principal_fen for f in checks.loans.values())
+            version.warnings = [w.as_dict() for w in checks.warnings[:WARNINGS_KEPT]]
+            version.save()
+            result.record = LedgerImport.objects.create(
+                institution=locked,
+                uploaded_by=user,
+                source_names=names,
+                status=ImportStatus.SUCCEEDED,
+                warnings=version.warnings,
+                version=version,
+            )
+            record(
+                actor=actor,
+                action=LedgerAction.LEDGER_IMPORTED,
+                obj=version,
+                institution_id=locked.pk,
+                after={
+                    "number": version.number,
+                    "files": names,
+                    "sha256": version.source_sha256,
+                    "loans": version.loan_count,
+                    "holdings": holdings,
+                    "repayments": repayments,
+                    "principal_total_fen": version.principal_total_fen,
+                    "warnings": len(checks.warnings),
+                },
+            )
+            result.version = version
+    except _Reject:
+        with transaction.atomic():
+            result.record = LedgerImport.objects.create(
+                institution=institution,
+                uploaded_by=user,
+                source_names=names,
+                status=ImportStatus.FAILED,
+                error_count=result.error_count,
+                errors=[e.as_dict() for e in result.errors],
+            )
+            record(
+                actor=actor,
+                action=LedgerAction.LEDGER_REJECTED,
+                obj=result.record,
+                institution_id=institution.pk,
+                after={"files": names, "errors": result.error_count},
+            )
+    return result
+
+
+def _import_loans(version, source, checks: CrossChecks, note, progress) -> dict[str, int] | None:
+    """Check the loans file; if it is clean, write its borrowers and loans and return the
+    loan ids by number (None when it has errors: the later files are still checked)."""
+    name, opener = source
+    try:
+        _, rows = read_rows(opener, name, FileKind.LOANS)
+        loans = []
+        clean = True
+        for value, errors in rows:
+            progress()
+            if value is not None:
+                errors = errors + checks.loan(value)
+                if not errors:
+                    loans.append(value)
+            for error in errors:
+                clean = False
+                note(error)
+    except LedgerFileError as exc:
+        for error in exc.errors:
+            note(error)
+        return None
+    if not clean:
+        return None
+    ring = keyring()
+    borrower_ids: dict[tuple[str, str], int] = {}
+    writer = _Writer(Borrower)
+    pending: list[tuple[tuple[str, str], Borrower]] = []
+    for key, (_row, borrower_name) in checks.borrowers.items():
+        borrower = Borrower(version=version, kind=key[0])
+        Borrower.name.store(borrower, borrower_name, ring)
+        Borrower.id_number.store(borrower, key[1], ring)
+        pending.append((key, borrower))
+        writer.add(borrower)
+    writer.flush()
+    borrower_ids = {key: borrower.pk for key, borrower in pending}
+    loan_writer = _Writer(Loan)
+    numbered: list[Loan] = []
+    for row in loans:
+        plan = checks.schedule_of(row.number)
+        loan = Loan(
+            version=version,
+            row_number=row.row,
+            number=row.number,
+            borrower_id=borrower_ids[(row.borrower_kind.value, row.borrower_id)],
+            product=row.product.value,
+            principal_fen=row.principal_fen,
+            annual_rate_bp=row.annual_rate_bp,
+            months=row.months,
+            method=row.method.value,
+            value_date=row.value_date,
+            maturity_date=plan.maturity_date,
+            guarantor=row.guarantor,
+            collateral=row.collateral,
+            related_party=row.related_party,
+        )
+        numbered.append(loan)
+        loan_writer.add(loan)
+    loan_writer.flush()
+    return {loan.number: loan.pk for loan in numbered}
+
+
+def _import_children(version, source, kind, checks, loan_ids, note, progress) -> int:
+    name, opener = source
+    writer = _Writer(Holding if kind is FileKind.HOLDINGS else Repayment)
+    ring = keyring()
+    failed = loan_ids is None
+    try:
+        _, rows = read_rows(opener, name, kind)
+        for value, errors in rows:
+            progress()
+            if value is not None and loan_ids is not None:
+                check = checks.holding if kind is FileKind.HOLDINGS else checks.repayment
+                errors = errors + check(value)
+            for error in errors:
+                note(error)
+            if errors:
+                failed = True
+            if failed or value is None:
+                continue
+            loan_id = loan_ids[value.loan_number]
+            if kind is FileKind.HOLDINGS:
+                holding = Holding(
+                    version=version,
+                    loan_id=loan_id,
+                    row_number=value.row,
+                    lender_kind=value.lender_kind.value,
+                    amount_fen=value.amount_fen,
+                )
+                Holding.lender_name.store(holding, value.lender_name, ring)
+                Holding.lender_id.store(holding, value.lender_id, ring)
+                writer.add(holding)
+            else:
+                writer.add(
+                    Repayment(
+                        version=version,
+                        loan_id=loan_id,
+                        row_number=value.row,
+                        period=value.period,
+                        paid_on=value.paid_on,
+                        principal_fen=value.principal_fen,
+                        interest_fen=value.interest_fen,
+                        penalty_fen=value.penalty_fen,
+                        source=value.source.value,
+                        lenders_received_on=value.lenders_received_on,
+                    )
+                )
+    except LedgerFileError as exc:
+        for error in exc.errors:
+            note(error)
+        return 0
+    if not failed:
+        writer.flush()
+    return writer.count
+
+
+def check_upload_size(name: str, size: int) -> None:
+    if size > UPLOAD_LIMIT_MB * 1024 * 1024:
+        raise DomainError(
+            E.FILE_TOO_LARGE,
+            field="files",
+            name=name,
+            size_mb=f"{size / 1024 / 1024:.1f}",
+            limit_mb=UPLOAD_LIMIT_MB,
+        )
+
+
+def ledger_upload(
+    *, institution: Institution, uploads: list, user: User, actor: Actor
+) -> LedgerImportResult:
+    """The staff page's upload: the three files (each at most UPLOAD_LIMIT_MB; larger ledgers
+    go through `manage.py import_ledger`), checked and stored at once."""
+    if len(uploads) != 3:
+        raise DomainError(E.FILES_MISSING, field="files")
+    sources = []
+    for upload in uploads:
+        check_upload_size(upload.name, upload.size)
+        data = upload.read()
+        sources.append((upload.name, lambda data=data: io.BytesIO(data)))
+    return ledger_import(institution=institution, sources=sources, user=user, actor=actor)
