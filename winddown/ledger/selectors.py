@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from winddown.ledger import ah05
 from winddown.ledger.ah05 import LoanFacts, Payment, Table
 from winddown.ledger.errors import LedgerErrorCode as E
 from winddown.ledger.models import (
+    CollectionAction,
     Holding,
     LedgerImport,
     LedgerVersion,
@@ -160,3 +162,172 @@ def parse_period(raw: str) -> tuple[int, int]:
         if 2000 <= year <= 2100 and 1 <= month <= 12:
             return year, month
     raise DomainError(E.PERIOD_INVALID, field="period", value=raw)
+
+
+def positions(version: LedgerVersion, as_of: date) -> dict[int, Position]:
+    """Every loan's position at `as_of` (loans not yet started are left out)."""
+    return {
+        facts.id: position(facts.principal_fen, facts.instalments, facts.receipts, as_of)
+        for facts in loan_facts(version)
+        if facts.value_date <= as_of
+    }
+
+
+STATUS_LABELS = {"current": "正常", "overdue": "逾期", "settled": "已结清", "future": "未起息"}
+
+
+def loan_status(loan: Loan, found: Position | None) -> str:
+    if found is None:
+        return "future"
+    if found.outstanding_principal_fen == 0 and not found.is_overdue:
+        return "settled"
+    return "overdue" if found.is_overdue else "current"
+
+
+@dataclass(frozen=True)
+class LoanFilter:
+    product: str = ""
+    status: str = ""
+    bucket: int | None = None  # 30, 60, 90: days overdue strictly above
+    guarantor: str = ""  # "" any; "-" none; otherwise contains
+
+
+def filtered_loans(
+    version: LedgerVersion, as_of: date, wanted: LoanFilter
+) -> list[tuple[Loan, Position | None, str]]:
+    """The version's loans matching the filters, with their position and status at `as_of`,
+    the most overdue first."""
+    found = positions(version, as_of)
+    loans = Loan.objects.filter(version=version).select_related("borrower").order_by("number")
+    if wanted.product:
+        loans = loans.filter(product=wanted.product)
+    if wanted.guarantor == "-":
+        loans = loans.filter(guarantor="")
+    elif wanted.guarantor:
+        loans = loans.filter(guarantor__contains=wanted.guarantor)
+    rows = []
+    for loan in loans:
+        at = found.get(loan.pk)
+        status = loan_status(loan, at)
+        if wanted.status and status != wanted.status:
+            continue
+        if wanted.bucket and not (at and at.in_bucket(wanted.bucket)):
+            continue
+        rows.append((loan, at, status))
+    rows.sort(key=lambda row: (-(row[1].days_overdue if row[1] else 0), row[0].number))
+    return rows
+
+
+def guarantors(version: LedgerVersion) -> list[str]:
+    return list(
+        Loan.objects.filter(version=version)
+        .exclude(guarantor="")
+        .values_list("guarantor", flat=True)
+        .distinct()
+        .order_by("guarantor")
+    )
+
+
+@dataclass(frozen=True)
+class InstalmentLine:
+    """One period of a loan's schedule beside what was paid for it and when."""
+
+    due: Due
+    repayments: list[Repayment]
+    paid_principal_fen: int
+    paid_interest_fen: int
+    received_principal_fen: int
+    received_interest_fen: int
+    status: str  # 已收到 / 部分收到 / 逾期 / 未到期 / 已还款未划付
+
+
+def loan_lines(loan: Loan, as_of: date) -> list[InstalmentLine]:
+    by_period: dict[int, list[Repayment]] = defaultdict(list)
+    for repayment in loan.repayments.order_by("period", "paid_on", "row_number"):
+        by_period[repayment.period].append(repayment)
+    lines = []
+    for due in _instalments(loan):
+        paid = by_period.get(due.period, [])
+        received = [r for r in paid if r.lenders_received_on and r.lenders_received_on <= as_of]
+        got_principal = sum(r.principal_fen for r in received)
+        got_interest = sum(r.interest_fen for r in received)
+        complete = got_principal >= due.principal_fen and got_interest >= due.interest_fen
+        if complete:
+            status = "已收到"
+        elif due.due_date >= as_of:
+            status = "未到期" if not paid else "已还款未划付"
+        elif paid and sum(r.principal_fen + r.interest_fen for r in paid) >= (
+            due.principal_fen + due.interest_fen
+        ):
+            status = "逾期（借款人已还款，出借人未收到）"
+        else:
+            status = "逾期"
+        lines.append(
+            InstalmentLine(
+                due,
+                paid,
+                sum(r.principal_fen for r in paid),
+                sum(r.interest_fen for r in paid),
+                got_principal,
+                got_interest,
+                status,
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class BucketRow:
+    label: str
+    count: int
+    principal_fen: int
+    overdue_fen: int
+
+
+def overdue_dashboard(version: LedgerVersion, as_of: date) -> dict:
+    """Overdue per bucket and per product at `as_of` (spec G.3), for the dashboard."""
+    found = positions(version, as_of)
+    loans = {
+        loan.pk: loan
+        for loan in Loan.objects.filter(version=version).only(
+            "id", "number", "product", "principal_fen", "guarantor"
+        )
+    }
+    live = [p for p in found.values() if p.outstanding_principal_fen > 0 or p.is_overdue]
+    overdue = {i: p for i, p in found.items() if p.is_overdue}
+
+    def row(label, group) -> BucketRow:
+        return BucketRow(
+            label,
+            len(group),
+            sum(p.outstanding_principal_fen for p in group),
+            sum(p.overdue_fen for p in group),
+        )
+
+    buckets = [
+        row("全部在贷", live),
+        row("逾期", list(overdue.values())),
+        *(
+            row(f"逾期{days}天（不含）以上", [p for p in overdue.values() if p.in_bucket(days)])
+            for days in (30, 60, 90)
+        ),
+    ]
+    products = []
+    for product in Product:
+        group = [p for i, p in overdue.items() if loans[i].product == product]
+        products.append(row(product.label, group))
+    worst = sorted(overdue.items(), key=lambda item: (-item[1].days_overdue, loans[item[0]].number))
+    return {
+        "buckets": buckets,
+        "products": products,
+        "worst": [(loans[i], p) for i, p in worst[:20]],
+    }
+
+
+def loan_actions(institution: Institution, loan_number: str) -> list:
+    """The collection log of one loan (newest first)."""
+    return list(
+        CollectionAction.objects.filter(institution=institution, loan_number=loan_number)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )

@@ -20,3 +20,22 @@ urlpatterns = [
     ),
     path("staff/ledger-imports/<int:import_id>/", staff.import_detail, name="staff-import"),
 ]
+
+urlpatterns += [
+    path(
+        "staff/institutions/<int:institution_id>/ledger/loans/",
+        staff.loan_list,
+        name="staff-loans",
+    ),
+    path("staff/loans/<int:loan_id>/", staff.loan_detail, name="staff-loan"),
+    path(
+        "staff/institutions/<int:institution_id>/ledger/overdue/",
+        staff.overdue_dashboard,
+        name="staff-overdue",
+    ),
+    path(
+        "staff/institutions/<int:institution_id>/ledger/ah05/",
+        staff.ah05_page,
+        name="staff-ah05",
+    ),
+]

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from winddown.conftest import staff_signed_in
 from winddown.ledger.models import LedgerImport, LedgerVersion
 from winddown.ledger.samples import write_ledger
+from winddown.ledger.tests.conftest import ID1
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,72 @@ def test_three_files_are_required(institution_a, operator_a):
         follow=True,
     )
     assert "请同时上传借款、出借（持有）和还款三个文件" in response.content.decode()
+
+
+# --- Loans, schedules, overdue dashboard, AH-05 ---------------------------------------------
+
+
+def loan_pk(version, number):
+    return version.loans.get(number=number).pk
+
+
+def test_loan_list_filters(worked, institution_a, operator_a):
+    client = staff_signed_in(operator_a)
+    base = f"/staff/institutions/{institution_a.pk}/ledger/loans/?as_of=2026-06-30"
+    page = client.get(base).content.decode()
+    assert "共 4 笔" in page and "张*" in page and ID1 not in page
+    assert "共 1 笔" in client.get(base + "&status=overdue").content.decode()
+    assert "共 1 笔" in client.get(base + "&bucket=90").content.decode()
+    assert "共 1 笔" in client.get(base + "&status=settled").content.decode()
+    product = client.get(base + "&product=auto").content.decode()
+    assert "共 1 笔" in product and "JK2" in product
+    guarantor = client.get(base + "&guarantor=安信融资担保有限公司").content.decode()
+    assert "共 1 笔" in guarantor and "JK3" in guarantor
+    assert "共 3 笔" in client.get(base + "&guarantor=-").content.decode()
+
+
+def test_loan_schedule_shows_what_was_paid_and_when(worked, operator_a):
+    client = staff_signed_in(operator_a)
+    page = client.get(f"/staff/loans/{loan_pk(worked, 'JK1')}/?as_of=2026-06-30").content.decode()
+    assert "逾期，剩余本金" not in page
+    assert "逾期：剩余本金 10,000.00 元，逾期 107 天，逾期金额 3,280.00 元" in page
+    assert "2026-03-15 · 借款人 · 未划付" in page
+    assert "逾期（借款人已还款，出借人未收到）" in page
+    assert "平台自有资金（非代偿）" in page
+    assert page.count('<tr><td class="num">') >= 12  # twelve periods
+
+
+def test_overdue_dashboard(worked, institution_a, wg_officer):
+    client = staff_signed_in(wg_officer)
+    page = client.get(
+        f"/staff/institutions/{institution_a.pk}/ledger/overdue/?as_of=2026-06-30"
+    ).content.decode()
+    assert "逾期90天（不含）以上" in page and "JK1" in page and "3,280.00" in page
+
+
+def test_ah05_page_explains_and_drills_down(worked, institution_a, association_officer):
+    client = staff_signed_in(association_officer)
+    url = f"/staff/institutions/{institution_a.pk}/ledger/ah05/?period=2026-06"
+    page = client.get(url).content.decode()
+    assert 'data-testid="value-AH503">1.800000<' in page
+    assert 'data-testid="value-AH510">72.22<' in page
+    assert "不含平台自有资金" in page
+    drill = client.get(url + "&code=AH519").content.decode()
+    assert "AH519 逾期90天（不含）以上金额 的借款（1 笔）" in drill and "JK1" in drill
+    assert client.get(url + "&code=AH999").status_code == 404
+
+
+def test_other_institutions_operator_gets_404_everywhere(worked, institution_a, operator_b):
+    client = staff_signed_in(operator_b)
+    for url in (
+        f"/staff/institutions/{institution_a.pk}/ledger/loans/",
+        f"/staff/institutions/{institution_a.pk}/ledger/overdue/",
+        f"/staff/institutions/{institution_a.pk}/ledger/ah05/?period=2026-06",
+        f"/staff/loans/{loan_pk(worked, 'JK1')}/",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_pages_without_a_ledger_are_404(institution_a, operator_a):
+    client = staff_signed_in(operator_a)
+    assert client.get(f"/staff/institutions/{institution_a.pk}/ledger/loans/").status_code == 404

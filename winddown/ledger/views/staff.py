@@ -3,8 +3,13 @@ operator may see, an institution's ledger and its upload, import results."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from winddown.accounts.permissions import staff_required
@@ -13,8 +18,10 @@ from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.institutions.selectors import access_institution_by_id, visible_institutions
 from winddown.ledger import selectors, services
-from winddown.ledger.access import access_import_by_id
+from winddown.ledger.access import access_import_by_id, access_loan_by_id
 from winddown.ledger.importers import OPTIONAL, REQUIRED, FileKind
+from winddown.ledger.models import Loan
+from winddown.ledger.vocab import CollectionKind, Product
 
 
 @staff_required()
@@ -63,3 +70,149 @@ def ledger_upload(request, institution_id: int):
 def import_detail(request, import_id: int):
     job = access_import_by_id(request.user, import_id)
     return render(request, "ledger/staff/import.html", {"job": job, "institution": job.institution})
+
+
+# --- Loans, schedules, overdue, AH-05 ------------------------------------------------------
+
+
+def _as_of(request) -> date:
+    """The as-of day from ?as_of=YYYY-MM-DD (today in Asia/Shanghai otherwise)."""
+    raw = request.GET.get("as_of", "")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return timezone.localdate()
+
+
+def _ledger_or_404(institution):
+    ledger = selectors.active_ledger(institution)
+    if ledger is None:
+        raise Http404("该机构尚未导入借款台账")
+    return ledger
+
+
+@staff_required()
+def loan_list(request, institution_id: int):
+    institution = access_institution_by_id(request.user, institution_id)
+    ledger = _ledger_or_404(institution)
+    as_of = _as_of(request)
+    bucket = request.GET.get("bucket", "")
+    wanted = selectors.LoanFilter(
+        product=request.GET.get("product", "")
+        if request.GET.get("product") in set(Product)
+        else "",
+        status=request.GET.get("status", "")
+        if request.GET.get("status") in selectors.STATUS_LABELS
+        else "",
+        bucket=int(bucket) if bucket in ("30", "60", "90") else None,
+        guarantor=request.GET.get("guarantor", "").strip()[:100],
+    )
+    rows = [
+        (loan, at, selectors.STATUS_LABELS[status])
+        for loan, at, status in selectors.filtered_loans(ledger, as_of, wanted)
+    ]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ledger/staff/loans.html",
+        {
+            "institution": institution,
+            "ledger": ledger,
+            "as_of": as_of,
+            "page": page,
+            "count": len(rows),
+            "wanted": wanted,
+            "products": [(p.value, p.label) for p in Product],
+            "statuses": selectors.STATUS_LABELS.items(),
+            "guarantors": selectors.guarantors(ledger),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@staff_required()
+def loan_detail(request, loan_id: int):
+    loan = access_loan_by_id(request.user, loan_id)
+    institution = loan.version.institution
+    as_of = _as_of(request)
+    started = loan.value_date <= as_of
+    found = selectors.loan_position(loan, as_of) if started else None
+    return render(
+        request,
+        "ledger/staff/loan.html",
+        {
+            "institution": institution,
+            "ledger": loan.version,
+            "loan": loan,
+            "as_of": as_of,
+            "position": found,
+            "status": selectors.STATUS_LABELS[selectors.loan_status(loan, found)],
+            "penalty_fen": selectors.loan_penalty_fen(loan, as_of) if started else 0,
+            "lines": selectors.loan_lines(loan, as_of),
+            "holdings": loan.holdings.order_by("row_number"),
+            "actions": selectors.loan_actions(institution, loan.number),
+            "can_collect": request.user.role == Role.OPERATOR and bool(found and found.is_overdue),
+            "kinds": [(k.value, k.label) for k in CollectionKind],
+        },
+    )
+
+
+@staff_required()
+def overdue_dashboard(request, institution_id: int):
+    institution = access_institution_by_id(request.user, institution_id)
+    ledger = _ledger_or_404(institution)
+    as_of = _as_of(request)
+    return render(
+        request,
+        "ledger/staff/overdue.html",
+        {
+            "institution": institution,
+            "ledger": ledger,
+            "as_of": as_of,
+            **selectors.overdue_dashboard(ledger, as_of),
+        },
+    )
+
+
+def _default_period() -> str:
+    today = timezone.localdate()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+@staff_required()
+def ah05_page(request, institution_id: int):
+    institution = access_institution_by_id(request.user, institution_id)
+    _ledger_or_404(institution)
+    period = request.GET.get("period", "") or _default_period()
+    try:
+        year, month = selectors.parse_period(period)
+        ledger, table = selectors.ah05_table(institution, year, month)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledger:staff-ah05", institution_id=institution.pk)
+    code = request.GET.get("code", "")
+    drill = None
+    known = {f.code: f for f in [*table.figures, *table.flags]}
+    if code:
+        if code not in known:
+            raise Http404("指标不存在")
+        ids = set(known[code].loans)
+        drill_loans = Loan.objects.filter(pk__in=ids).select_related("borrower").order_by("number")
+        drill = {
+            "item": known[code],
+            "page": Paginator(drill_loans, 100).get_page(request.GET.get("page")),
+        }
+    return render(
+        request,
+        "ledger/staff/ah05.html",
+        {
+            "institution": institution,
+            "ledger": ledger,
+            "period": f"{year:04d}-{month:02d}",
+            "table": table,
+            "drill": drill,
+        },
+    )
