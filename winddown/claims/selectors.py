@@ -196,3 +196,16 @@ def register_columns() -> tuple[list[str], list[str]]:
     from winddown.claims.importers import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
     return list(REQUIRED_COLUMNS), list(OPTIONAL_COLUMNS)
+
+
+def active_register_amounts(institution: Institution) -> dict[str, tuple[str, int, int]]:
+    """The active register's amounts per lender, keyed by the ID-number blind index:
+    {id_index: (name, principal_fen, interest_fen)} (empty without an active register).
+    For the loan ledger's reconciliation (issue 17 item 6)."""
+    version = active_register(institution)
+    if version is None:
+        return {}
+    rows = ClaimEntry.objects.filter(version=version).values_list(
+        "id_index", "name", "principal_fen", "interest_fen"
+    )
+    return {index: (name, principal, interest) for index, name, principal, interest in rows}

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import QuerySet
 
+from winddown.claims import selectors as claims_selectors
 from winddown.core.errors import DomainError
+from winddown.distribution import largest_remainder
 from winddown.ledger import ah05
 from winddown.ledger.ah05 import LoanFacts, Payment, Table
 from winddown.ledger.errors import LedgerErrorCode as E
@@ -25,6 +27,7 @@ from winddown.ledger.models import (
 )
 from winddown.ledger.overdue import Due, Position, Receipt, penalty_fen, position
 from winddown.ledger.vocab import PENALTY_DAILY_PPM, Product
+from winddown.pii.masking import mask_name
 from winddown.schedules import schedule
 
 if TYPE_CHECKING:
@@ -330,4 +333,133 @@ def loan_actions(institution: Institution, loan_number: str) -> list:
         CollectionAction.objects.filter(institution=institution, loan_number=loan_number)
         .select_related("created_by")
         .order_by("-created_at", "-pk")
+    )
+
+
+# --- Collection queue -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    loan: Loan
+    position: Position
+    last_action: CollectionAction | None
+    action_count: int
+
+
+def collection_queue(institution: Institution, as_of: date) -> list[QueueRow]:
+    """The institution's overdue loans, most days overdue first, then the largest overdue
+    amount (issue 17 item 5), each with its latest collection action."""
+    version = active_ledger(institution)
+    if version is None:
+        return []
+    overdue = {i: p for i, p in positions(version, as_of).items() if p.is_overdue}
+    loans = Loan.objects.filter(pk__in=overdue).select_related("borrower")
+    last: dict[str, CollectionAction] = {}
+    counts: dict[str, int] = defaultdict(int)
+    for action in CollectionAction.objects.filter(institution=institution).order_by(
+        "created_at", "pk"
+    ):
+        last[action.loan_number] = action
+        counts[action.loan_number] += 1
+    rows = [
+        QueueRow(loan, overdue[loan.pk], last.get(loan.number), counts.get(loan.number, 0))
+        for loan in loans
+    ]
+    rows.sort(key=lambda r: (-r.position.days_overdue, -r.position.overdue_fen, r.loan.number))
+    return rows
+
+
+# --- Reconciliation with the claims register ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LenderLine:
+    lender_index: str
+    name: str  # masked
+    ledger_fen: int | None  # None: not in the ledger
+    register_fen: int | None  # None: not in the active register
+
+    @property
+    def difference_fen(self) -> int:
+        return (self.ledger_fen or 0) - (self.register_fen or 0)
+
+    @property
+    def status(self) -> str:
+        """A lender with nothing outstanding who is missing on one side is consistent."""
+        if self.difference_fen == 0:
+            return "一致"
+        if self.register_fen is None:
+            return "登记表中没有"
+        if self.ledger_fen is None:
+            return "台账中没有"
+        return "金额不同"
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    as_of: date
+    register_number: int | None
+    lines: list[LenderLine]  # every lender, differences first
+    ledger_total_fen: int
+    register_total_fen: int
+
+    @property
+    def differences(self) -> list[LenderLine]:
+        return [line for line in self.lines if line.status != "一致"]
+
+
+def lender_outstanding(version: LedgerVersion, as_of: date) -> dict[str, int]:
+    """Each lender's outstanding principal from the ledger: for every loan, its remaining
+    principal split over its holdings pro rata to what each funded, to the fen (largest
+    remainder, `winddown.distribution`), summed per lender (issue 17 item 6)."""
+    found = positions(version, as_of)
+    shares: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    for pk, loan_id, index, amount in Holding.objects.filter(version=version).values_list(
+        "pk", "loan_id", "lender_index", "amount_fen"
+    ):
+        shares[loan_id].append((pk, index, amount))
+    totals: dict[str, int] = defaultdict(int)
+    for loan_id, holdings in shares.items():
+        at = found.get(loan_id)
+        remaining = at.outstanding_principal_fen if at else sum(h[2] for h in holdings)
+        split = largest_remainder(
+            remaining, [h[2] for h in holdings], [f"{h[0]:012d}" for h in holdings]
+        )
+        for (_pk, index, _amount), share in zip(holdings, split, strict=True):
+            totals[index] += share
+    return dict(totals)
+
+
+def reconciliation(institution: Institution, as_of: date) -> Reconciliation:
+    """The ledger's outstanding principal per lender beside the active claims register's."""
+    version = active_ledger(institution)
+    if version is None:
+        raise DomainError(E.NO_LEDGER)
+    ledger = lender_outstanding(version, as_of)
+    register = claims_selectors.active_register_amounts(institution)
+    register_version = claims_selectors.active_register(institution)
+    names: dict[str, str] = {}
+    missing = [index for index in ledger if index not in register]
+    for holding in Holding.objects.filter(version=version, lender_index__in=missing):
+        names.setdefault(holding.lender_index, holding.lender_name.masked)
+    lines = []
+    for index in ledger.keys() | register.keys():
+        in_register = register.get(index)
+        name = mask_name(in_register[0]) if in_register else names.get(index, "")
+        lines.append(
+            LenderLine(
+                index,
+                name,
+                ledger.get(index),
+                in_register[1] if in_register else None,
+            )
+        )
+    lines.sort(key=lambda line: (line.status == "一致", -abs(line.difference_fen), line.name))
+    return Reconciliation(
+        as_of,
+        register_version.number if register_version else None,
+        lines,
+        sum(ledger.values()),
+        sum(v[1] for v in register.values()),
     )

@@ -7,6 +7,7 @@ import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -28,6 +29,7 @@ from winddown.ledger.importers import (
 )
 from winddown.ledger.models import (
     Borrower,
+    CollectionAction,
     Holding,
     ImportStatus,
     LedgerImport,
@@ -36,7 +38,13 @@ from winddown.ledger.models import (
     Repayment,
     VersionStatus,
 )
+from winddown.ledger.policies import collection_refusal
+from winddown.ledger.selectors import loan_position
+from winddown.ledger.vocab import CollectionKind
+from winddown.money import format_yuan
 from winddown.pii.keys import keyring
+from winddown.pii.normalize import clean_text
+from winddown.schedules import MAX_MONTHS, Method, schedule, to_json
 
 if TYPE_CHECKING:
     from winddown.accounts.models import User
@@ -387,3 +395,87 @@ def ledger_upload(
         data = upload.read()
         sources.append((upload.name, lambda data=data: io.BytesIO(data)))
     return ledger_import(institution=institution, sources=sources, user=user, actor=actor)
+
+
+# --- Collection (催收) ----------------------------------------------------------------------
+
+NOTE_LIMIT = 2000
+
+
+def collection_record(
+    *,
+    loan: Loan,
+    kind: str,
+    user: User,
+    actor: Actor,
+    note: str = "",
+    recording_ref: str = "",
+    plan_months: int | None = None,
+    plan_start: date | None = None,
+    plan_rate_bp: int | None = None,
+    as_of: date | None = None,
+) -> CollectionAction:
+    """Log one collection step for an overdue loan (spec G.5: SMS reminder, phone call with
+    the recording's reference, default notice, negotiated instalment plan, litigation).
+    A plan (协商还款 / 分期还款计划, 002 L211) reschedules the loan's remaining principal
+    with the schedules core: 等额本息 over `plan_months` from `plan_start`, at the loan's
+    rate unless `plan_rate_bp` is given."""
+    as_of = as_of or timezone.localdate()
+    found = loan_position(loan, as_of) if loan.value_date <= as_of else None
+    refusal = collection_refusal(loan, found)
+    if refusal is not None:
+        raise refusal
+    try:
+        kind = CollectionKind(kind)
+    except ValueError:
+        choices = "、".join(k.label for k in CollectionKind)
+        raise DomainError(E.ACTION_KIND_INVALID, field="kind", choices=choices) from None
+    note = clean_text(note)
+    recording_ref = clean_text(recording_ref)[:100]
+    if len(note) > NOTE_LIMIT:
+        raise DomainError(E.NOTE_TOO_LONG, field="note", limit=NOTE_LIMIT)
+    if kind is CollectionKind.PHONE and not recording_ref:
+        raise DomainError(E.RECORDING_REQUIRED, field="recording_ref")
+    plan = None
+    if kind is CollectionKind.PLAN:
+        if not plan_months or not 1 <= plan_months <= MAX_MONTHS:
+            raise DomainError(
+                E.PLAN_INVALID, field="plan_months", detail=f"期数应为1至{MAX_MONTHS}之间的整数"
+            )
+        start = plan_start or as_of
+        if start < as_of:
+            raise DomainError(E.PLAN_INVALID, field="plan_start", detail="起算日不能早于今天")
+        new = schedule(
+            principal_fen=found.outstanding_principal_fen,
+            annual_rate_bp=loan.annual_rate_bp if plan_rate_bp is None else plan_rate_bp,
+            months=plan_months,
+            method=Method.EQUAL_INSTALMENT,
+            value_date=start,
+        )
+        plan = {**to_json(new), "principal": format_yuan(new.principal_fen, grouping=False)}
+    with transaction.atomic():
+        institution = loan.version.institution
+        action = CollectionAction.objects.create(
+            institution=institution,
+            loan_number=loan.number,
+            kind=kind.value,
+            note=note,
+            recording_ref=recording_ref,
+            plan=plan,
+            days_overdue=found.days_overdue,
+            created_by=user,
+        )
+        record(
+            actor=actor,
+            action=LedgerAction.COLLECTION_RECORDED,
+            obj=action,
+            institution_id=institution.pk,
+            after={
+                "loan": loan.number,
+                "kind": kind.value,
+                "days_overdue": found.days_overdue,
+                "recording_ref": recording_ref,
+                "plan_months": plan_months if plan else None,
+            },
+        )
+    return action

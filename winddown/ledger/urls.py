@@ -39,3 +39,19 @@ urlpatterns += [
         name="staff-ah05",
     ),
 ]
+
+urlpatterns += [
+    path(
+        "staff/loans/<int:loan_id>/collection/", staff.collection_add, name="staff-collection-add"
+    ),
+    path(
+        "staff/institutions/<int:institution_id>/ledger/collection/",
+        staff.collection_queue,
+        name="staff-collection-queue",
+    ),
+    path(
+        "staff/institutions/<int:institution_id>/ledger/reconciliation/",
+        staff.reconciliation_page,
+        name="staff-reconciliation",
+    ),
+]

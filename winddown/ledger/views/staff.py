@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,10 +18,11 @@ from winddown.accounts.roles import Role
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.institutions.selectors import access_institution_by_id, visible_institutions
-from winddown.ledger import selectors, services
+from winddown.ledger import policies, selectors, services
 from winddown.ledger.access import access_import_by_id, access_loan_by_id
 from winddown.ledger.importers import OPTIONAL, REQUIRED, FileKind
 from winddown.ledger.models import Loan
+from winddown.ledger.policies import can_record_collection
 from winddown.ledger.vocab import CollectionKind, Product
 
 
@@ -153,7 +155,8 @@ def loan_detail(request, loan_id: int):
             "lines": selectors.loan_lines(loan, as_of),
             "holdings": loan.holdings.order_by("row_number"),
             "actions": selectors.loan_actions(institution, loan.number),
-            "can_collect": request.user.role == Role.OPERATOR and bool(found and found.is_overdue),
+            "can_collect": can_record_collection(request.user)
+            and policies.collection_refusal(loan, found) is None,
             "kinds": [(k.value, k.label) for k in CollectionKind],
         },
     )
@@ -214,5 +217,72 @@ def ah05_page(request, institution_id: int):
             "period": f"{year:04d}-{month:02d}",
             "table": table,
             "drill": drill,
+        },
+    )
+
+
+# --- Collection and reconciliation ---------------------------------------------------------
+
+
+@require_POST
+@staff_required(Role.OPERATOR)
+def collection_add(request, loan_id: int):
+    loan = access_loan_by_id(request.user, loan_id)
+    months = request.POST.get("plan_months", "").strip()
+    start = request.POST.get("plan_start", "").strip()
+    try:
+        plan_start = date.fromisoformat(start) if start else None
+    except ValueError:
+        plan_start = None
+    try:
+        services.collection_record(
+            loan=loan,
+            kind=request.POST.get("kind", ""),
+            note=request.POST.get("note", ""),
+            recording_ref=request.POST.get("recording_ref", ""),
+            plan_months=int(months) if months.isdigit() else None,
+            plan_start=plan_start,
+            user=request.user,
+            actor=actor_from_request(request),
+        )
+        messages.success(request, "已登记催收记录")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('ledger:staff-loan', args=[loan.pk])}#collection")
+
+
+@staff_required()
+def collection_queue(request, institution_id: int):
+    institution = access_institution_by_id(request.user, institution_id)
+    ledger = _ledger_or_404(institution)
+    as_of = _as_of(request)
+    rows = selectors.collection_queue(institution, as_of)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledger/staff/queue.html",
+        {"institution": institution, "ledger": ledger, "as_of": as_of, "page": page},
+    )
+
+
+@staff_required()
+def reconciliation_page(request, institution_id: int):
+    institution = access_institution_by_id(request.user, institution_id)
+    ledger = _ledger_or_404(institution)
+    as_of = _as_of(request)
+    result = selectors.reconciliation(institution, as_of)
+    show = request.GET.get("show", "differences")
+    lines = result.differences if show == "differences" else result.lines
+    page = Paginator(lines, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledger/staff/reconciliation.html",
+        {
+            "institution": institution,
+            "ledger": ledger,
+            "as_of": as_of,
+            "result": result,
+            "page": page,
+            "show": show,
         },
     )
