@@ -12,10 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 
+import _setup
 from _setup import database_env, timed_child
 
 
 def main() -> None:
+    # Its own database: other benches may be using winddown_bench at the same time.
+    _setup.PG_DATABASE = "winddown_bench_ledger"
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--period", default="2026-09")

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 
+import _setup
 from _setup import OUT, PYTHON, ROOT, fresh_database, timed_child
 
 
@@ -44,6 +45,8 @@ def count_rows(paths: list[str]) -> int:
 
 
 def main() -> None:
+    # Its own database: other benches may be using winddown_bench at the same time.
+    _setup.PG_DATABASE = "winddown_bench_ledger"
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loans", type=int, default=20_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")

@@ -88,12 +88,19 @@ def _split(total_fen: int, parts: int, rng: random.Random) -> list[int]:
 
 
 def ledger_rows(
-    loans: int, *, seed: int = 1, as_of: date = date(2026, 9, 30), lenders: int | None = None
+    loans: int,
+    *,
+    seed: int = 1,
+    as_of: date = date(2026, 9, 30),
+    lenders: int | None = None,
+    lender_pool: list[tuple[str, str]] | None = None,
 ) -> Iterator[tuple[str, list]]:
-    """("loans" | "holdings" | "repayments", row) in an order a file writer can stream."""
+    """("loans" | "holdings" | "repayments", row) in an order a file writer can stream.
+    `lender_pool` ((name, resident ID number) pairs) makes the holders known people, e.g.
+    the lenders of a demo claims register."""
     rng = random.Random(seed)
-    pool_size = lenders or max(10, loans * 2)
-    pool: dict[int, tuple[str, str]] = {}
+    pool: dict[int, tuple[str, str]] = dict(enumerate(lender_pool or []))
+    pool_size = len(pool) if pool else (lenders or max(10, loans * 2))
     borrowers = [(chinese_name(rng), resident_id(rng)) for _ in range(max(3, loans * 3 // 4))] + [
         (f"深圳某{rng.randrange(100)}科技有限公司", credit_code(rng)) for _ in range(3)
     ]
@@ -188,6 +195,7 @@ def write_ledger(
     seed: int = 1,
     as_of: date = date(2026, 9, 30),
     lenders: int | None = None,
+    lender_pool: list[tuple[str, str]] | None = None,
     encodings: tuple[str, str, str] = ("utf-8-sig", "gb18030", "utf-8"),
 ) -> LedgerFiles:
     """The three files as CSV (by default UTF-8 with BOM, GBK and plain UTF-8)."""
@@ -203,7 +211,8 @@ def write_ledger(
         writers["loans"].writerow(LOAN_HEADER)
         writers["holdings"].writerow(HOLDING_HEADER)
         writers["repayments"].writerow(REPAYMENT_HEADER)
-        for kind, row in ledger_rows(loans, seed=seed, as_of=as_of, lenders=lenders):
+        rows = ledger_rows(loans, seed=seed, as_of=as_of, lenders=lenders, lender_pool=lender_pool)
+        for kind, row in rows:
             writers[kind].writerow(row)
     finally:
         for handle in handles.values():
