@@ -209,3 +209,15 @@ def active_register_amounts(institution: Institution) -> dict[str, tuple[str, in
         "id_index", "name", "principal_fen", "interest_fen"
     )
     return {index: (name, principal, interest) for index, name, principal, interest in rows}
+
+
+def active_register_phones(institution: Institution) -> dict[str, str]:
+    """The active register's mobile numbers per lender ({id_index: phone}), decrypted: for
+    a register version generated from the loan ledger, whose files carry no phone numbers."""
+    version = active_register(institution)
+    if version is None:
+        return {}
+    return {
+        entry.id_index: entry.phone.value
+        for entry in ClaimEntry.objects.filter(version=version).only("id_index", "phone_enc")
+    }

@@ -16,4 +16,9 @@ class LedgerErrorCode(ErrorCode):
     NOTE_TOO_LONG = (400, "催收说明不能超过 {limit} 字")
     PLAN_INVALID = (400, "分期还款计划：{detail}")
     PERIOD_INVALID = (400, "月份应为 YYYY-MM 格式（例如 2026-09），收到“{value}”")
+    REGISTER_CONTACTS_MISSING = (
+        409,
+        "有 {count} 位出借人不在生效的债权登记表中（或不是个人），台账中没有其手机号，"
+        "无法生成登记表：{names}；请先在登记表中补充这些出借人",
+    )
     FIGURE_UNKNOWN = (404, "指标 {code} 不在 AH-05 表中")

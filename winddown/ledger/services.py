@@ -3,6 +3,7 @@ recording collection actions. One transaction each, audited (issue 17 items 3 an
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 from collections.abc import Callable
@@ -14,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from winddown.audit.services import Actor, record
+from winddown.claims import selectors as claims_selectors
+from winddown.claims import services as claims_services
 from winddown.core.errors import DomainError
 from winddown.core.tabular import Opener
 from winddown.institutions.services import institution_lock
@@ -39,7 +42,7 @@ from winddown.ledger.models import (
     VersionStatus,
 )
 from winddown.ledger.policies import collection_refusal
-from winddown.ledger.selectors import loan_position
+from winddown.ledger.selectors import active_ledger, lender_outstanding, loan_position
 from winddown.ledger.vocab import CollectionKind
 from winddown.money import format_yuan
 from winddown.pii.keys import keyring
@@ -479,3 +482,66 @@ def collection_record(
             },
         )
     return action
+
+
+# --- A claims-register version from the ledger ----------------------------------------------
+
+
+def register_generate(*, institution: Institution, as_of: date, user: User, actor: Actor):
+    """A pending claims-register version from the ledger (issue 17 item 6): one row per
+    lender with principal still outstanding at `as_of` (holdings × each loan's remaining
+    principal, to the fen), through the claims import, so it goes through the usual diff
+    and activation. The ledger's files carry no mobile numbers: each lender's is taken from
+    the active register, and a lender who is not in it is refused by name (masked)."""
+    version = active_ledger(institution)
+    if version is None:
+        raise DomainError(E.NO_LEDGER)
+    amounts = {k: v for k, v in lender_outstanding(version, as_of).items() if v > 0}
+    phones = claims_selectors.active_register_phones(institution)
+    people: dict[str, Holding] = {}
+    loans: dict[str, set[int]] = {}
+    for holding in Holding.objects.filter(version=version, lender_index__in=list(amounts)):
+        people.setdefault(holding.lender_index, holding)
+        loans.setdefault(holding.lender_index, set()).add(holding.loan_id)
+    missing = [people[k] for k in amounts if k not in phones or people[k].lender_kind != "person"]
+    if missing:
+        names = "、".join(h.lender_name.masked for h in missing[:10])
+        raise DomainError(E.REGISTER_CONTACTS_MISSING, count=len(missing), names=names)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["姓名", "证件类型", "证件号码", "手机号", "待收本金(元)", "出借笔数"])
+    for index, fen in sorted(amounts.items(), key=lambda item: people[item[0]].row_number):
+        holding = people[index]
+        writer.writerow(
+            [
+                holding.lender_name.value,
+                "身份证",
+                holding.lender_id.value,
+                phones[index],
+                format_yuan(fen, grouping=False),
+                len(loans[index]),
+            ]
+        )
+    data = out.getvalue().encode("utf-8")
+    result = claims_services.register_import(
+        institution=institution,
+        open_source=lambda: io.BytesIO(data),
+        source_name=f"借款台账第{version.number}版生成（截至{as_of.isoformat()}）.csv",
+        user=user,
+        actor=actor,
+    )
+    if result.ok:
+        with transaction.atomic():
+            record(
+                actor=actor,
+                action=LedgerAction.REGISTER_GENERATED,
+                obj=version,
+                institution_id=institution.pk,
+                after={
+                    "as_of": as_of.isoformat(),
+                    "register_version": result.version.number,
+                    "lenders": len(amounts),
+                    "principal_total_fen": sum(amounts.values()),
+                },
+            )
+    return result

@@ -55,3 +55,11 @@ urlpatterns += [
         name="staff-reconciliation",
     ),
 ]
+
+urlpatterns += [
+    path(
+        "staff/institutions/<int:institution_id>/ledger/register/",
+        staff.register_generate,
+        name="staff-register-generate",
+    ),
+]

@@ -143,3 +143,46 @@ def test_outstanding_is_split_to_the_fen(tmp_path, institution_a, operator_a):
     shares = selectors.lender_outstanding(version, date(2026, 2, 28))
     assert sum(shares.values()) == 6667  # 66.67 yuan remaining, split to the fen
     assert sorted(shares.values()) == [2222, 2222, 2223]
+
+
+def test_a_register_version_is_generated_from_the_ledger(
+    tmp_path, worked, institution_a, operator_a
+):
+    from winddown.claims.models import ClaimEntry, RegisterVersion
+
+    register = register_file(
+        tmp_path,
+        [
+            ["王五", "身份证", ID2, "13800000001", "10000.00", "0.00", "2"],
+            ["赵六", "身份证", ID1, "13800000002", "7000.00", "0.00", "2"],
+        ],
+    )
+    active = upload_and_activate(institution_a, operator_a, register)
+    client = staff_signed_in(operator_a)
+    url = f"/staff/institutions/{institution_a.pk}/ledger/register/?as_of=2026-06-30"
+    response = client.post(url)
+    pending = RegisterVersion.objects.get(status="pending")
+    assert response.status_code == 302 and response.url == f"/staff/registers/{pending.pk}/"
+    amounts = dict(ClaimEntry.objects.filter(version=pending).values_list("name", "principal_fen"))
+    assert amounts == {"王五": 1_000_000, "赵六": 800_000}
+    assert (pending.diff_base_id, pending.diff_changed) == (active.pk, 1)
+    entry = ClaimEntry.objects.get(version=pending, name="赵六")
+    assert entry.phone.value == "13800000002" and entry.loan_count == 2
+    assert AuditEntry.objects.filter(action=LedgerAction.REGISTER_GENERATED).count() == 1
+
+
+def test_generation_is_refused_for_lenders_without_a_phone(worked, institution_a, operator_a):
+    with pytest.raises(DomainError, match="有 2 位出借人不在生效的债权登记表中"):
+        services.register_generate(
+            institution=institution_a, as_of=AS_OF, user=operator_a, actor=Actor(None, "t")
+        )
+    officer_post = staff_signed_in(operator_a).post(
+        f"/staff/institutions/{institution_a.pk}/ledger/register/", follow=True
+    )
+    assert "无法生成登记表" in officer_post.content.decode()
+
+
+def test_only_the_institutions_operator_generates(worked, institution_a, operator_b, wg_officer):
+    url = f"/staff/institutions/{institution_a.pk}/ledger/register/"
+    assert staff_signed_in(operator_b).post(url).status_code == 404
+    assert staff_signed_in(wg_officer).post(url).status_code == 403

@@ -286,3 +286,26 @@ def reconciliation_page(request, institution_id: int):
             "show": show,
         },
     )
+
+
+@require_POST
+@staff_required(Role.OPERATOR)
+def register_generate(request, institution_id: int):
+    institution = access_institution_by_id(request.user, institution_id)
+    as_of = _as_of(request) if "as_of" in request.GET else timezone.localdate()
+    back = redirect("ledger:staff-reconciliation", institution_id=institution.pk)
+    try:
+        result = services.register_generate(
+            institution=institution,
+            as_of=as_of,
+            user=request.user,
+            actor=actor_from_request(request),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return back
+    if not result.ok:
+        messages.error(request, "；".join(str(e) for e in result.errors[:5]))
+        return back
+    messages.success(request, f"已由借款台账生成债权登记表第{result.version.number}版（待启用）")
+    return redirect("claims:staff-version", version_id=result.version.pk)
