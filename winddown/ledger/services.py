@@ -21,6 +21,7 @@ from winddown.core.errors import DomainError
 from winddown.core.tabular import Opener
 from winddown.institutions.services import institution_lock
 from winddown.ledger.audit_actions import LedgerAction
+from winddown.ledger.bulk import RowWriter, next_ids, reset_sequence
 from winddown.ledger.errors import LedgerErrorCode as E
 from winddown.ledger.importers import (
     CrossChecks,
@@ -31,6 +32,7 @@ from winddown.ledger.importers import (
     read_rows,
 )
 from winddown.ledger.models import (
+    NAME_PURPOSE,
     Borrower,
     CollectionAction,
     Holding,
@@ -40,11 +42,13 @@ from winddown.ledger.models import (
     Loan,
     Repayment,
     VersionStatus,
+    id_index_value,
 )
 from winddown.ledger.policies import collection_refusal
 from winddown.ledger.selectors import active_ledger, lender_outstanding, loan_position
 from winddown.ledger.vocab import CollectionKind
 from winddown.money import format_yuan
+from winddown.pii import purposes
 from winddown.pii.keys import keyring
 from winddown.pii.normalize import clean_text
 from winddown.schedules import MAX_MONTHS, Method, schedule, to_json
@@ -106,26 +110,6 @@ def _identify(
         if kind not in found:
             note(LedgerError(kind.label, 0, "", f"缺少{kind.label}，请同时上传三个文件"))
     return found
-
-
-class _Writer:
-    """bulk_create in batches, inside the caller's transaction."""
-
-    def __init__(self, model):
-        self.model = model
-        self.buffer: list = []
-        self.count = 0
-
-    def add(self, obj) -> None:
-        self.buffer.append(obj)
-        if len(self.buffer) >= BATCH:
-            self.flush()
-
-    def flush(self) -> list:
-        written = self.model.objects.bulk_create(self.buffer) if self.buffer else []
-        self.count += len(written)
-        self.buffer = []
-        return written
 
 
 def ledger_import(
@@ -259,6 +243,48 @@ def ledger_import(
     return result
 
 
+BORROWER_COLUMNS = ("id", "version_id", "kind", "name_enc", "id_number_enc", "id_index")
+LOAN_COLUMNS = (
+    "id",
+    "version_id",
+    "row_number",
+    "number",
+    "borrower_id",
+    "product",
+    "principal_fen",
+    "annual_rate_bp",
+    "months",
+    "method",
+    "value_date",
+    "maturity_date",
+    "guarantor",
+    "collateral",
+    "related_party",
+)
+HOLDING_COLUMNS = (
+    "version_id",
+    "loan_id",
+    "row_number",
+    "lender_kind",
+    "lender_name_enc",
+    "lender_id_enc",
+    "lender_index",
+    "amount_fen",
+)
+REPAYMENT_COLUMNS = (
+    "version_id",
+    "loan_id",
+    "row_number",
+    "period",
+    "paid_on",
+    "principal_fen",
+    "interest_fen",
+    "penalty_fen",
+    "source",
+    "lenders_received_on",
+)
+
+
 def _import_loans(version, source, checks: CrossChecks, note, progress) -> dict[str, int] | None:
     """Check the loans file; if it is clean, write its borrowers and loans and return the
     loan ids by number (None when it has errors: the later files are still checked)."""
@@ -284,53 +310,78 @@ def _import_loans(version, source, checks: CrossChecks, note, progress) -> dict[
         return None
     ring = keyring()
     borrower_ids: dict[tuple[str, str], int] = {}
-    writer = _Writer(Borrower)
-    pending: list[tuple[tuple[str, str], Borrower]] = []
-    for key, (_row, borrower_name) in checks.borrowers.items():
-        borrower = Borrower(version=version, kind=key[0])
-        Borrower.name.store(borrower, borrower_name, ring)
-        Borrower.id_number.store(borrower, key[1], ring)
-        pending.append((key, borrower))
-        writer.add(borrower)
-    writer.flush()
-    borrower_ids = {key: borrower.pk for key, borrower in pending}
-    loan_writer = _Writer(Loan)
-    numbered: list[Loan] = []
-    for row in loans:
-        plan = checks.schedule_of(row.number)
-        loan = Loan(
-            version=version,
-            row_number=row.row,
-            number=row.number,
-            borrower_id=borrower_ids[(row.borrower_kind.value, row.borrower_id)],
-            product=row.product.value,
-            principal_fen=row.principal_fen,
-            annual_rate_bp=row.annual_rate_bp,
-            months=row.months,
-            method=row.method.value,
-            value_date=row.value_date,
-            maturity_date=plan.maturity_date,
-            guarantor=row.guarantor,
-            collateral=row.collateral,
-            related_party=row.related_party,
-        )
-        numbered.append(loan)
-        loan_writer.add(loan)
-    loan_writer.flush()
-    return {loan.number: loan.pk for loan in numbered}
+    # Ids first: no other statement may run on the connection while a COPY is open.
+    ids = next_ids(Borrower, len(checks.borrowers))
+    writer = RowWriter(Borrower, BORROWER_COLUMNS)
+    try:
+        for pk, (key, (_row, borrower_name)) in zip(ids, checks.borrowers.items(), strict=True):
+            kind, number = key
+            borrower_ids[key] = pk
+            writer.add(
+                (
+                    pk,
+                    version.pk,
+                    kind,
+                    ring.encrypt(borrower_name, purpose=NAME_PURPOSE),
+                    ring.encrypt(number, purpose=purposes.ID_NUMBER),
+                    ring.blind_index(id_index_value(kind, number), purpose=purposes.ID_NUMBER),
+                )
+            )
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
+    loan_ids: dict[str, int] = {}
+    ids = next_ids(Loan, len(loans))
+    writer = RowWriter(Loan, LOAN_COLUMNS)
+    try:
+        for pk, row in zip(ids, loans, strict=True):
+            loan_ids[row.number] = pk
+            writer.add(
+                (
+                    pk,
+                    version.pk,
+                    row.row,
+                    row.number,
+                    borrower_ids[(row.borrower_kind.value, row.borrower_id)],
+                    row.product.value,
+                    row.principal_fen,
+                    row.annual_rate_bp,
+                    row.months,
+                    row.method.value,
+                    row.value_date.isoformat(),
+                    checks.schedule_of(row.number).maturity_date.isoformat(),
+                    row.guarantor,
+                    row.collateral,
+                    row.related_party,
+                )
+            )
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
+    reset_sequence(Borrower)
+    reset_sequence(Loan)
+    return loan_ids
 
 
 def _import_children(version, source, kind, checks, loan_ids, note, progress) -> int:
+    """Check the holdings or repayments file, writing its rows while no error has turned
+    up anywhere (the transaction rolls back otherwise); the number of rows written."""
     name, opener = source
-    writer = _Writer(Holding if kind is FileKind.HOLDINGS else Repayment)
+    holdings = kind is FileKind.HOLDINGS
+    writer = RowWriter(
+        Holding if holdings else Repayment, HOLDING_COLUMNS if holdings else REPAYMENT_COLUMNS
+    )
     ring = keyring()
+    encrypt, blind_index = ring.encrypt, ring.blind_index
     failed = loan_ids is None
+    check = checks.holding if holdings else checks.repayment
     try:
         _, rows = read_rows(opener, name, kind)
         for value, errors in rows:
             progress()
             if value is not None and loan_ids is not None:
-                check = checks.holding if kind is FileKind.HOLDINGS else checks.repayment
                 errors = errors + check(value)
             for error in errors:
                 note(error)
@@ -339,38 +390,48 @@ def _import_children(version, source, kind, checks, loan_ids, note, progress) ->
             if failed or value is None:
                 continue
             loan_id = loan_ids[value.loan_number]
-            if kind is FileKind.HOLDINGS:
-                holding = Holding(
-                    version=version,
-                    loan_id=loan_id,
-                    row_number=value.row,
-                    lender_kind=value.lender_kind.value,
-                    amount_fen=value.amount_fen,
-                )
-                Holding.lender_name.store(holding, value.lender_name, ring)
-                Holding.lender_id.store(holding, value.lender_id, ring)
-                writer.add(holding)
-            else:
+            if holdings:
+                lender_kind = value.lender_kind.value
                 writer.add(
-                    Repayment(
-                        version=version,
-                        loan_id=loan_id,
-                        row_number=value.row,
-                        period=value.period,
-                        paid_on=value.paid_on,
-                        principal_fen=value.principal_fen,
-                        interest_fen=value.interest_fen,
-                        penalty_fen=value.penalty_fen,
-                        source=value.source.value,
-                        lenders_received_on=value.lenders_received_on,
+                    (
+                        version.pk,
+                        loan_id,
+                        value.row,
+                        lender_kind,
+                        encrypt(value.lender_name, purpose=NAME_PURPOSE),
+                        encrypt(value.lender_id, purpose=purposes.ID_NUMBER),
+                        blind_index(
+                            id_index_value(lender_kind, value.lender_id),
+                            purpose=purposes.ID_NUMBER,
+                        ),
+                        value.amount_fen,
+                    )
+                )
+            else:
+                received = value.lenders_received_on
+                writer.add(
+                    (
+                        version.pk,
+                        loan_id,
+                        value.row,
+                        value.period,
+                        value.paid_on.isoformat(),
+                        value.principal_fen,
+                        value.interest_fen,
+                        value.penalty_fen,
+                        value.source.value,
+                        received.isoformat() if received else None,
                     )
                 )
     except LedgerFileError as exc:
+        writer.abort()
         for error in exc.errors:
             note(error)
         return 0
-    if not failed:
-        writer.flush()
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
     return writer.count
 
 

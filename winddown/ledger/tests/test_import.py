@@ -179,14 +179,15 @@ def test_dates_before_the_value_date_and_amounts_above_what_is_due(
         "repayments.csv 第2行「还款日期」：还款日期早于该借款的起息日 2026-01-15，请核对" in found
     )
     assert "repayments.csv 第3行「划付出借人日期」：划付出借人日期早于还款日期，请核对" in found
+
+
+def test_amounts_above_what_is_due(tmp_path, institution_a, operator_a):
     paths = files(
         tmp_path,
         [loan("JK1")],
         [["JK1", "王五", ID2, "10000.00"]],
         [["JK1", "2", "2026-03-15", "800.00", "100.00", "0.00", "借款人", ""]],
     )
-    LedgerImport.objects.all().delete()
-    AuditEntry.objects.filter(action=LedgerAction.LEDGER_REJECTED).delete()
     found = rejected(tmp_path, institution_a, operator_a, paths)
     assert found[0].startswith(
         "repayments.csv 第2行「还款本金(元)」：第2期累计还款本金 800.00 元超过应还本金"
