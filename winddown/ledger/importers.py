@@ -154,10 +154,18 @@ class CellError(ValueError):
     pass
 
 
+def _clean(value: str) -> str:
+    """`clean_text`, with a fast path for the plain ASCII cells that are most of a ledger
+    (NFKC leaves printable ASCII unchanged)."""
+    if value.isascii() and value.isprintable() and value == value.strip() and "  " not in value:
+        return value
+    return clean_text(value)
+
+
 def parse_date(raw: str) -> date:
     """yyyy-mm-dd; unpadded months and days and an XLSX date's midnight are accepted
     (spec I-13)."""
-    text = clean_text(raw)
+    text = _clean(raw)
     match = _DATE.fullmatch(text)
     if not match:
         raise CellError(f"日期“{text}”格式不对，应为 yyyy-mm-dd（例如 2026-01-15）")
@@ -170,7 +178,7 @@ def parse_date(raw: str) -> date:
 def parse_rate_bp(raw: str) -> int:
     """An annual rate in percent with at most two decimals ("9.80", "9.8%") as hundredths
     of a percent."""
-    text = clean_text(raw).removesuffix("%").strip()
+    text = _clean(raw).removesuffix("%").strip()
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -188,7 +196,7 @@ def parse_rate_bp(raw: str) -> int:
 
 
 def parse_count(raw: str, *, low: int, high: int, what: str) -> int:
-    text = clean_text(raw).removesuffix(".0")
+    text = _clean(raw).removesuffix(".0")
     if not text.isdigit() or not low <= int(text) <= high:
         raise CellError(f"{what}应为{low}至{high}之间的整数，收到“{text}”")
     return int(text)
@@ -387,12 +395,12 @@ class _RowParser:
         return LedgerError(self.file, row, column, message)
 
     def start(self, row: int, record: list[str]) -> list[LedgerError]:
-        if any(c.strip() for c in record[self._width :]):
+        if len(record) > self._width and any(c.strip() for c in record[self._width :]):
             return [self.error(row, "", "该行的列数多于表头，请检查是否多了逗号或单元格")]
         return []
 
     def text(self, row, record, column, errors, *, required=True, limit=MAX_NAME_CHARS) -> str:
-        value = clean_text(self.cell(record, column))
+        value = _clean(self.cell(record, column))
         if required and not value:
             errors.append(self.error(row, column, "为空，请填写"))
         elif len(value) > limit:
@@ -425,7 +433,7 @@ class LoanParser(_RowParser):
         name = self.text(row, record, BORROWER_NAME, errors)
         identity = self.parsed(row, record, BORROWER_ID, errors, parse_identity)
         product = None
-        raw_product = clean_text(self.cell(record, PRODUCT))
+        raw_product = _clean(self.cell(record, PRODUCT))
         if raw_product in PRODUCT_BY_NAME:
             product = PRODUCT_BY_NAME[raw_product]
         else:
@@ -444,13 +452,13 @@ class LoanParser(_RowParser):
             errors,
             lambda raw: parse_count(raw, low=1, high=MAX_MONTHS, what="期限（月）"),
         )
-        method = METHOD_NAMES.get(clean_text(self.cell(record, METHOD)).replace(" ", ""))
+        method = METHOD_NAMES.get(_clean(self.cell(record, METHOD)).replace(" ", ""))
         if method is None:
             errors.append(
                 self.error(
                     row,
                     METHOD,
-                    f"未知的还款方式“{clean_text(self.cell(record, METHOD))}”，"
+                    f"未知的还款方式“{_clean(self.cell(record, METHOD))}”，"
                     "应为：等额本息、等额本金、先息后本、到期还本付息",
                 )
             )
@@ -458,7 +466,7 @@ class LoanParser(_RowParser):
         guarantor = self.text(row, record, GUARANTOR, errors, required=False)
         collateral = self.text(row, record, COLLATERAL, errors, required=False, limit=200)
         related = False
-        raw_related = clean_text(self.cell(record, RELATED))
+        raw_related = _clean(self.cell(record, RELATED))
         if raw_related in ("是", "Y", "y", "1"):
             related = True
         elif raw_related not in ("", "否", "N", "n", "0"):
@@ -517,18 +525,18 @@ class RepaymentParser(_RowParser):
         principal = self.amount(row, record, PAID_PRINCIPAL, errors)
         interest = self.amount(row, record, PAID_INTEREST, errors)
         penalty = self.amount(row, record, PENALTY, errors)
-        source = SOURCE_BY_NAME.get(clean_text(self.cell(record, SOURCE)))
+        source = SOURCE_BY_NAME.get(_clean(self.cell(record, SOURCE)))
         if source is None:
             choices = "、".join(SOURCE_LABELS.values())
             errors.append(
                 self.error(
                     row,
                     SOURCE,
-                    f"未知的资金来源“{clean_text(self.cell(record, SOURCE))}”，应为：{choices}",
+                    f"未知的资金来源“{_clean(self.cell(record, SOURCE))}”，应为：{choices}",
                 )
             )
         received = None
-        if clean_text(self.cell(record, RECEIVED_ON)):
+        if _clean(self.cell(record, RECEIVED_ON)):
             received = self.parsed(row, record, RECEIVED_ON, errors, parse_date)
         if paid_on and received and received < paid_on:
             errors.append(self.error(row, RECEIVED_ON, "划付出借人日期早于还款日期，请核对"))

@@ -119,7 +119,7 @@ def loan_facts(version: LedgerVersion, *, loan_ids: set[int] | None = None) -> l
         if source != "borrower":
             payments[loan_id].append(Payment(source, paid_on, principal + interest + penalty))
     facts = []
-    for loan in loans.only(
+    columns = (
         "id",
         "number",
         "borrower_id",
@@ -129,21 +129,43 @@ def loan_facts(version: LedgerVersion, *, loan_ids: set[int] | None = None) -> l
         "method",
         "value_date",
         "related_party",
-    ).iterator(chunk_size=20_000):
+    )
+    no_rows: tuple = ()
+    for (
+        pk,
+        number,
+        borrower,
+        principal,
+        rate,
+        months,
+        method,
+        value_date,
+        related,
+    ) in loans.values_list(*columns).iterator(chunk_size=20_000):
+        plan = schedule(
+            principal_fen=principal,
+            annual_rate_bp=rate,
+            months=months,
+            method=method,
+            value_date=value_date,
+        )
         facts.append(
             LoanFacts(
-                id=loan.pk,
-                number=loan.number,
-                borrower=str(loan.borrower_id),
-                principal_fen=loan.principal_fen,
-                annual_rate_bp=loan.annual_rate_bp,
-                months=loan.months,
-                value_date=loan.value_date,
-                related_party=loan.related_party,
-                lenders=tuple(holders.get(loan.pk, ())),
-                instalments=_instalments(loan),
-                receipts=tuple(receipts.get(loan.pk, ())),
-                payments=tuple(payments.get(loan.pk, ())),
+                id=pk,
+                number=number,
+                borrower=str(borrower),
+                principal_fen=principal,
+                annual_rate_bp=rate,
+                months=months,
+                value_date=value_date,
+                related_party=related,
+                lenders=tuple(holders.get(pk, no_rows)),
+                instalments=tuple(
+                    Due(i.period, i.due_date, i.principal_fen, i.interest_fen)
+                    for i in plan.instalments
+                ),
+                receipts=tuple(receipts.get(pk, no_rows)),
+                payments=tuple(payments.get(pk, no_rows)),
             )
         )
     return facts

@@ -122,3 +122,11 @@ def test_properties(loan):
     assert done.days_overdue == 0
     if as_of >= dues[-1].due_date:
         assert done.outstanding_principal_fen == 0
+
+
+@given(st.text(max_size=30))
+def test_the_importers_fast_clean_is_clean_text(value):
+    from winddown.ledger.importers import _clean
+    from winddown.pii.normalize import clean_text
+
+    assert _clean(value) == clean_text(value)
