@@ -55,9 +55,12 @@ def main() -> None:
     paths = ledger_files(args.loans)
     rows = count_rows(paths)
     env = fresh_database(args.db)
-    seconds, peak_mib, out = timed_child(
-        env, "import_ledger", "基准机构", *paths, "--as-user", "bench_operator"
-    )
+    try:
+        seconds, peak_mib, out = timed_child(
+            env, "import_ledger", "基准机构", *paths, "--as-user", "bench_operator"
+        )
+    except subprocess.CalledProcessError as exc:
+        sys.exit(f"import_ledger failed:\n{exc.stderr[-3000:]}")
     print(out.strip())
     print(
         f"{args.db}: {args.loans:,} loans, {rows:,} rows in {seconds:.1f} s = "

@@ -101,9 +101,14 @@ def ledger_rows(
     rng = random.Random(seed)
     pool: dict[int, tuple[str, str]] = dict(enumerate(lender_pool or []))
     pool_size = len(pool) if pool else (lenders or max(10, loans * 2))
-    borrowers = [(chinese_name(rng), resident_id(rng)) for _ in range(max(3, loans * 3 // 4))] + [
-        (f"深圳某{rng.randrange(100)}科技有限公司", credit_code(rng)) for _ in range(3)
-    ]
+    numbers: set[str] = set()
+    borrowers = []
+    while len(borrowers) < max(3, loans * 3 // 4):
+        name, number = chinese_name(rng), resident_id(rng)
+        if number not in numbers:  # one person per number (random numbers can collide)
+            numbers.add(number)
+            borrowers.append((name, number))
+    borrowers += [(f"深圳某{rng.randrange(100)}科技有限公司", credit_code(rng)) for _ in range(3)]
     span = (as_of - date(2023, 1, 1)).days
     for index in range(loans):
         number = f"JK{seed:02d}{index + 1:07d}"
