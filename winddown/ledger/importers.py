@@ -573,11 +573,22 @@ def read_rows(open_source: Opener, file: str, expected: FileKind | None = None):
 
 @dataclass(slots=True)
 class _LoanFacts:
+    """What the cross-file checks keep of a loan (small: a million of them stay in memory
+    while the holdings and repayments files are read)."""
+
     row: int
+    index: int
     principal_fen: int
     value_date: date
-    row_value: LoanRow
+    annual_rate_bp: int
+    months: int
+    method: Method
     held_fen: int = 0
+
+
+#: A period's running totals are kept in one int: principal × 2^41 + interest (each at most
+#: 100 亿元 = 10^12 fen < 2^40), keyed by loan index × 1024 + period (periods ≤ 600).
+_SHIFT = 1 << 41
 
 
 @dataclass
@@ -588,7 +599,8 @@ class CrossChecks:
     files: dict[FileKind, str]
     loans: dict[str, _LoanFacts] = field(default_factory=dict)
     borrowers: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
-    paid: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
+    paid: dict[int, int] = field(default_factory=dict)
+    borrower_count: int = 0
     warnings: list[LedgerError] = field(default_factory=list)
     _schedule_cache: dict[str, Schedule] = field(default_factory=dict)
 
@@ -622,7 +634,13 @@ class CrossChecks:
             )
         if not errors:
             self.loans[loan.number] = _LoanFacts(
-                loan.row, loan.principal_fen, loan.value_date, loan
+                loan.row,
+                len(self.loans),
+                loan.principal_fen,
+                loan.value_date,
+                loan.annual_rate_bp,
+                loan.months,
+                loan.method,
             )
         return errors
 
@@ -662,7 +680,14 @@ class CrossChecks:
         if cached is None:
             if len(self._schedule_cache) > 4096:
                 self._schedule_cache.clear()
-            cached = self._schedule_cache[number] = self.loans[number].row_value.schedule()
+            facts = self.loans[number]
+            cached = self._schedule_cache[number] = schedule(
+                principal_fen=facts.principal_fen,
+                annual_rate_bp=facts.annual_rate_bp,
+                months=facts.months,
+                method=facts.method,
+                value_date=facts.value_date,
+            )
         return cached
 
     def repayment(self, repayment: RepaymentRow) -> list[LedgerError]:
@@ -699,8 +724,8 @@ class CrossChecks:
                 )
             )
         due = plan.instalments[repayment.period - 1]
-        key = (repayment.loan_number, repayment.period)
-        principal, interest = self.paid.get(key, (0, 0))
+        key = facts.index * 1024 + repayment.period
+        principal, interest = divmod(self.paid.get(key, 0), _SHIFT)
         principal += repayment.principal_fen
         interest += repayment.interest_fen
         if principal > due.principal_fen:
@@ -723,5 +748,5 @@ class CrossChecks:
                     f"{format_yuan(due.interest_fen)} 元",
                 )
             )
-        self.paid[key] = (principal, interest)
+        self.paid[key] = principal * _SHIFT + interest
         return errors

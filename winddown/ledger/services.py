@@ -191,7 +191,7 @@ def ledger_import(
             previous = LedgerVersion.objects.filter(institution=locked, status=VersionStatus.ACTIVE)
             previous.update(status=VersionStatus.SUPERSEDED, superseded_at=now)
             version.status = VersionStatus.ACTIVE
-            version.borrower_count = len(checks.borrowers)
+            version.borrower_count = checks.borrower_count
             version.loan_count = len(checks.loans)
             version.holding_count = holdings
             version.repayment_count = repayments
@@ -331,6 +331,8 @@ def _import_loans(version, source, checks: CrossChecks, note, progress) -> dict[
         writer.abort()
         raise
     writer.close()
+    checks.borrower_count = len(checks.borrowers)
+    checks.borrowers = {}  # written: free the names and numbers
     loan_ids: dict[str, int] = {}
     ids = next_ids(Loan, len(loans))
     writer = RowWriter(Loan, LOAN_COLUMNS)
