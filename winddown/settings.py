@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "winddown.claims",
     "winddown.voting",
     "winddown.reporting",
+    "winddown.ledger",
     "winddown.web",
     "winddown.demo",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("winddown.claims.urls")),
     path("", include("winddown.reporting.urls")),
     path("", include("winddown.voting.urls")),
+    path("", include("winddown.ledger.urls")),
     path("", include("winddown.audit.urls")),
 ]
 

@@ -215,3 +215,28 @@ def active_register_phones(institution_id: int) -> Iterator[str]:
             continue
         seen.add(entry.phone_index)
         yield entry.phone.value
+
+
+def active_register_amounts(institution: Institution) -> dict[str, tuple[str, int, int]]:
+    """The active register's amounts per lender, keyed by the ID-number blind index:
+    {id_index: (name, principal_fen, interest_fen)} (empty without an active register).
+    For the loan ledger's reconciliation (issue 17 item 6)."""
+    version = active_register(institution)
+    if version is None:
+        return {}
+    rows = ClaimEntry.objects.filter(version=version).values_list(
+        "id_index", "name", "principal_fen", "interest_fen"
+    )
+    return {index: (name, principal, interest) for index, name, principal, interest in rows}
+
+
+def active_register_phones_by_lender(institution: Institution) -> dict[str, str]:
+    """The active register's mobile numbers per lender ({id_index: phone}), decrypted: for
+    a register version generated from the loan ledger, whose files carry no phone numbers."""
+    version = active_register(institution)
+    if version is None:
+        return {}
+    return {
+        entry.id_index: entry.phone.value
+        for entry in ClaimEntry.objects.filter(version=version).only("id_index", "phone_enc")
+    }

@@ -1,4 +1,5 @@
-"""Demo data: 网贷机构A with about 1,000 lenders, 网贷机构B, one account per role, two demo
+"""Demo data: 网贷机构A with about 1,000 lenders and a loan ledger of 300 loans (funded by
+those lenders), 网贷机构B, one account per role, two demo
 lenders (one ready to use, one to walk through identity verification) and voting events in
 every stage that matters (winddown/demo/events.py)."""
 
@@ -24,6 +25,8 @@ from winddown.identity import services as identity_services
 from winddown.identity.models import Lender
 from winddown.institutions.models import Institution, InstitutionStatus
 from winddown.institutions.services import institution_create, membership_set
+from winddown.ledger.samples import write_ledger
+from winddown.ledger.services import ledger_import
 
 DEMO_PASSWORD = "Winddown-demo-2026"
 # Fixed demo TOTP secret (base32) so the README can tell people how to sign in.
@@ -81,7 +84,10 @@ class Command(BaseCommand):
                 if institution:
                     membership_set(actor=actor, user=user, institution=institutions[institution])
                 users[username] = user
-            self._register(a, users["operator_a"], 1000, seed=7, extra=[READY_LENDER, NEW_LENDER])
+            rows_a = self._register(
+                a, users["operator_a"], 1000, seed=7, extra=[READY_LENDER, NEW_LENDER]
+            )
+            self._ledger(a, users["operator_a"], rows_a)
             rows_b = self._register(b, users["operator_b"], 60, seed=8, extra=[READY_LENDER])
             ready = self._ready_lender()
             load_demo_events(users=users, lenders_b=rows_b, ready_lender=ready)
@@ -110,6 +116,20 @@ class Command(BaseCommand):
             version=result.version, user=operator, actor=Actor(operator.pk, operator.audit_label)
         )
         return rows
+
+    def _ledger(self, institution, operator, register_rows):
+        """A loan ledger of 300 loans funded by lenders of the demo register (issue 17)."""
+        pool = [(row[0], row[2]) for row in register_rows[:400]]
+        with tempfile.TemporaryDirectory() as folder:
+            files = write_ledger(Path(folder), 300, seed=17, lender_pool=pool)
+            result = ledger_import(
+                institution=institution,
+                sources=[(p.name, lambda p=p: open(p, "rb")) for p in files.all],  # noqa: SIM115
+                user=operator,
+                actor=Actor(operator.pk, operator.audit_label),
+            )
+        if not result.ok:
+            raise RuntimeError(f"demo ledger rejected: {[str(e) for e in result.errors[:5]]}")
 
     def _ready_lender(self) -> Lender:
         phone, name, number, _, _ = READY_LENDER
