@@ -16,3 +16,8 @@ class LedgerConfig(AppConfig):
 
         register_personal_data(Borrower)
         register_personal_data(Holding)
+
+        from winddown.ledger.selectors import ah05_prefill
+        from winddown.reporting.services import register_prefill
+
+        register_prefill("AH-05", ah05_prefill)

@@ -179,6 +179,16 @@ def ah05_table(institution: Institution, year: int, month: int) -> tuple[LedgerV
     return version, ah05.figures(loan_facts(version), year, month)
 
 
+def ah05_prefill(institution: Institution, period) -> dict[str, str]:
+    """The association filing's AH-05 draft, pre-filled from the active ledger (reporting's
+    prefill seam, registered in apps.py): every figure the ledger computes, as the table
+    takes it; nothing without a ledger."""
+    if period.kind != "month" or active_ledger(institution) is None:
+        return {}
+    _version, table = ah05_table(institution, period.year, period.index)
+    return {f.code: str(f.text) for f in table.figures if f.text is not None}
+
+
 def parse_period(raw: str) -> tuple[int, int]:
     """ "YYYY-MM" as (year, month), or DomainError PERIOD_INVALID."""
     parts = raw.strip().split("-")

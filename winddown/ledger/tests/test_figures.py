@@ -85,3 +85,21 @@ def test_command_errors(worked):
     )
     with pytest.raises(CommandError, match="尚未导入借款台账"):
         call_command("ledger_figures", "AH-05", "无台账", "2026-06")
+
+
+def test_the_association_filing_is_prefilled_from_the_ledger(worked, institution_a, operator_a):
+    """Issue 19: AH-05 drafts are pre-filled wherever the platform knows the answer."""
+    from winddown.audit.services import Actor
+    from winddown.reporting import services as reporting
+
+    draft = reporting.filing_draft(
+        user=operator_a,
+        actor=Actor(operator_a.pk, "tests"),
+        institution=institution_a,
+        table="AH-05",
+        period="2026-06",
+    )
+    for code in ("AH501", "AH503", "AH513", "AH519", "AH521", "AH502", "AH528"):
+        assert code in draft.prefilled
+    assert draft.cells["AH503"].rstrip("0").rstrip(".") == "1.8"  # 万元, as the table takes it
+    assert int(draft.cells["AH502"]) == EXPECTED["AH502"]
