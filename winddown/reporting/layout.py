@@ -12,19 +12,19 @@ reformat: a cell beginning with "=" stays text).
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 from winddown.core.errors import DomainError
+from winddown.core.spreadsheets import Cell, XlsxWorkbook
 from winddown.core.tabular import TabularFileError, raw_records
 from winddown.indicators import TABLES, Table
 from winddown.indicators.validate import make_key, split_key
 from winddown.reporting.errors import ReportingErrorCode as E
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    pass
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5_000
@@ -34,17 +34,10 @@ _GROUP = re.compile(r"第(\d+)组")
 _TITLE = re.compile(r"表\s*(AH-0\d)")
 
 
-def _text_cell(sheet: WriteOnlyWorksheet, value: object, *, bold: bool = False):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    c = WriteOnlyCell(sheet, value=None if value in (None, "") else str(value))
-    if c.value is not None:
-        c.data_type = "s"  # text, even "=…" (no formula) and "001" (no number)
-    c.number_format = "@"
-    if bold:
-        c.font = Font(bold=True)
-    return c
+def texts(values: Iterable[object], *, bold: bool = False) -> list[Cell]:
+    """A row of text cells (core/spreadsheets: never a formula or a number, "=…" and "001"
+    stay as typed), empty where there is nothing."""
+    return [Cell(None if v in (None, "") else str(v), bold=bold) for v in values]
 
 
 def _groups(table: Table, cells: dict[str, str]) -> int:
@@ -74,26 +67,21 @@ def _rows(table: Table, cells: dict[str, str], groups: int) -> Iterable[list[str
 def template_xlsx(table: Table, *, cells: dict[str, str] | None = None, title: str = "") -> bytes:
     """The table as a workbook in the standard's layout, with ``cells`` filled in (a
     draft) or empty (the template)."""
-    from openpyxl import Workbook
-
     cells = cells or {}
     groups = _groups(table, cells) if table.per else 1
     if table.per:
         groups = max(groups, 1)
     value_headers = [f"第{n}组" for n in range(1, groups + 1)] if table.per else ["填报内容"]
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(table.code)
-    for letter, width in zip("ABCDEFGH", (6, 10, 40, 8, 8, 30, 30, 30), strict=False):
-        sheet.column_dimensions[letter].width = width
-    sheet.append([_text_cell(sheet, f"表 {table.code} {table.heading}", bold=True)])
+    book = XlsxWorkbook()
+    sheet = book.sheet(table.code)
+    sheet.widths((6, 10, 40, 8, 8, 30, 30, 30))
+    sheet.append(texts([f"表 {table.code} {table.heading}"], bold=True))
     note = title or f"{table.frequency.label}报送，{table.deadline}。" + "；".join(table.notes)
-    sheet.append([_text_cell(sheet, note)])
-    sheet.append([_text_cell(sheet, h, bold=True) for h in _header(table, value_headers)])
+    sheet.append(texts([note]))
+    sheet.append(texts(_header(table, value_headers), bold=True))
     for row in _rows(table, cells, groups):
-        sheet.append([_text_cell(sheet, v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        sheet.append(texts(row))
+    return book.to_bytes()
 
 
 def _layout_error(table: Table, detail: str) -> DomainError:
@@ -181,23 +169,19 @@ def export_period_xlsx(period: str, tables: Iterable[Table], filings: Iterable) 
     the indicator rows, then one column per institution (per product / partner set for
     AH‑06 / AH‑07). ``filings`` are (institution full name, credit code, table, status,
     version number, late, cells) tuples."""
-    from openpyxl import Workbook
-
     by_table: dict[str, list] = {}
     for f in filings:
         by_table.setdefault(f[2], []).append(f)
-    workbook = Workbook(write_only=True)
+    book = XlsxWorkbook()
     for table in tables:
-        sheet = workbook.create_sheet(table.code)
+        sheet = book.sheet(table.code)
         entries = by_table.get(table.code, [])
         columns = []  # (label lines, cells, group)
         for name, credit, _t, status, number, late, cells in entries:
             groups = _groups(table, cells) if table.per else 1
             for g in range(1, groups + 1):
                 columns.append((name, credit, status, number, late, cells, g))
-        sheet.append(
-            [_text_cell(sheet, f"表 {table.code} {table.heading}　报送期 {period}", bold=True)]
-        )
+        sheet.append(texts([f"表 {table.code} {table.heading}　报送期 {period}"], bold=True))
         pad = [""] * (len(_header(table, [])) - 1)
         states = [
             f"{c[2]}（第{c[3]}版）{'·逾期' if c[4] else ''}" + (f" 第{c[6]}组" if table.per else "")
@@ -208,8 +192,8 @@ def export_period_xlsx(period: str, tables: Iterable[Table], filings: Iterable) 
             ("社会信用代码", [c[1] for c in columns], False),
             ("状态（版本）", states, False),
         ):
-            sheet.append([_text_cell(sheet, v, bold=bold) for v in [*pad, label, *values]])
-        sheet.append([_text_cell(sheet, h, bold=True) for h in _header(table, [])])
+            sheet.append(texts([*pad, label, *values], bold=bold))
+        sheet.append(texts(_header(table, []), bold=True))
         for ind in table.indicators:
             sub = [ind.sub] if table.code == "AH-02" else []
             head = [str(ind.row), ind.code, *sub, ind.name, ind.frequency.label, ind.unit]
@@ -222,7 +206,5 @@ def export_period_xlsx(period: str, tables: Iterable[Table], filings: Iterable) 
                 ]
             else:
                 values = [c[5].get(make_key(ind.code, c[6]), "") for c in columns]
-            sheet.append([_text_cell(sheet, v) for v in [*head, *values]])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+            sheet.append(texts([*head, *values]))
+    return book.to_bytes()
