@@ -136,3 +136,27 @@ def tree_open(event: VotingEvent) -> TreeFile:
             cache.set(_refusal_key(event), str(exc), REFUSAL_SECONDS)
             raise
     return TreeFile(path)
+
+
+def receipt_trees_build(*, force: bool = False) -> list[tuple[int, str]]:
+    """Build the missing tree files of every published event (all of them with `force`),
+    e.g. after a deployment, so that no lender's first lookup waits for the build.
+    Returns (event id, "built" / "present" / refusal message) per event."""
+    from winddown.voting.selectors import published_events
+
+    done: list[tuple[int, str]] = []
+    for event in published_events().exclude(bundle_path="").order_by("pk").iterator():
+        path = tree_path(event)
+        if path.exists() and not force:
+            done.append((event.pk, "present"))
+            continue
+        with _locked(path):
+            try:
+                tree_write(event)
+            except ReceiptTreeRefused as exc:
+                logger.error("receipt tree refused: %s", exc)
+                done.append((event.pk, f"refused: {exc}"))
+                continue
+        cache.delete(_refusal_key(event))
+        done.append((event.pk, "built"))
+    return done

@@ -6,6 +6,8 @@ proved; and the anonymous lookups are rate-limited per address."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.test import Client
 
@@ -184,3 +186,31 @@ def test_receipt_lookups_are_rate_limited_per_address(published, monkeypatch):
     )
     assert other.status_code == 200 and "✓ 已核验" in other.content.decode()
     assert Client().get(f"/events/{event.pk}/receipt/").status_code == 200
+
+
+def test_a_lookup_costs_the_same_few_queries_whatever_the_log_size(
+    published, django_assert_max_num_queries
+):
+    event, receipts = published
+    results.check_receipt(event, receipts[0])  # nothing to warm: no cache is involved
+    with django_assert_max_num_queries(2):  # the ballot by its receipt; a later ballot?
+        assert results.check_receipt(event, receipts[5]).verified
+
+
+def test_the_command_builds_missing_trees_and_exits_1_on_a_refusal(published):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    event, _ = published
+    path = receipt_tree.tree_path(event)
+    path.unlink()
+    out = io.StringIO()
+    call_command("build_receipt_trees", stdout=out)
+    assert f"event {event.pk}: built" in out.getvalue() and path.exists()
+    call_command("build_receipt_trees", stdout=out)
+    assert f"event {event.pk}: present" in out.getvalue()
+    Ballot.objects.filter(event=event, seq=3).update(leaf_hash="22" * 32)
+    with pytest.raises(CommandError) as refused:
+        call_command("build_receipt_trees", "--force", stdout=out)
+    assert refused.value.returncode == 1
+    assert "refused" in out.getvalue()
