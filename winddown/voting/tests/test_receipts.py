@@ -214,3 +214,35 @@ def test_the_command_builds_missing_trees_and_exits_1_on_a_refusal(published):
         call_command("build_receipt_trees", "--force", stdout=out)
     assert refused.value.returncode == 1
     assert "refused" in out.getvalue()
+
+
+def test_concurrent_first_lookups_build_the_tree_once(published, monkeypatch):
+    import shutil
+    import threading
+    import time
+
+    event, _ = published
+    path = receipt_tree.tree_path(event)
+    built = path.with_name("built.copy")
+    path.replace(built)
+    calls = []
+
+    def slow_write(event):  # the real build, slowed down, without the database
+        calls.append(event.pk)
+        time.sleep(0.3)
+        shutil.copy(built, path)
+        return path
+
+    monkeypatch.setattr(receipt_tree, "tree_write", slow_write)
+    sizes = []
+
+    def lookup():
+        with receipt_tree.tree_open(event) as tree:
+            sizes.append(tree.size)
+
+    threads = [threading.Thread(target=lookup) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == [event.pk] and sizes == [event.merkle_size] * 4
