@@ -21,6 +21,8 @@ Usage: .venv/bin/python bench/bench_receipt_lookup.py [--db postgres|sqlite] [--
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import subprocess
 
 import _setup
@@ -214,6 +216,11 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     # A database of its own: another bench may be using winddown_bench at the same time.
     _setup.PG_DATABASE = "winddown_bench_receipts"
+    # Bundles and tree files in bench/out/ too, not in the development var/ folder; each
+    # run starts without the previous run's (another root, another file name).
+    var = OUT / "receipt-var"
+    shutil.rmtree(var / "private" / "bundles", ignore_errors=True)
+    os.environ["WINDDOWN_VAR_DIR"] = str(var)
     env = fresh_database(args.db)
     env["WINDDOWN_ALLOWED_HOSTS"] = "localhost"
     prelude = (
