@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 from winddown.verify import BallotLine, iso_utc, verify_bundle, write_bundle
+from winddown.voting import receipt_tree
 from winddown.voting.ballot_log import HASH_ALG
 from winddown.voting.models import Ballot, EventKind, VotingEvent
 from winddown.voting.tally import event_options
@@ -62,7 +63,8 @@ def bundle_path(event: VotingEvent) -> Path:
 
 
 def write_event_bundle(event: VotingEvent) -> str:
-    """Write the bundle, verify it independently, and check its root against the log's."""
+    """Write the bundle, verify it independently, check its root against the log's, and
+    write the receipt index beside it (`receipt_tree`)."""
     path = bundle_path(event)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
@@ -74,5 +76,12 @@ def write_event_bundle(event: VotingEvent) -> str:
     ):
         partial.unlink(missing_ok=True)
         raise BundleMismatch(f"bundle of event {event.pk} does not verify: {report.problem}")
+    # The receipt index (O(log n) lookups): from the rows' stored leaf hashes, which must
+    # give the same root as the lines just verified.
+    try:
+        receipt_tree.tree_write(event)
+    except receipt_tree.ReceiptTreeRefused as exc:
+        partial.unlink(missing_ok=True)
+        raise BundleMismatch(f"receipt index of event {event.pk} refused: {exc}") from exc
     partial.replace(path)
     return str(path.relative_to(settings.PRIVATE_STORAGE_ROOT))

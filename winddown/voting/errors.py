@@ -76,3 +76,4 @@ class VotingErrorCode(ErrorCode):
     # Results
     RECEIPT_UNKNOWN = (404, "找不到该回执码，请核对后重试")
     RECEIPT_FORMAT = (400, "回执码应为 16 位，由字母 A-Z 和数字 2-7 组成，请核对后重试")
+    RECEIPT_RATE_LIMITED = (429, "当前网络核验回执过于频繁，请一小时后再试")

@@ -15,15 +15,17 @@ for the public page and the API.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
-
-from winddown.merkle import verify_inclusion
+from winddown.merkle import leaf_hash, verify_inclusion
+from winddown.merkle.treefile import TreeFileError
 from winddown.rules import RulesInputError, get_rule
 from winddown.rules.text import percent, threshold_percent
-from winddown.verify import BallotLine, ReceiptNotFound, inclusion_proof_for_receipt
+from winddown.verify import iso_utc
+from winddown.voting import receipt_tree
+from winddown.voting.ballot_log import HASH_ALG, ballot_line
 from winddown.voting.models import Ballot, EventKind, SignUpStatus, VotingEvent
 from winddown.voting.tally import OPTION_LABELS, candidate_names, choice_words, event_options
 
@@ -43,7 +45,7 @@ CANDIDATE_STATUS_LABELS = {
     "not-elected": "未当选（名次在应选人数之后）",
     "not-qualified": "未达到当选条件",
 }
-RECEIPT_CACHE_SECONDS = 3600
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -323,9 +325,9 @@ class UnknownReceipt(LookupError):
 
 @dataclass(frozen=True)
 class ReceiptCheck:
-    """A receipt looked up in the published bundle and proved against the published root."""
+    """A receipt looked up in the published log and proved against the published root."""
 
-    proof: dict[str, Any]  # winddown.verify.inclusion_proof_for_receipt's answer
+    proof: dict[str, Any]  # as winddown.verify.inclusion_proof_for_receipt answers
     verified: bool  # the proof holds, for the root and size this platform published
     superseded: bool  # a later ballot of the same lender replaced it
     choice: str
@@ -348,44 +350,75 @@ class ReceiptCheck:
 
 
 def check_receipt(event: VotingEvent, code: str) -> ReceiptCheck:
-    """`code` (normalized) of a published event. Raises UnknownReceipt: the ballot index
-    answers that at once, so only real receipts read the bundle (once; then cached)."""
-    from winddown.voting.bundle import bundle_path
+    """`code` (normalized) of a published event, in O(log n) without reading the bundle.
 
-    if not event.bundle_path or not Ballot.objects.filter(event=event, receipt=code).exists():
+    The ballot row is found by the receipt index of the Ballot table (UnknownReceipt when
+    none); its log line is rebuilt from the row by the function that wrote it
+    (`ballot_log.ballot_line`), so the bundle's ballots.csv holds the same line; its leaf
+    index is `seq - 1`; the audit path comes from the event's tree file
+    (`receipt_tree`: O(log n) reads) and `superseded_by_later` from the database (a later
+    ballot of the same elector). The proof is checked against the root and size the
+    platform published (not the tree file's own): a tampered tree file or ballot row gives
+    `verified=False`, never a proof shown as holding. The offline check on the bundle
+    (`winddown.verify.inclusion_proof_for_receipt`) gives the same answer."""
+    if not event.bundle_path or event.merkle_size is None:
         raise UnknownReceipt(code)
-    cache_key = f"voting:receipt:{event.pk}:{event.merkle_root}:{code}"
-    proof = cache.get(cache_key)
-    if proof is None:
-        try:
-            proof = inclusion_proof_for_receipt(bundle_path(event), code)
-        except ReceiptNotFound:
-            raise UnknownReceipt(code) from None
-        cache.set(cache_key, proof, RECEIPT_CACHE_SECONDS)
-    # Checked here against the root and size the platform published (not the bundle's own).
-    verified = (
-        proof["root"] == event.merkle_root
-        and proof["size"] == event.merkle_size
-        and verify_inclusion(
-            bytes.fromhex(proof["leaf_hash"]),
-            proof["index"],
-            proof["size"],
-            [bytes.fromhex(p) for p in proof["proof"]],
-            bytes.fromhex(event.merkle_root),
-            proof["hash_alg"],
-        )
+    ballot = (
+        Ballot.objects.filter(event=event, receipt=code)
+        .values("seq", "voter", "receipt", "choice", "weight_fen", "cast_at", "elector_id")
+        .first()
     )
+    if ballot is None:
+        raise UnknownReceipt(code)
+    line = ballot_line(
+        seq=ballot["seq"],
+        voter=ballot["voter"],
+        receipt=ballot["receipt"],
+        choice=ballot["choice"],
+        weight_fen=ballot["weight_fen"],
+        cast_at=ballot["cast_at"],
+    )
+    leaf = leaf_hash(line.encode(), HASH_ALG)
+    index = ballot["seq"] - 1
+    # By the elector alone (a ballot's event is its elector's event, models.Ballot): with
+    # the event in the filter SQLite walks the (event, seq) index over every later entry.
+    later = Ballot.objects.filter(elector_id=ballot["elector_id"], seq__gt=ballot["seq"]).exists()
+    root, size, alg, path = event.merkle_root, event.merkle_size, HASH_ALG, []
     try:
-        line = BallotLine.from_line(proof["line"])
-        choice, weight, cast_at = line.choice, line.weight_fen, line.cast_at
-    except ValueError:
-        choice, weight, cast_at = "", None, ""
+        with receipt_tree.tree_open(event) as tree:
+            root, size, alg = tree.root.hex(), tree.size, tree.alg
+            if 0 <= index < tree.size:
+                path = tree.inclusion_proof(index)
+    except (receipt_tree.ReceiptTreeRefused, TreeFileError) as exc:
+        logger.error("receipt %s of event %s not proved: %s", code, event.pk, exc)
+    in_tree = 0 <= index < size and verify_inclusion(
+        leaf, index, size, path, bytes.fromhex(root), alg
+    )
+    proof = {
+        "receipt": ballot["receipt"],
+        "seq": ballot["seq"],
+        "index": index,
+        "line": line,
+        "voter": ballot["voter"],
+        "leaf_hash": leaf.hex(),
+        "proof": [p.hex() for p in path],
+        "size": size,
+        "root": root,
+        "hash_alg": alg,
+        "verified": in_tree,
+        "final": not later,
+        "superseded_by_later": later,
+        "duplicate": False,  # the receipt is unique per event (ballot_receipt_unique)
+        "entries": size,
+    }
+    # Checked here against the root and size the platform published (not the tree's own).
+    verified = in_tree and root == event.merkle_root and size == event.merkle_size
     return ReceiptCheck(
         proof=proof,
         verified=verified,
-        superseded=bool(proof["superseded_by_later"]),
-        choice=choice,
-        choice_label=choice_words(event, choice) if choice else "",
-        weight_fen=weight,
-        cast_at=cast_at,
+        superseded=later,
+        choice=ballot["choice"],
+        choice_label=choice_words(event, ballot["choice"]),
+        weight_fen=ballot["weight_fen"],
+        cast_at=iso_utc(ballot["cast_at"]),
     )

@@ -11,6 +11,7 @@ from ninja import Path, Router, Schema
 from pydantic import Field
 
 from winddown.api.schemas import (
+    ErrorOut,
     Text,
 )
 from winddown.core.errors import DomainError
@@ -32,6 +33,7 @@ from winddown.voting.models import (
     EventKind,
     VotingEvent,
 )
+from winddown.voting.ratelimits import check_receipt_rate
 
 public_router = Router(tags=["投票结果（公开）"])
 
@@ -247,13 +249,15 @@ class ReceiptOut(Schema):
 
 @public_router.get(
     "/{event_id}/receipts/{code}",
-    response={200: ReceiptOut, **PUBLIC_ERRORS},
+    response={200: ReceiptOut, **PUBLIC_ERRORS, 429: ErrorOut},
     summary="凭回执码核验选票（Merkle 包含证明）",
     description="在公布的结果包中找到回执码对应的选票记录，给出 RFC 6962 包含证明，并用公布的"
-    "Merkle 根核验。`final` 为 true 表示这是该出借人的最终选票（计入结果）。",
+    "Merkle 根核验。`final` 为 true 表示这是该出借人的最终选票（计入结果）。"
+    "每个网络地址每小时最多核验 300 次，超过返回 429。",
 )
 def receipt(request, event_id: int, code: Annotated[Text, Path(max_length=64)]):
     event = _published(event_id)
+    check_receipt_rate(request)
     try:
         code = parse_receipt(code)
     except ValueError:

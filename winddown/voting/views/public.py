@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from winddown.audit.selectors import publication_checkpoint
 from winddown.core import private_files
+from winddown.core.errors import DomainError
 from winddown.core.file_responses import file_response
 from winddown.verify import (
     BundleError,
@@ -17,6 +18,7 @@ from winddown.voting.errors import VotingErrorCode
 from winddown.voting.models import (
     VotingEvent,
 )
+from winddown.voting.ratelimits import check_receipt_rate
 from winddown.voting.views.common import rule_info
 
 
@@ -61,7 +63,8 @@ def public_bundle(request, event_id: int):
 
 
 def public_receipt(request, event_id: int):
-    """Look a receipt up in the published bundle and check its inclusion proof."""
+    """Look a receipt up in the published log (the receipt index, never a scan of the
+    bundle) and check its inclusion proof; rate-limited per address."""
     event = _published(event_id)
     if not event.bundle_path:
         raise Http404("该活动没有结果包")
@@ -69,6 +72,11 @@ def public_receipt(request, event_id: int):
     context: dict = {"event": event, "code": code, "error": "", "proof": None}
     if not code:
         return render(request, "voting/public/receipt.html", context)
+    try:
+        check_receipt_rate(request)
+    except DomainError as exc:
+        context["error"] = exc.message
+        return render(request, "voting/public/receipt.html", context, status=429)
     try:
         code = context["code"] = normalize_receipt(code)
     except ValueError:
