@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "winddown.identity",
     "winddown.claims",
     "winddown.voting",
+    "winddown.cases",
     "winddown.web",
     "winddown.demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("winddown.institutions.urls")),
     path("", include("winddown.claims.urls")),
     path("", include("winddown.voting.urls")),
+    path("", include("winddown.cases.urls")),
     path("", include("winddown.audit.urls")),
 ]
 

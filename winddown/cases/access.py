@@ -1,0 +1,38 @@
+"""Fetch cases with the viewer's institution boundary built in (institutions.access): an
+operator of another institution gets 404, as if the case did not exist, and the attempt is
+audited. An institution sees a report only once the association has notified it
+(举报办法 第十三条11), and then only its masked form (cases.selectors.InstitutionReport)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from winddown.cases.models import Report
+from winddown.institutions.access import access_by_id
+
+if TYPE_CHECKING:
+    from winddown.accounts.models import User
+
+NOT_FOUND = "举报不存在或无权访问"
+
+
+def access_report_by_id(user: User, report_id: int) -> Report:
+    """For association staff (every institution)."""
+    return access_by_id(
+        user,
+        Report.objects.select_related("institution", "repeat_of"),
+        report_id,
+        institution_path="institution",
+        not_found=NOT_FOUND,
+    )
+
+
+def access_notified_report_by_id(user: User, report_id: int) -> Report:
+    """For the reported institution's operators: only reports it was notified of."""
+    return access_by_id(
+        user,
+        Report.objects.select_related("institution").filter(notified_on__isnull=False),
+        report_id,
+        institution_path="institution",
+        not_found=NOT_FOUND,
+    )

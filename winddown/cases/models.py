@@ -1,0 +1,302 @@
+"""Reports to the association (举报, 监督举报反馈处置办法, spec D), lenders' complaints to
+their own institution (001 三、四, spec D.9) and disciplinary cases (惩戒办法, spec E).
+
+Who reported lives only in :class:`ReporterIdentity` (encrypted; 举报办法 第二条、第十二条):
+a :class:`Report` carries a pseudonym (a copy of the ID number's blind index) for the daily
+limit and for linking repeats, never a name, phone or ID number.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from winddown.identity.models import Lender
+from winddown.institutions.models import Institution
+from winddown.pii import purposes
+from winddown.pii.fields import EncryptedField, EncryptedFile
+from winddown.pii.idnumbers import IdDocument, IdType
+from winddown.pii.masking import mask_id_number, mask_name, mask_phone
+
+#: Encryption purpose of a reporter's name (a ciphertext of another kind never decrypts as it).
+REPORTER_NAME = "reporter_name"
+
+
+class ReportCategory(models.TextChoices):
+    """The reportable conduct of 举报办法 第四条 (L1448–1470), spec D.1."""
+
+    R01 = "R01", "为自身或变相为自身融资"
+    R02 = "R02", "直接或间接接受、归集出借人的资金"
+    R03 = "R03", "直接或变相向出借人提供担保或者承诺保本保息"
+    R04 = "R04", "在互联网、固定电话、移动电话等电子渠道以外的物理场所宣传或推介融资项目"
+    R05 = "R05", "发放贷款（法律法规另有规定的除外）"
+    R06 = "R06", "将融资项目的期限进行拆分"
+    R07 = "R07", "自行发售理财等金融产品募集资金，代销金融产品"
+    R08 = "R08", "开展类资产证券化业务或打包资产等形式的债权转让"
+    R09 = "R09", "与其他机构投资、代理销售、经纪等业务混合、捆绑、代理"
+    R10 = "R10", "虚假片面宣传或促销，捏造、散布虚假或不完整信息，误导出借人或借款人"
+    R11 = "R11", "为投资股票、场外配资、期货合约、结构化产品等高风险融资提供信息中介服务"
+    R12 = "R12", "从事股权众筹等业务"
+    R13 = "R13", "未按信披指引开展信息披露工作"
+    R14 = "R14", "法律法规、网络借贷有关监管规定禁止的其他活动"
+
+
+class Channel(models.TextChoices):
+    """举报方式 of the 《投诉举报信息处理单》 (第七条), plus 网上平台 (I‑38)."""
+
+    ONLINE = "online", "网上平台"
+    PHONE = "phone", "电话"
+    EMAIL = "email", "电子邮件"
+    LETTER = "letter", "信函"
+    COMPLAINT = "complaint", "出借人投诉升级"
+
+
+class ReporterType(models.TextChoices):
+    LENDER = "lender", "出借人"
+    BORROWER = "borrower", "借款人"
+    EMPLOYEE = "employee", "从业人员"
+    PUBLIC = "public", "社会公众"
+
+
+class ReportStatus(models.TextChoices):
+    """Spec D.8, folded: the institution's notice, feedback and escalations are fields."""
+
+    RECEIVED = "received", "待受理"
+    REJECTED = "rejected", "不予受理"
+    ACCEPTED = "accepted", "已受理待调查"
+    INVESTIGATING = "investigating", "调查中"
+    INVESTIGATED = "investigated", "调查终结待决定"
+    DECIDED = "decided", "已作出处理决定"
+    ARCHIVED = "archived", "已归档"
+
+
+OPEN_STATUSES = (
+    ReportStatus.RECEIVED,
+    ReportStatus.ACCEPTED,
+    ReportStatus.INVESTIGATING,
+    ReportStatus.INVESTIGATED,
+    ReportStatus.DECIDED,
+)
+
+
+class RejectReason(models.TextChoices):
+    """Why a report is not accepted (第六条, 第十三条1–2, 第五条2–3; spec D.3, D.8)."""
+
+    NOT_REAL_NAME = "not_real_name", "非实名举报"
+    OUT_OF_SCOPE = "out_of_scope", "不属于投诉举报范围"
+    NO_INSTITUTION = "no_institution", "没有明确的被举报机构"
+    NO_FACTS = "no_facts", "没有具体违法违规事实及证据或线索"
+    NOT_VERIFIABLE = "not_verifiable", "事实不清、线索不明，不具备查实条件"
+    BEFORE_AUTHORITY = "before_authority", "已由行政、司法或仲裁机构受理或处理"
+    DUPLICATE = "duplicate", "重复举报"
+
+
+class Outcome(models.TextChoices):
+    """The handling decision (第十三条7–8, 11)."""
+
+    NO_ACTION = "no_action", "经查不属实，不予处理"
+    RECTIFY = "rectify", "责令被举报机构整改"
+    DISCIPLINE = "discipline", "转入惩戒程序"
+    REFER = "refer", "转送监管或执法机关"
+
+
+class DueKind(models.TextChoices):
+    """The deadline a case is waiting for (working days, spec D.6, I‑40, I‑44)."""
+
+    ACCEPT = "accept", "受理决定（登记后5个工作日，I‑40）"
+    START = "start", "开展调查（受理后10个工作日，第十三条3）"
+    END = "end", "调查终结（开始后60个工作日，第十三条5）"
+    DECIDE = "decide", "处理决定（调查终结后10个工作日，第十三条7）"
+    ANSWER = "answer", "机构答复或整改"
+    FEEDBACK = "feedback", "向举报人反馈（决定后10个工作日，I‑44）"
+
+
+class Report(models.Model):
+    """One report to the association, with the fields of the 《投诉举报信息处理单》 (D.7)."""
+
+    number = models.CharField("编号", max_length=20, unique=True)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="reports", verbose_name="被举报机构"
+    )
+    channel = models.CharField("举报方式", max_length=16, choices=Channel.choices)
+    reporter_type = models.CharField(max_length=16, choices=ReporterType.choices)
+    categories = models.JSONField("举报类别", default=list)
+    facts = models.TextField("投诉举报的主要事实", max_length=5000)
+    evidence_text = models.TextField("所能提供的证据", max_length=2000, blank=True)
+    received_on = models.DateField("投诉举报收到时间")
+    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A copy of the reporter's ID-number blind index ("" when anonymous): a pseudonym.
+    reporter_index = models.CharField(max_length=32, blank=True, db_index=True)
+    has_contact = models.BooleanField(default=False)  # feedback is owed (第十三条9)
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
+    )
+    status = models.CharField(max_length=16, choices=ReportStatus.choices, default="received")
+    reject_reason = models.CharField(max_length=20, choices=RejectReason.choices, blank=True)
+    rejected_on = models.DateField(null=True)
+    handler_opinion = models.TextField("经办人处理意见", blank=True)
+    sg_opinion = models.TextField("秘书长意见", blank=True)
+    acceptance_due = models.DateField(null=True)
+    accepted_on = models.DateField(null=True)
+    start_due = models.DateField(null=True)
+    started_on = models.DateField(null=True)
+    end_due = models.DateField(null=True)
+    extensions = models.PositiveSmallIntegerField(default=0)
+    stage_report = models.TextField("阶段性调查报告", blank=True)
+    ended_on = models.DateField(null=True)
+    findings = models.TextField("调查结论", blank=True)
+    decision_due = models.DateField(null=True)
+    decided_on = models.DateField(null=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    decision_text = models.TextField("处理结果", blank=True)
+    # The institution's side (第十三条11): only the masked notice ever reaches it.
+    notified_on = models.DateField(null=True)
+    notice_text = models.TextField("通知机构的内容（不含举报人信息）", blank=True)
+    answer_days = models.PositiveSmallIntegerField(default=10)
+    answer_due = models.DateField(null=True)
+    answer_text = models.TextField("机构答复或整改情况", blank=True)
+    answered_on = models.DateField(null=True)
+    published_on = models.DateField("曝光日期", null=True)
+    referred_on = models.DateField("通知执法机关日期", null=True)
+    feedback_due = models.DateField(null=True)
+    feedback_text = models.TextField("反馈情况", blank=True)
+    feedback_on = models.DateField(null=True)
+    archived_on = models.DateField(null=True)
+    malicious_reason = models.TextField("恶意举报说明", blank=True)
+    # What the queue and the daily task read: the deadline being waited for.
+    is_open = models.BooleanField(default=True)
+    next_due = models.DateField(null=True)
+    next_due_kind = models.CharField(max_length=16, choices=DueKind.choices, blank=True)
+    warned_kind = models.CharField(max_length=16, blank=True)  # warned for next_due_kind
+    missed_kind = models.CharField(max_length=16, blank=True)  # marked missed for it
+    missed_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["is_open", "next_due", "id"], name="report_queue"),
+            models.Index(fields=["institution", "notified_on"], name="report_institution"),
+            models.Index(fields=["reporter_index", "institution"], name="report_repeat"),
+        ]
+
+    def __str__(self) -> str:
+        return f"举报 {self.number}"
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [f"{c} {ReportCategory(c).label}" for c in self.categories]
+
+    @property
+    def pseudonym(self) -> str:
+        """The reporter as staff who are not handlers see them: the same for every report of
+        one reporter (to see repeats), never their identity."""
+        return f"举报人-{self.reporter_index[:6].upper()}" if self.reporter_index else "匿名"
+
+
+def _resident_index(_identity, number: str) -> str:
+    return IdDocument(IdType.RESIDENT_ID, number).index_value
+
+
+class ReporterIdentity(models.Model):
+    """Who filed a report: the separate, encrypted store only designated handlers read
+    (举报办法 第二条、第十二条; spec D.5). Every read through the pages is audited."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="identity")
+    lender = models.ForeignKey(Lender, null=True, on_delete=models.SET_NULL, related_name="+")
+    name_enc = models.TextField(blank=True)
+    id_number_enc = models.TextField(blank=True)
+    id_index = models.CharField(max_length=32, blank=True)
+    phone_enc = models.TextField(blank=True)
+    phone_index = models.CharField(max_length=32, blank=True)
+    contact = models.CharField("其他联系方式", max_length=200, blank=True)  # e-mail, address
+
+    name = EncryptedField(purpose=REPORTER_NAME, column="name_enc", mask=mask_name)
+    id_number = EncryptedField(
+        purpose=purposes.ID_NUMBER,
+        column="id_number_enc",
+        index="id_index",
+        mask=mask_id_number,
+        index_value=_resident_index,
+    )
+    phone = EncryptedField(
+        purpose=purposes.PHONE, column="phone_enc", index="phone_index", mask=mask_phone
+    )
+
+    def __str__(self) -> str:
+        return f"{self.report} 的举报人"
+
+
+class ReporterDay(models.Model):
+    """Reports filed by one reporter on one natural day in Asia/Shanghai, all channels
+    together (第五条2: "同一举报人每天最多提交三件举报"; I‑36). The row is locked while counting."""
+
+    reporter_index = models.CharField(max_length=32)
+    day = models.DateField()
+    count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reporter_index", "day"], name="reporter_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.count}"
+
+
+class ReportEvidence(models.Model):
+    """An evidence file (第五条1), recognised by its content: PDF, Word, JPG or PNG."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
+    path = models.CharField(max_length=500)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    file = EncryptedFile(purpose=purposes.ATTACHMENT_FILE, column="path", folder="report-evidence")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseStep(models.Model):
+    """One step of a case's timeline: what, who (as the institution may see it) and when.
+    Written by the services next to the audit row."""
+
+    report = models.ForeignKey(Report, null=True, on_delete=models.CASCADE, related_name="steps")
+    at = models.DateTimeField(auto_now_add=True)
+    actor_label = models.CharField(max_length=200)
+    action = models.CharField(max_length=64)
+    note = models.TextField(blank=True)
+    # Shown on the institution's page: never steps that would reveal the reporter.
+    institution_visible = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["report", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class Designation(models.TextChoices):
+    HANDLER = "handler", "投诉举报专人"
+    SECRETARY_GENERAL = "secretary_general", "秘书长"
+
+
+class CaseOfficer(models.Model):
+    """An association officer designated for cases (举报办法 第二条 "协会设立专人"): only
+    handlers see who reported; the secretary-general also decides continuations (第十三条6)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    designation = models.CharField(max_length=20, choices=Designation.choices)
+    designated_at = models.DateTimeField(auto_now_add=True)
+    designated_by = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "designation"], name="case_officer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_designation_display()}"

@@ -1,0 +1,5 @@
+"""Pages of cases (namespace "cases")."""
+
+app_name = "cases"
+
+urlpatterns: list = []
