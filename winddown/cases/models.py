@@ -278,6 +278,15 @@ class CaseStep(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from winddown.cases.audit_actions import CasesAction
+
+        try:
+            return CasesAction(self.action).label
+        except ValueError:
+            return self.action
+
 
 class Designation(models.TextChoices):
     HANDLER = "handler", "投诉举报专人"

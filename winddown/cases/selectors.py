@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
+from winddown.calendar import UnconfirmedYear
 from winddown.cases.models import (
     OPEN_STATUSES,
     CaseStep,
@@ -67,7 +68,10 @@ def days_left(report: Report, today: date) -> int | None:
     """Working days to the deadline (negative: overdue by that many)."""
     if report.next_due is None:
         return None
-    return working_days_between(today, report.next_due)
+    try:
+        return working_days_between(today, report.next_due)
+    except UnconfirmedYear:
+        return None
 
 
 def timeline(report: Report, *, for_institution: bool = False) -> list[CaseStep]:

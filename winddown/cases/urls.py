@@ -1,5 +1,31 @@
-"""Pages of cases (namespace "cases")."""
+"""Pages of cases: reports to the association, for reporters, the association and the
+reported institution (namespace "cases")."""
+
+from django.urls import path
+
+from winddown.cases.views import institution, lender, staff
 
 app_name = "cases"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Reporters (mobile)
+    path("m/reports/", lender.report_list, name="lender-reports"),
+    path("m/reports/new/", lender.report_new, name="lender-report-new"),
+    path("m/reports/<int:report_id>/", lender.report_detail, name="lender-report"),
+    # The association
+    path("staff/cases/", staff.queue, name="staff-queue"),
+    path("staff/cases/export.csv", staff.queue_export, name="staff-queue-export"),
+    path("staff/cases/new/", staff.record, name="staff-record"),
+    path("staff/cases/<int:report_id>/", staff.detail, name="staff-report"),
+    path("staff/cases/<int:report_id>/reporter/", staff.reporter_reveal, name="staff-reporter"),
+    path("staff/cases/<int:report_id>/step/<str:step>/", staff.step, name="staff-step"),
+    path(
+        "staff/cases/<int:report_id>/evidence/<int:evidence_id>/",
+        staff.evidence,
+        name="staff-evidence",
+    ),
+    # The reported institution
+    path("staff/reported/", institution.report_list, name="institution-reports"),
+    path("staff/reported/export.csv", institution.report_export, name="institution-export"),
+    path("staff/reported/<int:report_id>/", institution.report_detail, name="institution-report"),
+]

@@ -48,3 +48,9 @@ def find_institution(key: str) -> Institution | None:
         Institution.objects.filter(short_name=key).first()
         or Institution.objects.filter(credit_code=key.strip().upper()).first()
     )
+
+
+def institution_choices() -> QuerySet[Institution]:
+    """Every institution, by short name: what a lender or a member of the public may name in
+    a report or complaint (cases)."""
+    return Institution.objects.order_by("short_name")
