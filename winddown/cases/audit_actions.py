@@ -27,6 +27,8 @@ class CasesAction(models.TextChoices):
     HANDLER_DESIGNATED = "cases.handler_designated", "指定投诉举报专人"
     HANDLER_REVOKED = "cases.handler_revoked", "撤销投诉举报专人"
     DEADLINES_SWEPT = "cases.deadlines_swept", "每日期限检查（预警与逾期标记）"
+    DEADLINE_WARNED = "cases.deadline_warned", "期限临近预警"
+    DEADLINE_MISSED = "cases.deadline_missed", "期限已过，标记逾期"
     COMPLAINT_FILED = "cases.complaint_filed", "出借人向机构投诉"
     COMPLAINT_ANSWERED = "cases.complaint_answered", "机构答复出借人投诉"
     COMPLAINT_CLOSED = "cases.complaint_closed", "出借人对答复满意，投诉办结"

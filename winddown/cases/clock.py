@@ -70,25 +70,22 @@ def pending_deadline(
     feedback_due: date | None,
     feedback_sent: bool,
 ) -> Pending | None:
-    """The deadline the case waits for now: the step of its state, and once decided the
-    earliest of the institution's answer and the feedback to the reporter."""
+    """The deadline the case waits for now: the earliest of the step of its state and, once
+    the institution has been notified, its answer; once decided or rejected, the feedback
+    to the reporter."""
+    waiting = []
     step = {
         "received": ("accept", acceptance_due),
         "accepted": ("start", start_due),
         "investigating": ("end", end_due),
         "investigated": ("decide", decision_due),
     }.get(status)
-    if step is not None:
-        return Pending(step[0], step[1]) if step[1] else None
-    if status == "rejected":  # 第十三条9: feedback "无论调查处理结果如何"
-        return Pending("feedback", feedback_due) if feedback_due and not feedback_sent else None
-    if status != "decided":
-        return None
-    waiting = []
-    if answer_due and not answered:
+    if step is not None and step[1]:
+        waiting.append(Pending(step[0], step[1]))
+    if status in ("decided", "rejected") and feedback_due and not feedback_sent:
+        waiting.append(Pending("feedback", feedback_due))  # 第十三条9: "无论调查处理结果如何"
+    if status != "archived" and answer_due and not answered:
         waiting.append(Pending("answer", answer_due))
-    if feedback_due and not feedback_sent:
-        waiting.append(Pending("feedback", feedback_due))
     return min(waiting, key=lambda p: (p.due, p.kind)) if waiting else None
 
 

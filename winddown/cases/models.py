@@ -8,6 +8,7 @@ limit and for linking repeats, never a name, phone or ID number.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from winddown.identity.models import Lender
 from winddown.institutions.models import Institution
@@ -175,7 +176,8 @@ class Report(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["is_open", "next_due", "id"], name="report_queue"),
+            # Partial: SQLite cannot use a leading boolean column that Django renders bare.
+            models.Index(fields=["next_due", "id"], condition=Q(is_open=True), name="report_queue"),
             models.Index(fields=["institution", "notified_on"], name="report_institution"),
             models.Index(fields=["reporter_index", "institution"], name="report_repeat"),
         ]

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from winddown.accounts.roles import Role
@@ -26,6 +26,7 @@ from winddown.cases.models import (
     CaseOfficer,
     CaseStep,
     Channel,
+    DueKind,
     Outcome,
     RejectReason,
     Report,
@@ -770,3 +771,112 @@ def reporter_reveal(*, report: Report, user: User, actor: Actor) -> ReporterIden
             institution_id=report.institution_id,
         )
         return ReporterIdentity.objects.get(report=report)
+
+
+# --- The daily deadline task ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sweep:
+    day: date
+    recomputed: int
+    warned: int
+    missed: int
+
+
+SWEEP_CHUNK = 5000
+
+
+def _chunks(items: list, size: int = SWEEP_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def deadlines_sweep(*, day: date | None = None, actor: Actor | None = None) -> Sweep:
+    """The daily task (``manage.py cases_deadlines``, ``tasks.cases_deadlines_task``):
+
+    * computes the deadlines that waited for a year of the calendar to be confirmed;
+    * warns every open case whose deadline falls within ``clock.WARN_DAYS`` working days
+      (once per deadline);
+    * marks missed every open case whose deadline has passed (once per deadline).
+
+    Idempotent: run twice the same day it changes nothing the second time. Set-based (one
+    UPDATE per chunk of 5,000 cases and the timeline rows in bulk) so that 100,000 open
+    cases take seconds; one audit row records the run with its counts and the cases."""
+    day = day or today()
+    actor = actor or Actor.system("每日期限检查")
+    recomputed = 0
+    with transaction.atomic():
+        waiting = (
+            Report.objects.select_for_update()
+            .filter(is_open=True, next_due__isnull=True)
+            .exclude(status=ReportStatus.ARCHIVED)
+        )
+        for report in waiting.iterator(chunk_size=1000):
+            before = (report.next_due_kind, report.next_due)
+            _refresh_due(report)
+            if (report.next_due_kind, report.next_due) != before:
+                report.save()
+                recomputed += 1
+    try:
+        horizon = add_working_days(day, clock.WARN_DAYS)
+    except UnconfirmedYear:
+        horizon = day
+    warned = _mark(
+        Report.objects.filter(is_open=True, next_due__gte=day, next_due__lte=horizon).exclude(
+            warned_kind=models.F("next_due_kind")
+        ),
+        field="warned_kind",
+        action=CasesAction.DEADLINE_WARNED,
+        actor=actor,
+        note="期限 {due} 临近（{kind}）",
+    )
+    missed = _mark(
+        Report.objects.filter(is_open=True, next_due__lt=day).exclude(
+            missed_kind=models.F("next_due_kind")
+        ),
+        field="missed_kind",
+        action=CasesAction.DEADLINE_MISSED,
+        actor=actor,
+        note="期限 {due} 已过（{kind}），已标记逾期",
+    )
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action=CasesAction.DEADLINES_SWEPT,
+            object_type="cases.report",
+            object_id=day.isoformat(),
+            after={
+                "day": day.isoformat(),
+                "recomputed": recomputed,
+                "warned": len(warned),
+                "missed": len(missed),
+                # The cases themselves (first 10,000 of each; every one has a timeline row).
+                "warned_ids": warned[:10_000],
+                "missed_ids": missed[:10_000],
+            },
+        )
+    return Sweep(day=day, recomputed=recomputed, warned=len(warned), missed=len(missed))
+
+
+def _mark(rows, *, field: str, action: CasesAction, actor: Actor, note: str) -> list[int]:
+    found = list(rows.values_list("id", "next_due_kind", "next_due"))
+    labels = dict(DueKind.choices)
+    for chunk in _chunks(found):
+        with transaction.atomic():
+            ids = [row[0] for row in chunk]
+            update = {field: models.F("next_due_kind")}
+            if field == "missed_kind":
+                update["missed_count"] = models.F("missed_count") + 1
+            Report.objects.filter(pk__in=ids).update(**update)
+            CaseStep.objects.bulk_create(
+                CaseStep(
+                    report_id=report_id,
+                    actor_label=actor.label,
+                    action=str(action),
+                    note=note.format(due=due, kind=labels.get(kind, kind)),
+                    institution_visible=kind == DueKind.ANSWER,
+                )
+                for report_id, kind, due in chunk
+            )
+    return [row[0] for row in found]

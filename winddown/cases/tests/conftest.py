@@ -22,6 +22,17 @@ FACTS = "该机构于2026年1月起以高息理财名义向出借人募集资金
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The calendar is cached per process: a year confirmed by one test (then rolled back)
+    must not answer in the next."""
+    from winddown.workdays.selectors import invalidate
+
+    invalidate()
+    yield
+    invalidate()
+
+
+@pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     day = {"value": TODAY}
     monkeypatch.setattr(services, "today", lambda: day["value"])
