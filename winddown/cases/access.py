@@ -36,3 +36,15 @@ def access_notified_report_by_id(user: User, report_id: int) -> Report:
         institution_path="institution",
         not_found=NOT_FOUND,
     )
+
+
+def access_complaint_by_id(user: User, complaint_id: int):
+    from winddown.cases.models import LenderComplaint
+
+    return access_by_id(
+        user,
+        LenderComplaint.objects.select_related("institution", "lender", "report"),
+        complaint_id,
+        institution_path="institution",
+        not_found="投诉不存在或无权访问",
+    )

@@ -311,3 +311,47 @@ class CaseOfficer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_designation_display()}"
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", "待机构答复"
+    ANSWERED = "answered", "机构已答复"
+    CLOSED = "closed", "已办结（出借人满意）"
+    ESCALATED = "escalated", "已升级至协会"
+
+
+class LenderComplaint(models.Model):
+    """A lender's complaint to their own institution, "出借人投诉处理…的第一责任人"
+    (001 三), answered by a deadline in working days and escalated to the association as a
+    report (举报) when unanswered or when the lender is not satisfied (001 四; spec D.9).
+
+    Unlike a report, the institution knows who complains: the complaint is addressed to it."""
+
+    lender = models.ForeignKey(Lender, on_delete=models.CASCADE, related_name="complaints")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="complaints"
+    )
+    text = models.TextField("投诉内容", max_length=5000)
+    status = models.CharField(max_length=16, choices=ComplaintStatus.choices, default="open")
+    filed_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    answer_due = models.DateField(null=True)
+    overdue = models.BooleanField(default=False)  # marked by the daily task
+    answer = models.TextField("机构答复", blank=True)
+    answered_on = models.DateField(null=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_on = models.DateField(null=True)
+    escalated_on = models.DateField(null=True)
+    escalation_reason = models.CharField(max_length=200, blank=True)
+    report = models.OneToOneField(
+        Report, null=True, on_delete=models.SET_NULL, related_name="complaint"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["institution", "status", "answer_due"])]
+
+    def __str__(self) -> str:
+        return f"{self.lender} 对 {self.institution} 的投诉"

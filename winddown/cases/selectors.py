@@ -19,6 +19,7 @@ from winddown.cases.models import (
     OPEN_STATUSES,
     CaseStep,
     DueKind,
+    LenderComplaint,
     Report,
     ReportCategory,
     ReportStatus,
@@ -183,3 +184,15 @@ def institution_csv(views: list[InstitutionReport]) -> bytes:
 
 def open_statuses() -> tuple[str, ...]:
     return tuple(OPEN_STATUSES)
+
+
+def lender_complaints(lender) -> QuerySet[LenderComplaint]:
+    return LenderComplaint.objects.filter(lender=lender).select_related("institution", "report")
+
+
+def institution_complaints(institution_id: int, *, status: str = "") -> QuerySet[LenderComplaint]:
+    """An institution's complaint queue: open ones first, by answer deadline."""
+    rows = LenderComplaint.objects.filter(institution_id=institution_id).select_related("lender")
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("answered_on", "answer_due", "id")

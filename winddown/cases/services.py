@@ -26,7 +26,9 @@ from winddown.cases.models import (
     CaseOfficer,
     CaseStep,
     Channel,
+    ComplaintStatus,
     DueKind,
+    LenderComplaint,
     Outcome,
     RejectReason,
     Report,
@@ -840,6 +842,9 @@ def deadlines_sweep(*, day: date | None = None, actor: Actor | None = None) -> S
         actor=actor,
         note="期限 {due} 已过（{kind}），已标记逾期",
     )
+    complaints_overdue = LenderComplaint.objects.filter(
+        status=ComplaintStatus.OPEN, answer_due__lt=day, overdue=False
+    ).update(overdue=True)
     with transaction.atomic():
         record(
             actor=actor,
@@ -851,6 +856,7 @@ def deadlines_sweep(*, day: date | None = None, actor: Actor | None = None) -> S
                 "recomputed": recomputed,
                 "warned": len(warned),
                 "missed": len(missed),
+                "complaints_overdue": complaints_overdue,
                 # The cases themselves (first 10,000 of each; every one has a timeline row).
                 "warned_ids": warned[:10_000],
                 "missed_ids": missed[:10_000],

@@ -3,7 +3,7 @@ reported institution (namespace "cases")."""
 
 from django.urls import path
 
-from winddown.cases.views import institution, lender, staff
+from winddown.cases.views import complaints, institution, lender, staff
 
 app_name = "cases"
 
@@ -12,6 +12,19 @@ urlpatterns = [
     path("m/reports/", lender.report_list, name="lender-reports"),
     path("m/reports/new/", lender.report_new, name="lender-report-new"),
     path("m/reports/<int:report_id>/", lender.report_detail, name="lender-report"),
+    path("m/complaints/", complaints.lender_list, name="lender-complaints"),
+    path("m/complaints/new/", complaints.lender_new, name="lender-complaint-new"),
+    path("m/complaints/<int:complaint_id>/", complaints.lender_detail, name="lender-complaint"),
+    path(
+        "m/complaints/<int:complaint_id>/close/",
+        complaints.lender_close,
+        name="lender-complaint-close",
+    ),
+    path(
+        "m/complaints/<int:complaint_id>/escalate/",
+        complaints.lender_escalate,
+        name="lender-complaint-escalate",
+    ),
     # The association
     path("staff/cases/", staff.queue, name="staff-queue"),
     path("staff/cases/export.csv", staff.queue_export, name="staff-queue-export"),
@@ -28,4 +41,10 @@ urlpatterns = [
     path("staff/reported/", institution.report_list, name="institution-reports"),
     path("staff/reported/export.csv", institution.report_export, name="institution-export"),
     path("staff/reported/<int:report_id>/", institution.report_detail, name="institution-report"),
+    path("staff/complaints/", complaints.institution_list, name="institution-complaints"),
+    path(
+        "staff/complaints/<int:complaint_id>/",
+        complaints.institution_detail,
+        name="institution-complaint",
+    ),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from winddown.audit.services import Actor
+from winddown.cases import complaints
 from winddown.cases import services as cases
 from winddown.cases.models import Designation
 
@@ -28,6 +29,7 @@ FACTS = [
 
 
 def load_demo_cases(*, users: dict, institutions: dict, ready_lender) -> None:
+    """Also a complaint of the ready lender to 网贷机构A, waiting for its answer."""
     officer = users["association"]
     actor = Actor(officer.pk, officer.audit_label)
     system = Actor.system("load_demo")
@@ -86,4 +88,12 @@ def load_demo_cases(*, users: dict, institutions: dict, ready_lender) -> None:
         phone="13700137000",
         handler_opinion="来电人情绪激动，称已有多名出借人转账",
         actor=actor,
+    )
+    lender_actor = Actor(ready_lender.user.pk, ready_lender.user.audit_label)
+    complaints.complaint_file(
+        lender=ready_lender,
+        institution=a,
+        text="贵公司承诺2026年11月开始第一期兑付，至今没有任何消息，客服电话一直无人接听。"
+        "请告知明确的兑付时间和金额。",
+        actor=lender_actor,
     )
