@@ -41,6 +41,7 @@ class CasesAction(models.TextChoices):
     DISCIPLINE_DECIDED = "cases.discipline_decided", "专业委员会作出惩戒决定"
     DISCIPLINE_DECISION_SERVED = "cases.discipline_decision_served", "送达惩戒决定书"
     DISCIPLINE_APPEALED = "cases.discipline_appealed", "提起申诉"
+    DISCIPLINE_APPEAL_REFUSED = "cases.discipline_appeal_refused", "逾期或重复申诉被拒绝"
     DISCIPLINE_APPEAL_DECIDED = "cases.discipline_appeal_decided", "作出申诉审议决定"
     DISCIPLINE_REFERRED = "cases.discipline_referred", "移交执法机构"
     DOCUMENT_DOWNLOADED = "cases.document_downloaded", "下载案件文书"

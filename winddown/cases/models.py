@@ -355,3 +355,196 @@ class LenderComplaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lender} 对 {self.institution} 的投诉"
+
+
+class Sanction(models.TextChoices):
+    """The union catalogue of sanctions (spec E.2.2, I‑62): 惩戒办法 第五条 S1–S5, 第六条 S6,
+    and those written into the other 办法."""
+
+    S1 = "S1", "警示约谈"
+    S2 = "S2", "发警示函"
+    S3 = "S3", "官网公示"
+    S4 = "S4", "取消评比资格"
+    S5 = "S5", "取消会员资格"
+    S6 = "S6", "移交执法机构"
+    S7 = "S7", "警告"
+    S8 = "S8", "通报批评"
+    S9 = "S9", "责令限期整改"
+    S10 = "S10", "追究会员违约责任"
+    S11 = "S11", "劝其退出协会"
+    S12 = "S12", "一定时期内不予入会"
+
+
+#: Sanctions only a member can receive (第五条 "会员单位"; I‑35).
+MEMBERS_ONLY = frozenset({Sanction.S5, Sanction.S7, Sanction.S10, Sanction.S11})
+
+
+class Mitigation(models.TextChoices):
+    """可从轻或免于惩戒 (惩戒办法 第八条)."""
+
+    M1 = "M1", "造成不良影响但已及时弥补"
+    M2 = "M2", "主动报告其违规行为"
+    M3 = "M3", "主动配合查处其违规行为"
+    M4 = "M4", "自觉纠正违规行为，及时采取有效措施，防止不良后果"
+
+
+class DisciplineSource(models.TextChoices):
+    REPORT = "report", "投诉举报调查"
+    INSPECTION = "inspection", "检查"
+    OFFSITE = "offsite", "非现场监测"
+    REFERRAL = "referral", "转办"
+
+
+class DisciplineStatus(models.TextChoices):
+    """Spec E.6, folded."""
+
+    OPENED = "opened", "已立案"
+    NOTICE_SERVED = "notice_served", "已送达告知书（陈述申辩期）"
+    REVIEW = "review", "待专业委员会审议"
+    DECIDED = "decided", "已决定待送达"
+    SERVED = "served", "决定已送达（申诉期）"
+    APPEALED = "appealed", "申诉审议中"
+    CLOSED = "closed", "已结案"
+
+
+class DisciplineOutcome(models.TextChoices):
+    """惩戒办法 第十一条."""
+
+    SANCTION = "sanction", "给予惩戒"
+    REVOKED = "revoked", "撤销"
+    EXEMPT = "exempt", "免于惩戒"
+    NONE = "none", "不予惩戒"
+
+
+class AppealOutcome(models.TextChoices):
+    """惩戒办法 第十七条."""
+
+    UPHOLD = "uphold", "维持原惩戒决定"
+    AMEND = "amend", "修正原惩戒决定"
+    REDO = "redo", "重新作出惩戒决定"
+    QUASH = "quash", "撤销原惩戒决定，不予惩戒"
+
+
+class ServiceMethod(models.TextChoices):
+    """第十四条."""
+
+    DIRECT = "direct", "直接送达"
+    LEFT = "left", "留置送达"
+    ELECTRONIC = "electronic", "电子送达"
+    POST = "post", "邮寄"
+    NOTICE = "notice", "公告"
+
+
+class DisciplinaryCase(models.Model):
+    """A disciplinary case (惩戒办法 第九条–第二十二条; spec E.3, E.4)."""
+
+    number = models.CharField("编号", max_length=20, unique=True)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="disciplinary_cases"
+    )
+    source = models.CharField(max_length=16, choices=DisciplineSource.choices)
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.PROTECT, related_name="discipline"
+    )
+    source_summary = models.TextField("调查或检查报告")
+    is_member = models.BooleanField("会员单位", default=True)
+    office_address = models.CharField("办公地址", max_length=300)
+    responsible_person = models.CharField("负责人姓名", max_length=50)
+    facts = models.TextField("违规事实和证据")
+    reasons = models.TextField("理由")
+    basis = models.TextField("依据")
+    status = models.CharField(max_length=16, choices=DisciplineStatus.choices, default="opened")
+    opened_on = models.DateField()
+    notice_served_on = models.DateField(null=True)
+    notice_method = models.CharField(max_length=16, choices=ServiceMethod.choices, blank=True)
+    defence_due = models.DateField(null=True)
+    defence_text = models.TextField("陈述申辩", blank=True)
+    defence_on = models.DateField(null=True)
+    hearing_requested = models.BooleanField("要求口头陈述", default=False)
+    defence_waived = models.BooleanField(default=False)
+    review_due = models.DateField(null=True)  # 复核 within 10 WD of the defence (I‑33)
+    committee_members = models.PositiveSmallIntegerField(null=True)
+    votes_yes = models.PositiveSmallIntegerField(null=True)
+    votes_no = models.PositiveSmallIntegerField(null=True)
+    votes_abstain = models.PositiveSmallIntegerField(null=True)
+    outcome = models.CharField(max_length=16, choices=DisciplineOutcome.choices, blank=True)
+    sanctions = models.JSONField(default=list)
+    mitigations = models.JSONField(default=list)
+    mitigation_note = models.TextField("从轻情节说明", blank=True)
+    conclusion = models.TextField("惩戒依据和结论", blank=True)
+    decided_on = models.DateField(null=True)
+    decision_served_on = models.DateField("送达（生效）日期", null=True)
+    decision_method = models.CharField(max_length=16, choices=ServiceMethod.choices, blank=True)
+    appeal_due = models.DateField(null=True)
+    appeal_text = models.TextField("申诉请求和理由", blank=True)
+    appealed_on = models.DateField(null=True)
+    appeal_decision_due = models.DateField(null=True)
+    appeal_outcome = models.CharField(max_length=16, choices=AppealOutcome.choices, blank=True)
+    appeal_decision_text = models.TextField("申诉审议依据和结论", blank=True)
+    appeal_decided_on = models.DateField(null=True)
+    referred_on = models.DateField("移交执法机构日期", null=True)
+    referral_note = models.TextField(blank=True)
+    closed_on = models.DateField(null=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        indexes = [models.Index(fields=["institution", "status"])]
+
+    def __str__(self) -> str:
+        return f"惩戒案件 {self.number}"
+
+    @property
+    def sanction_labels(self) -> list[str]:
+        return [Sanction(s).label for s in self.sanctions]
+
+    @property
+    def mitigation_labels(self) -> list[str]:
+        return [Mitigation(m).label for m in self.mitigations]
+
+    @property
+    def published(self) -> bool:
+        """官网公示 (S3) in force, or a quashing to announce (第十七条)."""
+        return self.decision_served_on is not None and (
+            Sanction.S3 in self.sanctions or self.appeal_outcome == AppealOutcome.QUASH
+        )
+
+
+class DisciplineStep(models.Model):
+    """One step of a disciplinary case's timeline, written next to its audit row."""
+
+    case = models.ForeignKey(DisciplinaryCase, on_delete=models.CASCADE, related_name="steps")
+    at = models.DateTimeField(auto_now_add=True)
+    actor_label = models.CharField(max_length=200)
+    action = models.CharField(max_length=64)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from winddown.cases.audit_actions import CasesAction
+
+        try:
+            return CasesAction(self.action).label
+        except ValueError:
+            return self.action
+
+
+class AssociationSeal(models.Model):
+    """The association's seal, an image a system administrator uploads; the latest one is
+    printed on the cases' PDF documents."""
+
+    image = models.BinaryField()
+    content_type = models.CharField(max_length=32)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"协会印章 {self.uploaded_at:%Y-%m-%d}"

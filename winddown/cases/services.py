@@ -842,6 +842,9 @@ def deadlines_sweep(*, day: date | None = None, actor: Actor | None = None) -> S
         actor=actor,
         note="期限 {due} 已过（{kind}），已标记逾期",
     )
+    from winddown.cases.discipline import discipline_sweep
+
+    defences_waived, decisions_closed = discipline_sweep(day=day, actor=actor)
     complaints_overdue = LenderComplaint.objects.filter(
         status=ComplaintStatus.OPEN, answer_due__lt=day, overdue=False
     ).update(overdue=True)
@@ -857,6 +860,8 @@ def deadlines_sweep(*, day: date | None = None, actor: Actor | None = None) -> S
                 "warned": len(warned),
                 "missed": len(missed),
                 "complaints_overdue": complaints_overdue,
+                "defences_waived": defences_waived,
+                "discipline_closed": decisions_closed,
                 # The cases themselves (first 10,000 of each; every one has a timeline row).
                 "warned_ids": warned[:10_000],
                 "missed_ids": missed[:10_000],
