@@ -48,3 +48,30 @@ def access_complaint_by_id(user: User, complaint_id: int):
         institution_path="institution",
         not_found="投诉不存在或无权访问",
     )
+
+
+def access_discipline_by_id(user: User, case_id: int):
+    from winddown.cases.models import DisciplinaryCase
+
+    return access_by_id(
+        user,
+        DisciplinaryCase.objects.select_related("institution", "report"),
+        case_id,
+        institution_path="institution",
+        not_found="惩戒案件不存在或无权访问",
+    )
+
+
+def access_served_discipline_by_id(user: User, case_id: int):
+    """For the institution: once the 惩戒告知书 has been served."""
+    from winddown.cases.models import DisciplinaryCase
+
+    return access_by_id(
+        user,
+        DisciplinaryCase.objects.select_related("institution").filter(
+            notice_served_on__isnull=False
+        ),
+        case_id,
+        institution_path="institution",
+        not_found="惩戒案件不存在或无权访问",
+    )

@@ -196,3 +196,28 @@ def institution_complaints(institution_id: int, *, status: str = "") -> QuerySet
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("answered_on", "answer_due", "id")
+
+
+def discipline_cases(*, institution_id: int | None = None, served_only: bool = False):
+    from winddown.cases.models import DisciplinaryCase
+
+    rows = DisciplinaryCase.objects.select_related("institution")
+    if institution_id is not None:
+        rows = rows.filter(institution_id=institution_id)
+    if served_only:
+        rows = rows.filter(notice_served_on__isnull=False)
+    return rows.order_by("status", "-opened_on", "-id")
+
+
+def public_sanctions(institution_id: int | None = None) -> list:
+    """What the association publishes (惩戒办法 第五条（三） 官网公示; 第十七条: a quashed
+    decision is announced): served decisions with S3, and quashings. For the institution's
+    public disclosure pages and the association's list."""
+    from winddown.cases.models import DisciplinaryCase
+
+    rows = DisciplinaryCase.objects.filter(decision_served_on__isnull=False).select_related(
+        "institution"
+    )
+    if institution_id is not None:
+        rows = rows.filter(institution_id=institution_id)
+    return [c for c in rows.order_by("-decision_served_on", "-id") if c.published]

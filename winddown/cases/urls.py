@@ -3,7 +3,7 @@ reported institution (namespace "cases")."""
 
 from django.urls import path
 
-from winddown.cases.views import complaints, institution, lender, staff
+from winddown.cases.views import complaints, discipline, institution, lender, staff
 
 app_name = "cases"
 
@@ -37,10 +37,36 @@ urlpatterns = [
         staff.evidence,
         name="staff-evidence",
     ),
+    path("staff/discipline/", discipline.case_list, name="staff-disciplines"),
+    path("staff/discipline/new/", discipline.case_new, name="staff-discipline-new"),
+    path("staff/discipline/<int:case_id>/", discipline.case_detail, name="staff-discipline"),
+    path(
+        "staff/discipline/<int:case_id>/step/<str:step>/",
+        discipline.case_step,
+        name="staff-discipline-step",
+    ),
+    path(
+        "staff/discipline/<int:case_id>/<str:kind>.pdf",
+        discipline.case_pdf,
+        name="staff-discipline-pdf",
+    ),
+    path("staff/cases/seal/", discipline.seal, name="staff-seal"),
+    path("sanctions/", discipline.public_sanctions, name="public-sanctions"),
     # The reported institution
     path("staff/reported/", institution.report_list, name="institution-reports"),
     path("staff/reported/export.csv", institution.report_export, name="institution-export"),
     path("staff/reported/<int:report_id>/", institution.report_detail, name="institution-report"),
+    path("staff/my-discipline/", discipline.institution_list, name="institution-disciplines"),
+    path(
+        "staff/my-discipline/<int:case_id>/",
+        discipline.institution_detail,
+        name="institution-discipline",
+    ),
+    path(
+        "staff/my-discipline/<int:case_id>/<str:kind>.pdf",
+        discipline.institution_pdf,
+        name="institution-discipline-pdf",
+    ),
     path("staff/complaints/", complaints.institution_list, name="institution-complaints"),
     path(
         "staff/complaints/<int:complaint_id>/",

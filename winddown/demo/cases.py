@@ -97,3 +97,19 @@ def load_demo_cases(*, users: dict, institutions: dict, ready_lender) -> None:
         "请告知明确的兑付时间和金额。",
         actor=lender_actor,
     )
+    from winddown.cases import discipline
+
+    case = discipline.discipline_open(
+        user=officer,
+        institution=b,
+        source="inspection",
+        source_summary="2026年11月现场检查报告：出借人还款转入员工个人账户，资金未进入存管账户。",
+        facts="2026年10月至11月，网贷机构B要求出借人将还款转入员工个人银行账户，共计23笔。",
+        reasons="直接或间接接受、归集出借人的资金",
+        basis="《网络借贷信息中介机构业务活动管理暂行办法》第十条第（二）项；"
+        "《安徽省网络借贷从业机构惩戒办法》第七条",
+        responsible_person="刘强",
+        is_member=True,
+        actor=actor,
+    )
+    discipline.notice_serve(case=case, user=officer, method="electronic", actor=actor)
