@@ -136,3 +136,38 @@ def decision_pdf(case: DisciplinaryCase) -> bytes:
         recipient=case.institution.full_name,
         dated=case.decided_on,
     )
+
+
+def report_form_pdf(report) -> bytes:
+    """《投诉举报信息处理单》 (举报办法 L1520–1535; spec D.7). The form has no reporter fields,
+    and none are printed: a case file any association officer may hold."""
+    evidence = report.evidence_text or "—"
+    count = report.evidence.count()
+    if count:
+        evidence += f"\n附证据文件 {count} 个（由投诉举报专人保管）"
+    result = "—"
+    if report.outcome:
+        decided = _cn_date(report.decided_on)
+        result = f"{report.get_outcome_display()}：{report.decision_text}（{decided}）"
+    elif report.reject_reason:
+        result = f"不予受理：{report.get_reject_reason_display()}"
+    feedback = (
+        f"{report.feedback_text}（{_cn_date(report.feedback_on)}）" if report.feedback_on else "—"
+    )
+    return _build(
+        f"投诉举报信息处理单（{report.number}）",
+        [
+            ("举报方式", report.get_channel_display()),
+            ("投诉举报收到时间", _cn_date(report.received_on)),
+            ("被举报机构", report.institution.full_name),
+            ("举报类别（第四条）", "；".join(report.category_labels)),
+            ("投诉举报的主要事实", report.notice_text or report.facts),
+            ("所能提供的证据", evidence),
+            ("经办人处理意见", report.handler_opinion or "—"),
+            ("秘书长意见", report.sg_opinion or report.stage_report or "—"),
+            ("处理结果", result),
+            ("反馈情况", feedback),
+        ],
+        recipient="存档",
+        dated=report.decided_on or report.received_on,
+    )

@@ -30,6 +30,7 @@ urlpatterns = [
     path("staff/cases/export.csv", staff.queue_export, name="staff-queue-export"),
     path("staff/cases/new/", staff.record, name="staff-record"),
     path("staff/cases/<int:report_id>/", staff.detail, name="staff-report"),
+    path("staff/cases/<int:report_id>/form.pdf", staff.report_form_pdf, name="staff-report-pdf"),
     path("staff/cases/<int:report_id>/reporter/", staff.reporter_reveal, name="staff-reporter"),
     path("staff/cases/<int:report_id>/step/<str:step>/", staff.step, name="staff-step"),
     path(

@@ -131,6 +131,14 @@ def test_other_association_staff_see_a_pseudonym_only(
         body = _text(response)
         _assert_masked(body, url)
         assert report.pseudonym in body, url
+    # The 《投诉举报信息处理单》 PDF: the masked facts, no reporter.
+    form = client.get(f"/staff/cases/{report.pk}/form.pdf")
+    assert form.status_code == 200 and form.content.startswith(b"%PDF-")
+    from winddown.cases.tests.test_discipline import pdf_text
+
+    text = pdf_text(form.content)
+    _assert_masked(text, "处理单 PDF")
+    assert "投诉举报信息处理单" in text and "承诺保本保息" in text
     evidence = report.evidence.first()
     assert client.get(f"/staff/cases/{report.pk}/evidence/{evidence.pk}/").status_code == 403
     for url in [f"/staff/cases/{report.pk}/reporter/", f"/api/cases/reports/{report.pk}/reporter"]:

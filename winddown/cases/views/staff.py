@@ -252,3 +252,30 @@ def evidence(request, report_id: int, evidence_id: int):
     return file_response(
         item.file.chunks(), content_type=item.content_type, filename=item.name, disposition="inline"
     )
+
+
+@staff_required(ASSOCIATION)
+def report_form_pdf(request, report_id: int):
+    """The 《投诉举报信息处理单》 as a PDF; like the case page it names no reporter, and the
+    facts are the masked notice once one was written (handlers read the original)."""
+    from winddown.audit.services import record
+    from winddown.cases import documents
+    from winddown.cases.audit_actions import CasesAction
+
+    report = access_report_by_id(request.user, report_id)
+    if not policies.is_handler(request.user) and not report.notice_text:
+        raise PermissionDenied("举报原文仅投诉举报专人可见；通知机构后可导出处理单")
+    data = documents.report_form_pdf(report)
+    record(
+        actor=actor_from_request(request),
+        action=CasesAction.DOCUMENT_DOWNLOADED,
+        obj=report,
+        institution_id=report.institution_id,
+        after={"document": "report_form"},
+    )
+    return file_response(
+        data,
+        content_type="application/pdf",
+        filename=f"投诉举报信息处理单-{report.number}.pdf",
+        disposition="inline",
+    )
