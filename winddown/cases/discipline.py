@@ -241,10 +241,10 @@ def discipline_decide(
     *,
     case: DisciplinaryCase,
     user: User,
-    members: int,
-    yes: int,
-    no: int,
-    abstain: int,
+    members: int | None = None,
+    yes: int | None = None,
+    no: int | None = None,
+    abstain: int | None = None,
     outcome: str,
     sanctions=(),
     mitigations=(),
@@ -253,9 +253,17 @@ def discipline_decide(
     actor: Actor,
 ) -> DisciplinaryCase:
     """第十一条, 第十二条: the committee's decision at its meeting, recorded with the vote.
-    A sanction needs yes votes > 2/3 of all members."""
+    A sanction needs yes votes > 2/3 of all members. Without counts, those of the case's
+    last closed online vote (cases.committee) are used."""
     _handler(user)
     case = _locked(case)
+    if members is None and yes is None and no is None and abstain is None:
+        vote = case.votes.filter(closed_at__isnull=False).first()
+        if vote is None:
+            raise DomainError(E.VOTE_COUNTS_INVALID, field="votes", members="（未表决）")
+        members, yes, no, abstain = (vote.result[k] for k in ("members", "yes", "no", "abstain"))
+    if None in (members, yes, no, abstain):
+        raise DomainError(E.VOTE_COUNTS_INVALID, field="votes", members=members or 0)
     late = case.defence_due is not None and services.today() > case.defence_due
     if case.status == DisciplineStatus.NOTICE_SERVED and late:
         _waive(case, actor)

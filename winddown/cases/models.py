@@ -293,6 +293,7 @@ class CaseStep(models.Model):
 class Designation(models.TextChoices):
     HANDLER = "handler", "投诉举报专人"
     SECRETARY_GENERAL = "secretary_general", "秘书长"
+    COMMITTEE = "committee", "专业委员会委员"
 
 
 class CaseOfficer(models.Model):
@@ -548,3 +549,54 @@ class AssociationSeal(models.Model):
 
     def __str__(self) -> str:
         return f"协会印章 {self.uploaded_at:%Y-%m-%d}"
+
+
+class CommitteeChoice(models.TextChoices):
+    YES = "yes", "赞成"
+    NO = "no", "反对"
+    ABSTAIN = "abstain", "弃权"
+
+
+class CommitteeVote(models.Model):
+    """The professional committee's vote on a disciplinary case (惩戒办法 第十二条), online:
+    the members are frozen when it opens (recused members left out, I‑46/I‑47), each votes
+    once, and it is counted with the rules engine's ``committee-supermajority``."""
+
+    case = models.ForeignKey(DisciplinaryCase, on_delete=models.CASCADE, related_name="votes")
+    members = models.JSONField(default=list)  # user ids of the electorate, frozen at opening
+    recused = models.JSONField(default=list)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.CharField(max_length=200)
+    closes_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True)
+    result = models.JSONField(null=True)  # counts and the rules engine's decision
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(closed_at__isnull=True), name="one_open_vote"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} 委员会表决"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CommitteeBallot(models.Model):
+    vote = models.ForeignKey(CommitteeVote, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=8, choices=CommitteeChoice.choices)
+    cast_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vote} {self.member_id}"

@@ -76,3 +76,7 @@ def step_refusal(report: Report, step: str) -> DomainError | None:
 
 def available_steps(report: Report) -> list[str]:
     return [step for step in STEP_FROM if step_refusal(report, step) is None]
+
+
+def is_committee_member(user: User) -> bool:
+    return _designated(user, Designation.COMMITTEE)

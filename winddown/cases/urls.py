@@ -3,7 +3,7 @@ reported institution (namespace "cases")."""
 
 from django.urls import path
 
-from winddown.cases.views import complaints, discipline, institution, lender, staff
+from winddown.cases.views import committee, complaints, discipline, institution, lender, staff
 
 app_name = "cases"
 
@@ -51,6 +51,14 @@ urlpatterns = [
         discipline.case_pdf,
         name="staff-discipline-pdf",
     ),
+    path("staff/discipline/<int:case_id>/vote/", committee.vote_open, name="staff-vote-open"),
+    path(
+        "staff/discipline/<int:case_id>/vote/<int:vote_id>/close/",
+        committee.vote_close,
+        name="staff-vote-close",
+    ),
+    path("staff/committee/", committee.my_votes, name="committee-votes"),
+    path("staff/committee/<int:vote_id>/", committee.ballot, name="committee-ballot"),
     path("staff/cases/seal/", discipline.seal, name="staff-seal"),
     path("sanctions/", discipline.public_sanctions, name="public-sanctions"),
     # The reported institution

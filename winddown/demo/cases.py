@@ -35,6 +35,7 @@ def load_demo_cases(*, users: dict, institutions: dict, ready_lender) -> None:
     system = Actor.system("load_demo")
     cases.officer_designate(user=officer, designation=Designation.HANDLER, actor=system)
     cases.officer_designate(user=officer, designation=Designation.SECRETARY_GENERAL, actor=system)
+    cases.officer_designate(user=officer, designation=Designation.COMMITTEE, actor=system)
     a, b = institutions["网贷机构A"], institutions["网贷机构B"]
     lender_actor = Actor(ready_lender.user.pk, ready_lender.user.audit_label)
     notified = cases.report_file(

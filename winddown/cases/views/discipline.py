@@ -110,6 +110,15 @@ def case_new(request):
 
 
 def _detail(request, case, errors=None, status=200):
+    from winddown.cases.models import CaseOfficer, CommitteeBallot, Designation
+
+    votes = list(case.votes.all())
+    cast = {
+        v.pk: CommitteeBallot.objects.filter(vote=v).count() for v in votes if v.closed_at is None
+    }
+    committee_members = CaseOfficer.objects.filter(
+        designation=Designation.COMMITTEE
+    ).select_related("user")
     return render(
         request,
         "cases/staff/discipline.html",
@@ -124,6 +133,8 @@ def _detail(request, case, errors=None, status=200):
             ],
             "mitigations": Mitigation.choices,
             "appeal_outcomes": AppealOutcome.choices,
+            "votes": [(v, cast.get(v.pk)) for v in votes],
+            "committee_members": committee_members,
             "errors": errors or {},
         },
         status=status,
@@ -135,8 +146,10 @@ def case_detail(request, case_id: int):
     return _detail(request, access_discipline_by_id(request.user, case_id))
 
 
-def _number(raw: str) -> int:
+def _number(raw: str) -> int | None:
     raw = (raw or "").strip()
+    if not raw:
+        return None  # the online vote's count
     return int(raw) if raw.isdigit() and len(raw) < 4 else -1
 
 
