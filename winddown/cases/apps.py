@@ -11,7 +11,13 @@ class CasesConfig(AppConfig):
 
         register_actions(CasesAction)
 
-        from winddown.cases.models import Report, ReporterDay, ReporterIdentity, ReportEvidence
+        from winddown.cases.models import (
+            DocumentFile,
+            Report,
+            ReporterDay,
+            ReporterIdentity,
+            ReportEvidence,
+        )
         from winddown.pii.purposes import ID_NUMBER
         from winddown.pii.registry import IndexCopy, register_personal_data
 
@@ -19,5 +25,6 @@ class CasesConfig(AppConfig):
         # the report and the daily counter carry a copy of the ID number's blind index.
         register_personal_data(ReporterIdentity)
         register_personal_data(ReportEvidence)
+        register_personal_data(DocumentFile)
         register_personal_data(Report, index_copies=(IndexCopy("reporter_index", ID_NUMBER),))
         register_personal_data(ReporterDay, index_copies=(IndexCopy("reporter_index", ID_NUMBER),))

@@ -600,3 +600,138 @@ class CommitteeBallot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vote} {self.member_id}"
+
+
+class InspectionKind(models.TextChoices):
+    """检查办法 第八条、第九条 (spec C.2)."""
+
+    FULL = "full", "全面检查"
+    THEMATIC = "thematic", "专项检查"
+    FOLLOWUP = "followup", "后续检查"
+    ADHOC = "adhoc", "临时检查"
+    OFFSITE = "offsite", "非现场检查"
+
+
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", "计划中"
+    NOTIFIED = "notified", "已通知"
+    FIELDWORK = "fieldwork", "检查中"
+    REPORTED = "reported", "已出具检查报告"
+    CLOSED = "closed", "已结案"
+
+
+class FlagKind(models.TextChoices):
+    """Off-site monitoring flags (检查办法 第九条, 第十一条; spec C.4 O5)."""
+
+    OVERDUE_JUMP = "overdue_jump", "逾期率大幅上升"
+    RELATED_PARTY = "related_party", "关联方借款余额大于零"
+    OWN_FUNDS_COMPENSATION = "own_funds_compensation", "以平台自有资金代偿"
+
+
+class MonitoringFlag(models.Model):
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=32, choices=FlagKind.choices)
+    period = models.CharField("报送期", max_length=10)
+    detail = models.JSONField(default=dict)
+    explanation = models.TextField()
+    raised_on = models.DateField()
+    dismissed_on = models.DateField(null=True)
+    dismiss_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "kind", "period"], name="one_flag_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.get_kind_display()} {self.period}"
+
+
+class Inspection(models.Model):
+    """An on-site or off-site inspection (检查办法; spec C.3), with the defaults of I‑30–I‑32:
+    a team of at least two, notice 5 working days before fieldwork (0 for 临时), the report
+    10 working days after fieldwork, rectification 20 working days by default."""
+
+    number = models.CharField("编号", max_length=20, unique=True)
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=InspectionKind.choices)
+    scope = models.TextField("检查范围")
+    team = models.JSONField(default=list)  # user ids of the inspectors
+    team_names = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=InspectionStatus.choices, default="planned")
+    planned_on = models.DateField()
+    notified_on = models.DateField(null=True)
+    fieldwork_from = models.DateField(null=True)  # the earliest day fieldwork may start
+    fieldwork_started_on = models.DateField(null=True)
+    fieldwork_ended_on = models.DateField(null=True)
+    findings = models.TextField("检查发现", blank=True)
+    report_due = models.DateField(null=True)
+    report_text = models.TextField("检查报告", blank=True)
+    reported_on = models.DateField(null=True)
+    refused_on = models.DateField("拒绝检查日期", null=True)
+    flag = models.ForeignKey(
+        MonitoringFlag, null=True, blank=True, on_delete=models.SET_NULL, related_name="inspections"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followups"
+    )
+    closed_on = models.DateField(null=True)
+
+    class Meta:
+        ordering = ["-planned_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"检查 {self.number}"
+
+    @property
+    def onsite(self) -> bool:
+        return self.kind != InspectionKind.OFFSITE
+
+
+class DocumentRequest(models.Model):
+    """A request for documents the institution answers with uploads (检查办法 第七条)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="requests")
+    description = models.TextField("所需资料")
+    due = models.DateField(null=True)
+    requested_on = models.DateField()
+    answered_on = models.DateField(null=True)
+    answer_note = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.inspection} 资料 {self.pk}"
+
+
+class DocumentFile(models.Model):
+    request = models.ForeignKey(DocumentRequest, on_delete=models.CASCADE, related_name="files")
+    path = models.CharField(max_length=500)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    file = EncryptedFile(
+        purpose=purposes.ATTACHMENT_FILE, column="path", folder="inspection-documents"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RectificationOrder(models.Model):
+    """A rectification order with a deadline and its follow-up (检查办法 第十九条; I‑32)."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="rectifications"
+    )
+    requirement = models.TextField("整改要求")
+    due = models.DateField(null=True)
+    report_text = models.TextField("整改报告", blank=True)
+    reported_on = models.DateField(null=True)
+    accepted_on = models.DateField("整改验收日期", null=True)
+    overdue = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.inspection} 整改 {self.pk}"

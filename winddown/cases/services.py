@@ -843,8 +843,10 @@ def deadlines_sweep(*, day: date | None = None, actor: Actor | None = None) -> S
         note="期限 {due} 已过（{kind}），已标记逾期",
     )
     from winddown.cases.discipline import discipline_sweep
+    from winddown.cases.inspections import rectifications_sweep
 
     defences_waived, decisions_closed = discipline_sweep(day=day, actor=actor)
+    rectifications_overdue = rectifications_sweep(day=day)
     complaints_overdue = LenderComplaint.objects.filter(
         status=ComplaintStatus.OPEN, answer_due__lt=day, overdue=False
     ).update(overdue=True)
@@ -862,6 +864,7 @@ def deadlines_sweep(*, day: date | None = None, actor: Actor | None = None) -> S
                 "complaints_overdue": complaints_overdue,
                 "defences_waived": defences_waived,
                 "discipline_closed": decisions_closed,
+                "rectifications_overdue": rectifications_overdue,
                 # The cases themselves (first 10,000 of each; every one has a timeline row).
                 "warned_ids": warned[:10_000],
                 "missed_ids": missed[:10_000],
