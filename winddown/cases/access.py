@@ -75,3 +75,28 @@ def access_served_discipline_by_id(user: User, case_id: int):
         institution_path="institution",
         not_found="惩戒案件不存在或无权访问",
     )
+
+
+def access_inspection_by_id(user: User, inspection_id: int):
+    from winddown.cases.models import Inspection
+
+    return access_by_id(
+        user,
+        Inspection.objects.select_related("institution", "flag", "parent"),
+        inspection_id,
+        institution_path="institution",
+        not_found="检查不存在或无权访问",
+    )
+
+
+def access_notified_inspection_by_id(user: User, inspection_id: int):
+    """For the institution: once it has been notified."""
+    from winddown.cases.models import Inspection
+
+    return access_by_id(
+        user,
+        Inspection.objects.select_related("institution").filter(notified_on__isnull=False),
+        inspection_id,
+        institution_path="institution",
+        not_found="检查不存在或无权访问",
+    )

@@ -3,7 +3,15 @@ reported institution (namespace "cases")."""
 
 from django.urls import path
 
-from winddown.cases.views import committee, complaints, discipline, institution, lender, staff
+from winddown.cases.views import (
+    committee,
+    complaints,
+    discipline,
+    inspections,
+    institution,
+    lender,
+    staff,
+)
 
 app_name = "cases"
 
@@ -59,6 +67,24 @@ urlpatterns = [
     ),
     path("staff/committee/", committee.my_votes, name="committee-votes"),
     path("staff/committee/<int:vote_id>/", committee.ballot, name="committee-ballot"),
+    path("staff/inspections/", inspections.inspection_list, name="staff-inspections"),
+    path("staff/inspections/new/", inspections.inspection_new, name="staff-inspection-new"),
+    path(
+        "staff/inspections/<int:inspection_id>/",
+        inspections.inspection_detail,
+        name="staff-inspection",
+    ),
+    path(
+        "staff/inspections/<int:inspection_id>/step/<str:step>/",
+        inspections.inspection_step,
+        name="staff-inspection-step",
+    ),
+    path(
+        "staff/inspections/<int:inspection_id>/files/<int:file_id>/",
+        inspections.inspection_file,
+        name="staff-inspection-file",
+    ),
+    path("staff/flags/<int:flag_id>/<str:action>/", inspections.flag_action, name="staff-flag"),
     path("staff/cases/seal/", discipline.seal, name="staff-seal"),
     path("sanctions/", discipline.public_sanctions, name="public-sanctions"),
     # The reported institution
@@ -75,6 +101,17 @@ urlpatterns = [
         "staff/my-discipline/<int:case_id>/<str:kind>.pdf",
         discipline.institution_pdf,
         name="institution-discipline-pdf",
+    ),
+    path("staff/my-inspections/", inspections.institution_list, name="institution-inspections"),
+    path(
+        "staff/my-inspections/<int:inspection_id>/",
+        inspections.institution_detail,
+        name="institution-inspection",
+    ),
+    path(
+        "staff/my-inspections/<int:inspection_id>/files/<int:file_id>/",
+        inspections.institution_file,
+        name="institution-inspection-file",
     ),
     path("staff/complaints/", complaints.institution_list, name="institution-complaints"),
     path(

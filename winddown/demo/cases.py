@@ -114,3 +114,18 @@ def load_demo_cases(*, users: dict, institutions: dict, ready_lender) -> None:
         actor=actor,
     )
     discipline.notice_serve(case=case, user=officer, method="electronic", actor=actor)
+    from winddown.cases import inspections, monitoring
+
+    inspections.flags_raise(
+        institution=a,
+        current=monitoring.Figures(
+            "2026-10",
+            overdue_fen=18_000_000_00,
+            outstanding_fen=120_000_000_00,
+            related_party_fen=350_000_00,
+        ),
+        previous=monitoring.Figures(
+            "2026-09", overdue_fen=9_000_000_00, outstanding_fen=125_000_000_00
+        ),
+        actor=system,
+    )

@@ -14,7 +14,7 @@ from winddown.audit.models import AuditEntry
 from winddown.cases import inspections, monitoring, services
 from winddown.cases.audit_actions import CasesAction
 from winddown.cases.errors import CasesErrorCode as E
-from winddown.cases.models import InspectionStatus, MonitoringFlag
+from winddown.cases.models import Inspection, InspectionStatus, MonitoringFlag
 from winddown.conftest import SYSTEM, make_staff
 from winddown.core.errors import DomainError
 from winddown.testing import sample_pdf
@@ -152,3 +152,84 @@ def test_the_jump_matches_exact_fractions(po, pb, co, cb, points):
     current = monitoring.Figures("c", overdue_fen=co, outstanding_fen=cb)
     exact = Fraction(co, cb) - Fraction(po, pb) >= Fraction(points, 100)
     assert monitoring.overdue_jump(previous, current, points) is exact
+
+
+def test_pages_and_boundaries(handler, institution_a, operator_a, operator_b, team, fixed_today):
+    from winddown.conftest import staff_signed_in
+
+    staff = staff_signed_in(handler)
+    response = staff.post(
+        "/staff/inspections/new/",
+        {
+            "institution": institution_a.pk,
+            "kind": "thematic",
+            "scope": "资金存管",
+            "team": [u.pk for u in team],
+        },
+    )
+    assert response.status_code == 302
+    inspection = Inspection.objects.get()
+    institution = staff_signed_in(operator_a)
+    assert institution.get(f"/staff/my-inspections/{inspection.pk}/").status_code == 404
+    staff.post(f"/staff/inspections/{inspection.pk}/step/notify/")
+    staff.post(f"/staff/inspections/{inspection.pk}/step/request/", {"text": "存管协议"})
+    request = inspection.requests.get()
+    response = institution.post(
+        f"/staff/my-inspections/{inspection.pk}/",
+        {
+            "kind": "documents",
+            "item": request.pk,
+            "files": [SimpleUploadedFile("bad.exe", b"MZ\x90\x00")],
+        },
+    )
+    assert response.status_code == 400 and "附件只支持" in response.content.decode()
+    response = institution.post(
+        f"/staff/my-inspections/{inspection.pk}/",
+        {
+            "kind": "documents",
+            "item": request.pk,
+            "files": [SimpleUploadedFile("存管协议.pdf", sample_pdf(1))],
+        },
+    )
+    assert response.status_code == 302
+    file_id = request.files.get().pk
+    assert staff.get(f"/staff/inspections/{inspection.pk}/files/{file_id}/").status_code == 200
+    other = staff_signed_in(operator_b)
+    assert other.get(f"/staff/my-inspections/{inspection.pk}/").status_code == 404
+    assert other.get(f"/staff/my-inspections/{inspection.pk}/files/{file_id}/").status_code == 404
+    early = staff.post(f"/staff/inspections/{inspection.pk}/step/start/")
+    assert early.status_code == 409 and "最早2026-03-09" in early.content.decode()
+
+
+def test_the_flags_command(institution_a, tmp_path):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "figures.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "institution": institution_a.short_name,
+                    "period": "2026-02",
+                    "overdue_fen": 7000,
+                    "outstanding_fen": 100000,
+                    "related_party_fen": 5,
+                    "previous": {
+                        "period": "2026-01",
+                        "overdue_fen": 1000,
+                        "outstanding_fen": 100000,
+                    },
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("cases_flags", "--input", str(path), stdout=out)
+    assert "共生成预警 2 条" in out.getvalue()
+    path.write_text(json.dumps([{"institution": "没有", "period": "x"}]), encoding="utf-8")
+    with pytest.raises(Exception, match="没有机构"):
+        call_command("cases_flags", "--input", str(path))
