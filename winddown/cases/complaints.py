@@ -156,5 +156,7 @@ def complaint_escalate(
         locked.escalation_reason = reason
         locked.report = report
         locked.save()
-        _audit(locked, CasesAction.COMPLAINT_ESCALATED, actor, report=report.number)
+        # Not the report's number: the log is read by every association officer, and the
+        # complaint names the lender (举报办法 第十二条).
+        _audit(locked, CasesAction.COMPLAINT_ESCALATED, actor)
     return locked

@@ -212,6 +212,9 @@ class ReporterIdentity(models.Model):
     phone_enc = models.TextField(blank=True)
     phone_index = models.CharField(max_length=32, blank=True)
     contact = models.CharField("其他联系方式", max_length=200, blank=True)  # e-mail, address
+    # The address an online report came from: kept here, not in the audit log, which every
+    # association officer reads (the log names the reporter by pseudonym only).
+    source_ip = models.CharField(max_length=64, blank=True)
 
     name = EncryptedField(purpose=REPORTER_NAME, column="name_enc", mask=mask_name)
     id_number = EncryptedField(

@@ -188,10 +188,10 @@ def _store_evidence(files) -> list[private_files.StoredUpload]:
     return stored
 
 
-def _reporter_actor(report: Report, source_ip: str = "") -> Actor:
+def _reporter_actor(report: Report) -> Actor:
     """The audit log's actor for the reporter's own acts: the pseudonym, not the account
-    (whose label carries the phone number)."""
-    return Actor(user_id=None, label=report.pseudonym, source_ip=source_ip)
+    (whose label carries the phone number) nor the address (kept in ReporterIdentity)."""
+    return Actor(user_id=None, label=report.pseudonym)
 
 
 def _step(
@@ -315,6 +315,7 @@ def _create(
                 identity.name = reporter.name
                 identity.phone = reporter.phone
                 identity.contact = reporter.contact
+                identity.source_ip = "" if recorded_by else actor.source_ip[:64]
                 identity.save()
                 ReportEvidence.objects.bulk_create(
                     ReportEvidence(
@@ -322,7 +323,7 @@ def _create(
                     )
                     for s in stored
                 )
-                filer = actor if recorded_by else _reporter_actor(report, actor.source_ip)
+                filer = actor if recorded_by else _reporter_actor(report)
                 _log(
                     report,
                     CasesAction.REPORT_RECORDED if recorded_by else CasesAction.REPORT_FILED,
@@ -351,7 +352,7 @@ def _create(
             if exc.error_code is E.DAILY_LIMIT:
                 with transaction.atomic():
                     record(
-                        actor=actor if recorded_by else Actor(None, "举报人", actor.source_ip),
+                        actor=actor if recorded_by else Actor(None, "举报人"),
                         action=CasesAction.REPORT_REFUSED,
                         object_type="cases.report",
                         object_id=reporter_index[:12],

@@ -149,9 +149,13 @@ def test_other_association_staff_see_a_pseudonym_only(
         action=CasesAction.REPORTER_REVEAL_REFUSED, actor_id=association_officer.pk
     )
     assert refused.count() == 2
-    # The audit log itself carries no identity (who filed is the pseudonym).
+    # The audit log itself carries no identity (who filed is the pseudonym), and the
+    # audit page association officers read shows none either.
     for entry in AuditEntry.objects.all():
         _assert_masked(f"{entry.actor_label} {entry.before} {entry.after}", "audit log")
+    filed = AuditEntry.objects.get(action=CasesAction.REPORT_FILED)
+    assert filed.actor_label == report.pseudonym and filed.source_ip == ""
+    _assert_masked(client.get("/staff/audit/").content.decode(), "audit page")
 
 
 def test_a_handler_sees_the_reporter_and_each_look_is_audited(reporter, institution_a, handler):
