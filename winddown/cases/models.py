@@ -17,8 +17,14 @@ from winddown.pii.fields import EncryptedField, EncryptedFile
 from winddown.pii.idnumbers import IdDocument, IdType
 from winddown.pii.masking import mask_id_number, mask_name, mask_phone
 
-#: Encryption purpose of a reporter's name (a ciphertext of another kind never decrypts as it).
+#: Encryption purposes of a reporter's name and network address (a ciphertext of another
+#: kind never decrypts as it).
 REPORTER_NAME = "reporter_name"
+REPORTER_ADDRESS = "reporter_address"
+
+
+def _mask_ip(value: str) -> str:
+    return value.rsplit(".", 1)[0] + ".*" if "." in value else "***"
 
 
 class ReportCategory(models.TextChoices):
@@ -214,9 +220,10 @@ class ReporterIdentity(models.Model):
     contact = models.CharField("其他联系方式", max_length=200, blank=True)  # e-mail, address
     # The address an online report came from: kept here, not in the audit log, which every
     # association officer reads (the log names the reporter by pseudonym only).
-    source_ip = models.CharField(max_length=64, blank=True)
+    source_ip_enc = models.TextField(blank=True)
 
     name = EncryptedField(purpose=REPORTER_NAME, column="name_enc", mask=mask_name)
+    source_ip = EncryptedField(purpose=REPORTER_ADDRESS, column="source_ip_enc", mask=_mask_ip)
     id_number = EncryptedField(
         purpose=purposes.ID_NUMBER,
         column="id_number_enc",
