@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from winddown.api.tests.cases_fixtures import cases_known_ids
 from winddown.api.tests.conftest import PHONE_1, ApiClient, World, lender_token, staff_token
 from winddown.api.tests.voting_fixtures import voting_known_ids
 from winddown.claims.models import Dispute
@@ -179,7 +180,11 @@ def test_no_server_errors_and_documented_responses(world, wg_officer, who):
     }
     token = tokens[who]() if tokens[who] else None
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    known = {**_known_ids(world), **voting_known_ids(world, wg_officer)}
+    known = {
+        **_known_ids(world),
+        **voting_known_ids(world, wg_officer),
+        **cases_known_ids(world),
+    }
     labels = [
         label
         for label in ORDER

@@ -9,6 +9,7 @@ from django.http import Http404
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from winddown.api.auth import AUTH, require_lender
 from winddown.api.schemas import Text
@@ -54,6 +55,10 @@ def _out(report: Report) -> dict:
 
 
 class ReportIn(Schema):
+    """Form fields (strings on the wire, so not strict), unknown ones refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
     institution_id: int | None = None
     categories: list[str] = []
     facts: Text = ""
