@@ -171,3 +171,72 @@ def report_form_pdf(report) -> bytes:
         recipient="存档",
         dated=report.decided_on or report.received_on,
     )
+
+
+def appeal_decision_pdf(case: DisciplinaryCase) -> bytes:
+    """申诉审议决定书 with the five items of 惩戒办法 第十九条; final (第二十一条)."""
+    return _build(
+        f"申诉审议决定书（{case.number}）",
+        [
+            (
+                "一、申诉人",
+                f"机构名称：{case.institution.full_name}\n办公地址：{case.office_address}\n"
+                f"负责人：{case.responsible_person}",
+            ),
+            ("二、申诉请求和理由", case.appeal_text),
+            ("三、认定的事实和依据", f"{case.facts}\n{case.basis}"),
+            (
+                "四、申诉审议依据和结论",
+                f"{case.get_appeal_outcome_display()}。{case.appeal_decision_text}\n"
+                "本决定为最终惩戒决定，不得再提起申诉（第二十一条）。",
+            ),
+            ("五、作出申诉审议决定的日期", _cn_date(case.appeal_decided_on)),
+        ],
+        recipient=case.institution.full_name,
+        dated=case.appeal_decided_on,
+    )
+
+
+def inspection_notice_pdf(inspection) -> bytes:
+    """检查通知书 (I‑31: type, scope, dates, team and the duty to cooperate, 检查办法 第七条)."""
+    return _build(
+        f"{inspection.get_kind_display()}通知书（{inspection.number}）",
+        [
+            ("一、检查类型和范围", f"{inspection.get_kind_display()}：{inspection.scope}"),
+            ("二、检查小组", "、".join(inspection.team_names) or "—"),
+            (
+                "三、时间",
+                f"现场检查最早于{_cn_date(inspection.fieldwork_from)}开始"
+                if inspection.onsite
+                else "非现场检查",
+            ),
+            (
+                "四、被检查机构的义务",
+                "被检查机构应当配合，保证提供的有关文件资料真实、准确、完整、及时；检查期间应为"
+                "现场检查工作提供必要的办公条件和工作保障。拒绝检查的，协会可在官网进行事实公示"
+                "（《现场检查和非现场检查办法》第七条）。",
+            ),
+        ],
+        recipient=inspection.institution.full_name,
+        dated=inspection.notified_on or inspection.planned_on,
+    )
+
+
+def inspection_report_pdf(inspection) -> bytes:
+    """检查报告 with its rectification orders and their deadlines."""
+    orders = "\n".join(
+        f"{n}. {o.requirement}（{_cn_date(o.due)}前提交整改报告）"
+        for n, o in enumerate(inspection.rectifications.all(), start=1)
+    )
+    return _build(
+        f"检查报告（{inspection.number}）",
+        [
+            ("一、检查类型和范围", f"{inspection.get_kind_display()}：{inspection.scope}"),
+            ("二、检查小组", "、".join(inspection.team_names) or "—"),
+            ("三、检查发现", inspection.findings or "—"),
+            ("四、检查结论", inspection.report_text or "—"),
+            ("五、整改要求", orders or "无"),
+        ],
+        recipient=inspection.institution.full_name,
+        dated=inspection.reported_on,
+    )

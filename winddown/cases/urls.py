@@ -80,6 +80,11 @@ urlpatterns = [
         name="staff-inspection-step",
     ),
     path(
+        "staff/inspections/<int:inspection_id>/<str:kind>.pdf",
+        inspections.inspection_pdf,
+        name="staff-inspection-pdf",
+    ),
+    path(
         "staff/inspections/<int:inspection_id>/files/<int:file_id>/",
         inspections.inspection_file,
         name="staff-inspection-file",
@@ -107,6 +112,11 @@ urlpatterns = [
         "staff/my-inspections/<int:inspection_id>/",
         inspections.institution_detail,
         name="institution-inspection",
+    ),
+    path(
+        "staff/my-inspections/<int:inspection_id>/<str:kind>.pdf",
+        inspections.institution_pdf,
+        name="institution-inspection-pdf",
     ),
     path(
         "staff/my-inspections/<int:inspection_id>/files/<int:file_id>/",

@@ -104,6 +104,12 @@ def test_through_the_pages(handler, institution_a, operator_a, operator_b, fixed
     )
     case.refresh_from_db()
     assert case.status == DisciplineStatus.CLOSED and case.sanctions == []
+    appeal = institution.get(f"/staff/my-discipline/{case.pk}/appeal.pdf")
+    assert appeal.status_code == 200
+    from winddown.cases.tests.test_discipline import pdf_text
+
+    text = pdf_text(appeal.content)
+    assert "申诉审议决定书" in text and "不得再提起申诉" in text and "请求撤销公示" in text
     public = Client().get("/sanctions/").content.decode()
     assert "原惩戒决定已撤销" in public  # 第十七条: announced
 

@@ -199,6 +199,13 @@ def test_pages_and_boundaries(handler, institution_a, operator_a, operator_b, te
     assert other.get(f"/staff/my-inspections/{inspection.pk}/files/{file_id}/").status_code == 404
     early = staff.post(f"/staff/inspections/{inspection.pk}/step/start/")
     assert early.status_code == 409 and "最早2026-03-09" in early.content.decode()
+    # The timeline (from the audit rows) and the notice as a PDF, for both sides.
+    page = staff.get(f"/staff/inspections/{inspection.pk}/").content.decode()
+    assert "通知被检查机构" in page and "机构提供资料" in page
+    notice = institution.get(f"/staff/my-inspections/{inspection.pk}/notice.pdf")
+    assert notice.status_code == 200 and notice.content.startswith(b"%PDF-")
+    assert institution.get(f"/staff/my-inspections/{inspection.pk}/report.pdf").status_code == 403
+    assert other.get(f"/staff/my-inspections/{inspection.pk}/notice.pdf").status_code == 404
 
 
 def test_the_flags_command(institution_a, tmp_path):

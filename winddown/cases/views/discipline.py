@@ -207,11 +207,18 @@ def case_step(request, case_id: int, step: str):
 
 
 def _pdf(request, case, kind: str):
-    if kind not in ("notice", "decision"):
+    if kind not in ("notice", "decision", "appeal"):
         raise Http404("没有该文书")
     if kind == "decision" and case.decided_on is None:
         raise PermissionDenied("尚未作出惩戒决定")
-    data = documents.notice_pdf(case) if kind == "notice" else documents.decision_pdf(case)
+    if kind == "appeal" and case.appeal_decided_on is None:
+        raise PermissionDenied("尚未作出申诉审议决定")
+    build = {
+        "notice": documents.notice_pdf,
+        "decision": documents.decision_pdf,
+        "appeal": documents.appeal_decision_pdf,
+    }[kind]
+    data = build(case)
     record(
         actor=actor_from_request(request),
         action=CasesAction.DOCUMENT_DOWNLOADED,
@@ -219,7 +226,7 @@ def _pdf(request, case, kind: str):
         institution_id=case.institution_id,
         after={"document": kind},
     )
-    title = "惩戒告知书" if kind == "notice" else "惩戒决定书"
+    title = {"notice": "惩戒告知书", "decision": "惩戒决定书", "appeal": "申诉审议决定书"}[kind]
     return file_response(
         data,
         content_type="application/pdf",

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 from winddown.accounts.permissions import staff_required
 from winddown.accounts.roles import Role
 from winddown.accounts.selectors import staff_users
-from winddown.audit.services import actor_from_request
-from winddown.cases import inspections, policies
+from winddown.audit.selectors import object_history
+from winddown.audit.services import actor_from_request, record
+from winddown.cases import documents, inspections, policies
 from winddown.cases.access import access_inspection_by_id, access_notified_inspection_by_id
+from winddown.cases.audit_actions import CasesAction
 from winddown.cases.models import (
     DocumentFile,
     Inspection,
@@ -103,6 +105,59 @@ def inspection_new(request):
     )
 
 
+def timeline(inspection) -> list:
+    """The inspection's steps, from its audit rows (who and when)."""
+    actions = [
+        a.value
+        for a in CasesAction
+        if a.value.startswith(("cases.inspection", "cases.rectification"))
+    ]
+    labels = dict(CasesAction.choices)
+    return [
+        {"at": e.created_at, "actor": e.actor_label, "label": labels.get(e.action, e.action)}
+        for e in object_history(
+            object_type="cases.inspection",
+            object_id=inspection.pk,
+            institution_id=inspection.institution_id,
+            actions=actions,
+        )
+    ]
+
+
+def _pdf(request, inspection, kind: str):
+    if kind == "notice" and inspection.notified_on is None:
+        raise PermissionDenied("尚未通知被检查机构")
+    if kind == "report" and inspection.reported_on is None:
+        raise PermissionDenied("尚未出具检查报告")
+    if kind not in ("notice", "report"):
+        raise Http404("没有该文书")
+    build = documents.inspection_notice_pdf if kind == "notice" else documents.inspection_report_pdf
+    record(
+        actor=actor_from_request(request),
+        action=CasesAction.DOCUMENT_DOWNLOADED,
+        obj=inspection,
+        institution_id=inspection.institution_id,
+        after={"document": f"inspection_{kind}"},
+    )
+    title = "检查通知书" if kind == "notice" else "检查报告"
+    return file_response(
+        build(inspection),
+        content_type="application/pdf",
+        filename=f"{title}-{inspection.number}.pdf",
+        disposition="inline",
+    )
+
+
+@staff_required(ASSOCIATION)
+def inspection_pdf(request, inspection_id: int, kind: str):
+    return _pdf(request, access_inspection_by_id(request.user, inspection_id), kind)
+
+
+@staff_required(Role.OPERATOR)
+def institution_pdf(request, inspection_id: int, kind: str):
+    return _pdf(request, access_notified_inspection_by_id(request.user, inspection_id), kind)
+
+
 def _detail(request, inspection, errors=None, status=200):
     return render(
         request,
@@ -113,6 +168,7 @@ def _detail(request, inspection, errors=None, status=200):
             "rectifications": inspection.rectifications.all(),
             "is_handler": policies.is_handler(request.user),
             "officers": _officers(),
+            "steps": timeline(inspection),
             "errors": errors or {},
         },
         status=status,
@@ -268,6 +324,7 @@ def institution_detail(request, inspection_id: int):
             "inspection": inspection,
             "requests": inspection.requests.prefetch_related("files"),
             "rectifications": inspection.rectifications.all(),
+            "steps": timeline(inspection),
             "errors": errors,
         },
         status=400 if errors else 200,
