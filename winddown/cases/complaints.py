@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from winddown.identity.models import Lender
     from winddown.institutions.models import Institution
 
+#: Institutions whose complaint queue a government 专班 takes over (001 三: "已解散退出、失联、
+#: 跑路"的机构，"当地政府派出专班接管投资人申诉"; spec D.9): the working group answers.
+TAKEOVER_STATUSES = frozenset({"exited", "under_investigation"})
+
 #: Working days the institution has to answer. 001 sets none ("及时回应出借人的合理诉求");
 #: the association's own rhythm for an institution's answer (cases.clock.ANSWER_DAYS).
 ANSWER_DAYS = 10
@@ -67,17 +71,23 @@ def complaint_file(
 
 
 def _locked(complaint: LenderComplaint) -> LenderComplaint:
-    return LenderComplaint.objects.select_for_update().get(pk=complaint.pk)
+    return (
+        LenderComplaint.objects.select_for_update(of=("self",))
+        .select_related("institution")
+        .get(pk=complaint.pk)
+    )
 
 
 @transaction.atomic
 def complaint_answer(
     *, complaint: LenderComplaint, user: User, answer: str, actor: Actor
 ) -> LenderComplaint:
-    """The institution answers (the caller has checked its boundary: cases.access)."""
-    if user.role != Role.OPERATOR:
-        raise DomainError(E.NOT_OPERATOR)
+    """The institution answers (the caller has checked its boundary: cases.access); for an
+    institution that has exited or is under investigation, the working group's 专班 does."""
     complaint = _locked(complaint)
+    taken_over = complaint.institution.status in TAKEOVER_STATUSES
+    if not (user.role == Role.OPERATOR or (user.role == Role.WG_OFFICER and taken_over)):
+        raise DomainError(E.NOT_OPERATOR)
     if complaint.status != ComplaintStatus.OPEN:
         raise DomainError(E.COMPLAINT_STATE, status=complaint.get_status_display(), action="答复")
     answer = clean_text(answer or "").strip()

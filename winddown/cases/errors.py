@@ -31,7 +31,7 @@ class CasesErrorCode(ErrorCode):
     NOT_NOTIFIED = (409, "尚未通知被举报机构，不能{action}")
     ALREADY_ANSWERED = (409, "机构已经答复，不能重复答复")
     STAGE_REPORT_REQUIRED = (400, "继续调查须先提交阶段性调查报告（第十三条6）")
-    NOT_OPERATOR = (403, "只有被举报机构的经办人可以答复")
+    NOT_OPERATOR = (403, "只有本机构的经办人（或接管已退出、立案侦查机构的专班）可以答复")
     USER_NOT_OFFICER = (400, "只能指定协会工作人员（当前为“{role}”）")
     # Lenders' complaints (001 三、四)
     NOT_VERIFIED = (403, "请先完成实名认证后再提交投诉或举报")

@@ -190,6 +190,19 @@ def lender_complaints(lender) -> QuerySet[LenderComplaint]:
     return LenderComplaint.objects.filter(lender=lender).select_related("institution", "report")
 
 
+def taken_over_complaints(*, status: str = "") -> QuerySet[LenderComplaint]:
+    """Complaints against institutions whose queue the working group's 专班 has taken over
+    (exited, or under investigation: 001 三)."""
+    from winddown.cases.complaints import TAKEOVER_STATUSES
+
+    rows = LenderComplaint.objects.filter(institution__status__in=TAKEOVER_STATUSES).select_related(
+        "lender", "institution"
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("answered_on", "answer_due", "id")
+
+
 def institution_complaints(institution_id: int, *, status: str = "") -> QuerySet[LenderComplaint]:
     """An institution's complaint queue: open ones first, by answer deadline."""
     rows = LenderComplaint.objects.filter(institution_id=institution_id).select_related("lender")

@@ -122,3 +122,26 @@ def test_not_satisfied_with_the_answer_it_escalates(creditor, institution_a, ope
         complaints.complaint_escalate(
             complaint=complaint, lender=creditor, categories=["R13"], actor=SYSTEM
         )
+
+
+def test_the_working_group_takes_over_an_exited_institutions_queue(
+    creditor, institution_a, institution_b, operator_a, wg_officer
+):
+    complaint = complaints.complaint_file(
+        lender=creditor, institution=institution_a, text=TEXT, actor=SYSTEM
+    )
+    client = staff_signed_in(wg_officer)
+    assert TEXT[:10] not in client.get("/staff/complaints/").content.decode()
+    with pytest.raises(DomainError):
+        complaints.complaint_answer(
+            complaint=complaint, user=wg_officer, answer="专班", actor=SYSTEM
+        )
+    institution_a.status = "exited"
+    institution_a.save()
+    assert TEXT[:10] in client.get("/staff/complaints/").content.decode()
+    response = client.post(
+        f"/staff/complaints/{complaint.pk}/", {"answer": "专班已接管，将于下月公布兑付方案"}
+    )
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.ANSWERED and complaint.answered_by == wg_officer

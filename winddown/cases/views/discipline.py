@@ -313,8 +313,13 @@ def seal(request):
 
 def public_sanctions(request):
     """The association's public list (官网公示); no personal data is involved."""
+    raw = request.GET.get("institution", "")
+    institution_id = int(raw) if raw.isdigit() and len(raw) < 12 else None
     return render(
         request,
         "cases/public_sanctions.html",
-        {"cases": selectors.public_sanctions(), "name": documents.association_name()},
+        {
+            "cases": selectors.public_sanctions(institution_id),
+            "name": documents.association_name(),
+        },
     )
