@@ -7,6 +7,7 @@ class CasesErrorCode(ErrorCode):
         "您今天已提交{limit}件举报，已达上限（《监督举报反馈处置办法》第五条：同一举报人每天最多"
         "提交三件）；请明天再提交，相同内容无需重复举报",
     )
+    TOO_MANY_ATTEMPTS = (429, "提交过于频繁，请一小时后再试")
     INSTITUTION_REQUIRED = (400, "请选择被举报的机构（第六条：须有明确的被举报从业机构）")
     FACTS_REQUIRED = (
         400,

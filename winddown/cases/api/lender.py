@@ -16,7 +16,9 @@ from winddown.api.schemas import Text
 from winddown.audit.services import actor_from_request
 from winddown.cases import selectors, services
 from winddown.cases.api.common import ERRORS
+from winddown.cases.errors import CasesErrorCode as E
 from winddown.cases.models import Report
+from winddown.core.ratelimits import check_rate
 from winddown.institutions.selectors import institution_choices
 
 lender_router = Router(tags=["投诉举报（举报人）"], auth=AUTH)
@@ -75,6 +77,7 @@ def report_file(
     evidence: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ):
     lender = require_lender(request)
+    check_rate(request, group="cases-report", rate="20/h", error=E.TOO_MANY_ATTEMPTS)
     institution = (
         institution_choices().filter(pk=data.institution_id).first()
         if data.institution_id

@@ -260,3 +260,12 @@ def test_another_person_cannot_read_my_report(reporter, institution_a):
     client.force_login(other.user)
     assert client.get(f"/m/reports/{report.pk}/").status_code == 404
     assert client.get(f"/api/me/reports/{report.pk}").status_code == 404
+
+
+def test_a_flood_of_attempts_is_slowed_down(reporter):
+    client = Client()
+    client.force_login(reporter.user)
+    for _ in range(20):
+        assert client.post("/m/reports/new/", {"facts": "x"}).status_code == 400
+    response = client.post("/m/reports/new/", {"facts": "x"})
+    assert response.status_code == 400 and "提交过于频繁" in response.content.decode()

@@ -9,8 +9,10 @@ from django.shortcuts import redirect, render
 from winddown.accounts.permissions import lender_required
 from winddown.audit.services import actor_from_request
 from winddown.cases import selectors, services
+from winddown.cases.errors import CasesErrorCode as E
 from winddown.cases.models import ReportCategory, ReporterType
 from winddown.core.errors import DomainError
+from winddown.core.ratelimits import check_rate
 from winddown.identity.selectors import lender_for_user
 from winddown.institutions.selectors import institution_choices
 
@@ -40,6 +42,8 @@ def report_new(request):
         raw = values["institution"]
         institution = institutions.filter(pk=raw).first() if raw.isdigit() else None
         try:
+            # Beyond the daily limit of 3 accepted reports: refused attempts count too.
+            check_rate(request, group="cases-report", rate="20/h", error=E.TOO_MANY_ATTEMPTS)
             report = services.report_file(
                 lender=lender,
                 institution=institution,
