@@ -4,6 +4,10 @@ their own institution (001 三、四, spec D.9) and disciplinary cases (惩戒�
 Who reported lives only in :class:`ReporterIdentity` (encrypted; 举报办法 第二条、第十二条):
 a :class:`Report` carries a pseudonym (a copy of the ID number's blind index) for the daily
 limit and for linking repeats, never a name, phone or ID number.
+
+About 750 lines, kept whole: the case kinds refer to each other (a complaint escalates to a
+report, a report or an inspection opens a disciplinary case, a flag opens either); split into
+models/ by topic when it grows.
 """
 
 from django.conf import settings
