@@ -81,16 +81,6 @@ def _locked(case: DisciplinaryCase) -> DisciplinaryCase:
     return DisciplinaryCase.objects.select_for_update().get(pk=case.pk)
 
 
-def _number(day: date) -> str:
-    last = (
-        DisciplinaryCase.objects.filter(number__startswith=f"CJ{day.year}-")
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    return f"CJ{day.year}-{(int(last.rsplit('-', 1)[1]) + 1) if last else 1:06d}"
-
-
 @transaction.atomic
 def discipline_open(
     *,
@@ -118,8 +108,10 @@ def discipline_open(
     ):
         raise DomainError(E.WRONG_STATE, status=report.get_status_display(), action="转入惩戒程序")
     day = services.today()
-    case = DisciplinaryCase.objects.create(
-        number=_number(day),
+    case = services.create_numbered(
+        DisciplinaryCase,
+        "CJ",
+        day.year,
         institution=institution,
         source=source,
         report=report,

@@ -71,16 +71,6 @@ def _locked(inspection: Inspection) -> Inspection:
     return Inspection.objects.select_for_update().get(pk=inspection.pk)
 
 
-def _number(day: date) -> str:
-    last = (
-        Inspection.objects.filter(number__startswith=f"JC{day.year}-")
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    return f"JC{day.year}-{(int(last.rsplit('-', 1)[1]) + 1) if last else 1:06d}"
-
-
 @transaction.atomic
 def inspection_plan(
     *,
@@ -102,8 +92,10 @@ def inspection_plan(
     if kind != InspectionKind.OFFSITE and len(team) < TEAM_MINIMUM:
         raise DomainError(E.TEAM_TOO_SMALL, field="team", minimum=TEAM_MINIMUM, count=len(team))
     day = services.today()
-    inspection = Inspection.objects.create(
-        number=_number(day),
+    inspection = services.create_numbered(
+        Inspection,
+        "JC",
+        day.year,
         institution=institution,
         kind=kind,
         scope=_text(scope, "检查范围"),

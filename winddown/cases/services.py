@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from winddown.accounts.roles import Role
@@ -230,16 +230,24 @@ def _log(
     _step(report, action=action, actor_label=actor.label, note=note, visible=visible)
 
 
-def _number(received_on: date) -> str:
-    year = received_on.year
-    last = (
-        Report.objects.filter(number__startswith=f"JB{year}-")
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"JB{year}-{seq:06d}"
+def create_numbered(model, prefix: str, year: int, **fields):
+    """Create a row numbered ``<prefix><year>-000001`` onwards (JB: reports, CJ: discipline,
+    JC: inspections). Two writers may read the same last number; the unique constraint
+    refuses the second, which takes the next one (in a savepoint, a few times)."""
+    for _attempt in range(5):
+        last = (
+            model.objects.filter(number__startswith=f"{prefix}{year}-")
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
+        seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+        try:
+            with transaction.atomic():
+                return model.objects.create(number=f"{prefix}{year}-{seq:06d}", **fields)
+        except IntegrityError:
+            continue
+    raise IntegrityError(f"no free {prefix} number after 5 attempts")
 
 
 def _count_today(reporter_index: str, day: date) -> None:
@@ -300,8 +308,10 @@ def _create(
                 original = (
                     _original_of(institution.pk, reporter_index, facts) if reporter_index else None
                 )
-                report = Report.objects.create(
-                    number=_number(received_on),
+                report = create_numbered(
+                    Report,
+                    "JB",
+                    received_on.year,
                     institution=institution,
                     channel=channel,
                     reporter_type=reporter_type,

@@ -337,3 +337,22 @@ def test_an_unverified_person_reports_under_name_and_id_number(institution_a):
     )
     assert report.reporter_type == "public"
     assert ReporterIdentity.objects.get(report=report).phone.value == "13600000003"
+
+
+def test_a_number_taken_meanwhile_is_skipped(reporter, institution_a, monkeypatch):
+    """Two writers reading the same last number: the second takes the next one."""
+    first = file_report(reporter, institution_a)
+    real = Report.objects.filter
+
+    calls = {"n": 0}
+
+    def stale(*args, **kwargs):
+        rows = real(*args, **kwargs)
+        if "number__startswith" in kwargs and calls["n"] == 0:
+            calls["n"] += 1
+            return Report.objects.none()  # as if the first report were not there yet
+        return rows
+
+    monkeypatch.setattr(Report.objects, "filter", stale)
+    second = file_report(reporter, institution_a, facts=OTHER_FACTS[0])
+    assert (first.number, second.number) == ("JB2026-000001", "JB2026-000002")
