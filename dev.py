@@ -125,7 +125,7 @@ def lock() -> None:
 # The architecture contracts (import-linter, checked by .ci/run). A new domain app goes into
 # APPS, a new pure core into CORES; `python3 dev.py contracts` rewrites pyproject.toml.
 APPS = ["accounts", "audit", "institutions", "identity", "claims", "voting", "workdays",
-        "reporting", "ledger"]  # fmt: skip
+        "reporting", "ledger", "cases"]  # fmt: skip
 EDGES = ["web", "api"]  # the shell: pages and API composing the apps
 # What other apps may import of an app (its models only for foreign keys or TYPE_CHECKING).
 PUBLIC = ["services", "selectors", "errors", "actions", "policies", "access", "permissions",

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "winddown.voting",
     "winddown.reporting",
     "winddown.ledger",
+    "winddown.cases",
     "winddown.web",
     "winddown.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("winddown.reporting.urls")),
     path("", include("winddown.voting.urls")),
     path("", include("winddown.ledger.urls")),
+    path("", include("winddown.cases.urls")),
     path("", include("winddown.audit.urls")),
 ]
 

@@ -52,6 +52,9 @@ def validation_error(request, exc: ValidationError):
 
 def _mount() -> None:
     from winddown.accounts.api import router as accounts_router
+    from winddown.cases.api import institution_router as cases_institution_router
+    from winddown.cases.api import lender_router as cases_lender_router
+    from winddown.cases.api import staff_router as cases_staff_router
     from winddown.claims.api import lender_router as claims_lender_router
     from winddown.claims.api import staff_router as claims_staff_router
     from winddown.identity.api import router as identity_router
@@ -76,6 +79,9 @@ def _mount() -> None:
     api.add_router("/staff", voting_staff_router)
     api.add_router("/", reporting_staff_router)
     api.add_router("/disclosure", reporting_public_router)
+    api.add_router("/me/reports", cases_lender_router)
+    api.add_router("/cases/reported", cases_institution_router)
+    api.add_router("/cases", cases_staff_router)
 
 
 _mount()

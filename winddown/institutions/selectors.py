@@ -51,6 +51,7 @@ def find_institution(key: str) -> Institution | None:
 
 
 def all_institutions() -> QuerySet[Institution]:
-    """Every institution, by short name (for system jobs such as reporting reminders; pages
-    use ``visible_institutions``)."""
+    """Every institution, by short name: for system jobs (reporting reminders) and for what a
+    lender or a member of the public may name in a report or complaint (cases); staff pages
+    use ``visible_institutions``."""
     return Institution.objects.order_by("short_name")

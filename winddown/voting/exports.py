@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
@@ -18,6 +17,8 @@ from django.utils import timezone
 
 from winddown.audit.services import Actor
 from winddown.claims import selectors as claims_selectors
+from winddown.core.pdf import FONT_FILES, cjk_font
+from winddown.core.pdf import styles as _styles
 from winddown.core.spreadsheets import Cell, XlsxWorkbook
 from winddown.money import fen_to_decimal, format_yuan
 from winddown.pii.masking import mask_name
@@ -40,77 +41,6 @@ def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 # --- PDF announcement -----------------------------------------------------------------------
 
-FONT_NAME = "WinddownCJK"
-FONT_FILES = (
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 0),
-)
-CID_FALLBACK = "STSong-Light"
-_registered: dict[tuple, str] = {}
-
-
-def cjk_font(candidates: tuple[tuple[str, int], ...] | None = None) -> str:
-    """Register (once) and name a font that covers Chinese: the first TrueType font that
-    loads (embedded as a subset), else reportlab's built-in CID font, which needs no file."""
-    candidates = FONT_FILES if candidates is None else candidates
-    if candidates in _registered:
-        return _registered[candidates]
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
-    name = CID_FALLBACK
-    for number, (path, index) in enumerate(candidates):
-        if not Path(path).is_file():
-            continue
-        try:
-            font = TTFont(f"{FONT_NAME}{number}", path, subfontIndex=index)
-        except (TTFError, OSError, ValueError):
-            continue  # e.g. OpenType CFF outlines, which reportlab cannot embed
-        pdfmetrics.registerFont(font)
-        name = font.fontName
-        break
-    else:
-        pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
-    _registered[candidates] = name
-    return name
-
-
-def _styles(font: str) -> dict:
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-    from reportlab.lib.styles import ParagraphStyle
-
-    body = ParagraphStyle(
-        "body", fontName=font, fontSize=10.5, leading=17, wordWrap="CJK", spaceAfter=4
-    )
-    return {
-        "title": ParagraphStyle(
-            "title",
-            parent=body,
-            fontSize=18,
-            leading=26,
-            alignment=TA_CENTER,
-            spaceAfter=6,
-        ),
-        "subtitle": ParagraphStyle(
-            "subtitle", parent=body, fontSize=12, leading=18, alignment=TA_CENTER, spaceAfter=12
-        ),
-        "draft": ParagraphStyle(
-            "draft", parent=body, alignment=TA_CENTER, textColor=colors.HexColor("#d83931")
-        ),
-        "heading": ParagraphStyle(
-            "heading", parent=body, fontSize=12.5, leading=20, spaceBefore=10, spaceAfter=4
-        ),
-        "body": body,
-        "cell": ParagraphStyle("cell", parent=body, fontSize=9.5, leading=14, spaceAfter=0),
-        "cell_num": ParagraphStyle(
-            "cell_num", parent=body, fontSize=9.5, leading=14, spaceAfter=0, alignment=TA_RIGHT
-        ),
-        "mono": ParagraphStyle("mono", parent=body, fontSize=9, leading=14),
-        "sign": ParagraphStyle("sign", parent=body, alignment=TA_RIGHT, spaceBefore=16),
-    }
-
 
 def announcement_pdf(event: VotingEvent) -> bytes:
     """《表决结果公告》: A4, Chinese text embedded, long lines wrapped (CJK rules)."""
@@ -120,7 +50,7 @@ def announcement_pdf(event: VotingEvent) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     policies.require(policies.export_refusal(event, "导出结果公告"))
-    font = cjk_font()
+    font = cjk_font(FONT_FILES)
     st = _styles(font)
 
     def p(text: str, style: str = "body") -> Paragraph:

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from winddown.api.tests.cases_fixtures import cases_known_ids
 from winddown.api.tests.conftest import PHONE_1, ApiClient, World, lender_token, staff_token
 from winddown.api.tests.voting_fixtures import voting_known_ids
 from winddown.claims.models import Dispute
@@ -195,6 +196,7 @@ def test_no_server_errors_and_documented_responses(world, wg_officer, who):
         **_known_ids(world),
         **voting_known_ids(world, wg_officer),
         **_reporting_known_ids(world),
+        **cases_known_ids(world),
     }
     labels = [
         label

@@ -125,6 +125,8 @@ def test_everything_registered_reads_and_matches_under_the_new_keys_only(
     assert entry.after["rows"]["voting.signup"] == 1
     assert entry.after["rows"]["claims.claimentry"] == 6
     assert entry.after["files"] == {
+        "cases.documentfile": 0,
+        "cases.reportevidence": 0,
         "claims.registerimport": 0,
         "claims.dispute": 1,
         "voting.signup": 2,

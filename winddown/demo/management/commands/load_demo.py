@@ -16,6 +16,7 @@ from winddown.accounts.models import User
 from winddown.accounts.roles import Role
 from winddown.audit.services import Actor
 from winddown.claims.services import register_import, version_activate
+from winddown.demo.cases import load_demo_cases
 from winddown.demo.events import DEMO_VOTING_PASSWORD as VOTING_PASSWORD
 from winddown.demo.events import load_demo_events
 from winddown.demo.generators import register_rows, write_register_csv
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             ready = self._ready_lender()
             load_demo_events(users=users, lenders_b=rows_b, ready_lender=ready)
             load_demo_reporting(users=users, institutions=institutions)
+            load_demo_cases(users=users, institutions=institutions, ready_lender=ready)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def _register(self, institution, operator, count, *, seed, extra):
