@@ -117,13 +117,22 @@ class EnrolmentIssued:
 
 
 def _refuse(user: User, account: User | None, action: str) -> None:
-    refusal = staff_admin_refusal(user, account, action)
+    """Judged on the acting user as stored now (one deactivated a moment ago is refused)."""
+    acting = User.objects.filter(pk=user.pk).first() or user
+    refusal = staff_admin_refusal(acting, account, action)
     if refusal is not None:
         raise refusal
 
 
 def _locked_account(account: User) -> User:
     return User.objects.select_for_update().get(pk=account.pk)
+
+
+def _allowed_account(user: User, account: User, action: str) -> User:
+    """`account` as stored now, locked, once `user` may do `action` to it."""
+    account = _locked_account(account)
+    _refuse(user, account, action)
+    return account
 
 
 def _end_sessions(account: User) -> None:
@@ -202,9 +211,7 @@ def _revoke_tokens(account: User) -> int:
 def staff_deactivate(*, account: User, user: User, actor: Actor) -> User:
     """The account can no longer sign in: its API tokens are revoked, its open sessions end
     and its outstanding enrolment links are voided."""
-    _refuse(user, account, "deactivate")
-    account = _locked_account(account)
-    _refuse(user, account, "deactivate")
+    account = _allowed_account(user, account, "deactivate")
     account.is_active = False
     account.save(update_fields=["is_active"])
     _end_sessions(account)
@@ -224,9 +231,7 @@ def staff_deactivate(*, account: User, user: User, actor: Actor) -> User:
 
 @transaction.atomic
 def staff_reactivate(*, account: User, user: User, actor: Actor) -> User:
-    _refuse(user, account, "reactivate")
-    account = _locked_account(account)
-    _refuse(user, account, "reactivate")
+    account = _allowed_account(user, account, "reactivate")
     account.is_active = True
     account.save(update_fields=["is_active"])
     record(
@@ -243,8 +248,7 @@ def staff_reactivate(*, account: User, user: User, actor: Actor) -> User:
 def staff_password_reset(*, account: User, user: User, actor: Actor) -> EnrolmentIssued:
     """The password stops working at once (sessions end); the owner sets a new one on the
     link returned, proving the authenticator they already have."""
-    _refuse(user, account, "password_reset")
-    account = _locked_account(account)
+    account = _allowed_account(user, account, "password_reset")
     account.set_unusable_password()
     account.save(update_fields=["password"])
     _end_sessions(account)
@@ -258,8 +262,7 @@ def staff_password_reset(*, account: User, user: User, actor: Actor) -> Enrolmen
 def staff_totp_reset(*, account: User, user: User, actor: Actor) -> EnrolmentIssued:
     """The authenticator is forgotten (sessions end); the owner binds a new one, and sets a
     new password, on the link returned."""
-    _refuse(user, account, "totp_reset")
-    account = _locked_account(account)
+    account = _allowed_account(user, account, "totp_reset")
     devices, _ = TOTPDevice.objects.filter(user=account).delete()
     _end_sessions(account)
     record(
@@ -273,7 +276,7 @@ def staff_totp_reset(*, account: User, user: User, actor: Actor) -> EnrolmentIss
 @transaction.atomic
 def api_tokens_revoke(*, account: User, user: User, actor: Actor) -> int:
     """Every unrevoked API token of `account` stops working; how many were revoked."""
-    _refuse(user, account, "tokens_revoke")
+    account = _allowed_account(user, account, "tokens_revoke")
     revoked = _revoke_tokens(account)
     record(
         actor=actor,
