@@ -185,6 +185,7 @@ def test_new_staff_account_enrols_authenticator_on_its_one_time_link(
     expect(page.locator("#totp-secret")).to_have_text(secret)  # the same secret, not a new one
     assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
+    page.wait_for_timeout(1100)  # django-otp makes one wait a second after a wrong code
     page.get_by_label("新密码（至少10位，不能过于简单）").fill("Kaiyuan-Ops-2026")
     page.get_by_label("再次输入新密码").fill("Kaiyuan-Ops-2026")
     page.get_by_label("验证器显示的6位口令").fill(totp_code(secret))
