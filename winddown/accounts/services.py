@@ -287,6 +287,36 @@ def api_tokens_revoke(*, account: User, user: User, actor: Actor) -> int:
     return revoked
 
 
+@transaction.atomic
+def staff_enrolment_link_from_server(
+    *, username: str, actor: Actor, create_admin: bool = False
+) -> EnrolmentIssued:
+    """A one-time link issued from the server's shell (`manage.py staff_enrolment_link`),
+    whose operator needs no sign-in: the first system administrator of a deployment
+    (`create_admin`), or any active staff account when no administrator can sign in to
+    issue one. Voids older links; audited under the command's actor."""
+    username = username.strip()
+    account = User.objects.select_for_update().filter(username=username).first()
+    if account is None and create_admin:
+        if not username:
+            raise DomainError(E.USERNAME_REQUIRED, field="username")
+        account = User.objects.create_user(username, None, role=Role.SYSADMIN)
+        record(
+            actor=actor,
+            action=AccountsAction.STAFF_CREATED,
+            obj=account,
+            after={"username": username, "role": Role.SYSADMIN},
+        )
+    if account is None or account.role not in STAFF_ROLES:
+        raise DomainError(E.NOT_STAFF_ACCOUNT)
+    if not account.is_active:
+        raise DomainError(E.ACCOUNT_INACTIVE, username=username, action="签发绑定链接")
+    purpose = EnrolmentPurpose.CREATED
+    if TOTPDevice.objects.filter(user=account, confirmed=True).exists():
+        purpose = EnrolmentPurpose.PASSWORD_RESET
+    return _enrolment_link_issue(account=account, purpose=purpose, user=None, actor=actor)
+
+
 def enrolment_link_by_token(token: str) -> EnrolmentLink:
     """The usable link `token` names (unused, not voided, unexpired, of an active staff
     account), else ENROLMENT_LINK_INVALID."""

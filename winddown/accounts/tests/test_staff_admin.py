@@ -393,3 +393,26 @@ def test_created_account_enrols_on_its_link_page_once(sysadmin, institution_a):
     again = Client().get(path)
     assert again.status_code == 404 and "请向系统管理员索取新的绑定链接" in again.content.decode()
     assert Client().get("/staff/enrol/not-a-token/").status_code == 404
+
+
+# --- From the server's shell ----------------------------------------------------------------
+
+
+def test_the_first_administrator_enrols_through_a_link_printed_by_the_server(db, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command(
+        "staff_enrolment_link", "root_admin", "--create-admin", "--base-url", "https://w.example/"
+    )
+    url = capsys.readouterr().out.strip()
+    assert url.startswith("https://w.example/staff/enrol/")
+    account = User.objects.get(username="root_admin")
+    assert account.role == Role.SYSADMIN and not account.has_usable_password()
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    device = services.enrolment_device(services.enrolment_link_by_token(token), fresh=True)
+    _complete(token, _code_of(device))
+    entry = AuditEntry.objects.get(action=AccountsAction.ENROLMENT_LINK_ISSUED)
+    assert entry.actor_label == "manage.py staff_enrolment_link"
+    with pytest.raises(CommandError, match="找不到该工作人员账户"):
+        call_command("staff_enrolment_link", "nobody")
