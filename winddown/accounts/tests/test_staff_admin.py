@@ -158,12 +158,14 @@ def test_repeating_an_action_that_is_already_done_is_refused(sysadmin, wg_office
 def test_a_deactivated_user_cannot_sign_in_use_a_token_or_an_open_session(sysadmin, wg_officer):
     browser = staff_signed_in(wg_officer)
     assert browser.get("/staff/").status_code == 200
+    assert browser.get("/api/institutions").status_code == 200  # the API by session
     api = ApiClient(services.api_token_issue(user=wg_officer, actor=ACTOR)[0])
     assert api.get("/api/institutions").status_code == 200
 
     services.staff_deactivate(account=wg_officer, user=sysadmin, actor=ACTOR)
 
     assert browser.get("/staff/").status_code == 302  # the open session has ended
+    assert browser.get("/api/institutions").status_code == 401
     assert api.get("/api/institutions").status_code == 401
     assert not ApiToken.objects.filter(user=wg_officer, revoked_at=None).exists()
     entry = AuditEntry.objects.get(action=AccountsAction.STAFF_DEACTIVATED)
@@ -416,3 +418,12 @@ def test_the_first_administrator_enrols_through_a_link_printed_by_the_server(db,
     assert entry.actor_label == "manage.py staff_enrolment_link"
     with pytest.raises(CommandError, match="找不到该工作人员账户"):
         call_command("staff_enrolment_link", "nobody")
+
+
+def test_sessions_in_the_cache_end_too(sysadmin, wg_officer, settings):
+    """Production keeps sessions in Redis: ending them does not depend on finding them."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    browser = staff_signed_in(wg_officer)
+    assert browser.get("/staff/").status_code == 200
+    services.staff_totp_reset(account=wg_officer, user=sysadmin, actor=ACTOR)
+    assert browser.get("/staff/").status_code == 302
