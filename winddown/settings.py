@@ -212,6 +212,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 OTP_TOTP_ISSUER = "Winddown"
+# How long a staff enrolment link (set password, bind the authenticator) stays valid.
+ENROLMENT_LINK_HOURS = int(os.environ.get("WINDDOWN_ENROLMENT_LINK_HOURS", "72"))
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

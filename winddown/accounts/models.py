@@ -4,6 +4,7 @@ import secrets
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from winddown.accounts.roles import STAFF_ROLES, Role
 
@@ -32,6 +33,9 @@ class User(AbstractBaseUser):
     display_name = models.CharField("姓名", max_length=100, blank=True)
     is_active = models.BooleanField("启用", default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Bumped to end every open session of the user (deactivation, password or
+    # authenticator reset): Django checks a session's hash on each request.
+    session_version = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -71,6 +75,15 @@ class User(AbstractBaseUser):
     def has_module_perms(self, app_label) -> bool:
         return self.is_staff
 
+    def _get_session_auth_hash(self, secret=None):
+        """Django's HMAC of the password hash, with the session version mixed in once it
+        has been bumped (version 0 keeps the hash sessions signed in before it existed)."""
+        if not self.session_version:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "winddown.accounts.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_version}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
     @property
     def audit_label(self) -> str:
         if self.is_lender:
@@ -98,3 +111,44 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "wd_" + secrets.token_urlsafe(32)
+
+
+class EnrolmentPurpose(models.TextChoices):
+    CREATED = "created", "新建账户"
+    PASSWORD_RESET = "password_reset", "重置密码"
+    TOTP_RESET = "totp_reset", "重置动态口令"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link on which a staff member sets their own password and binds (or, after
+    a password reset, proves) their authenticator. Only a SHA-256 of the token is stored;
+    the administrator sees the link once. A newer link voids the older ones."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=32, choices=EnrolmentPurpose.choices)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "绑定链接"
+        verbose_name_plural = "绑定链接"
+
+    def __str__(self) -> str:
+        return f"enrolment link of {self.user}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    def usable_at(self, now) -> bool:
+        return self.used_at is None and self.voided_at is None and self.expires_at > now

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from winddown.accounts.models import User
 from winddown.accounts.roles import Role
@@ -29,4 +31,21 @@ def user_id_for_username(username: str) -> int | None:
 
 
 def staff_users() -> QuerySet[User]:
-    return User.objects.exclude(role=Role.LENDER).order_by("role", "username")
+    """Staff accounts with `totp_bound` (a confirmed authenticator) and `live_tokens`
+    (unrevoked, unexpired API tokens) for the administrator's page."""
+    now = timezone.now()
+    return (
+        User.objects.exclude(role=Role.LENDER)
+        .annotate(
+            totp_bound=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            live_tokens=Count(
+                "api_tokens",
+                filter=Q(api_tokens__revoked_at=None, api_tokens__expires_at__gt=now),
+            ),
+        )
+        .order_by("role", "username")
+    )
+
+
+def staff_user_by_id(user_id: int) -> User | None:
+    return User.objects.exclude(role=Role.LENDER).filter(pk=user_id).first()

@@ -9,7 +9,8 @@ app_name = "accounts"
 urlpatterns = [
     path("staff/login/", staff.login_page, name="staff-login"),
     path("staff/login/otp/", staff.login_otp, name="staff-login-otp"),
-    path("staff/login/enroll/", staff.login_enroll, name="staff-login-enroll"),
+    path("staff/enrol/<str:token>/", staff.enrol_page, name="staff-enrol"),
     path("staff/logout/", staff.logout_view, name="staff-logout"),
     path("staff/users/", staff.user_list, name="staff-users"),
+    path("staff/users/<int:user_id>/<str:action>/", staff.user_action, name="staff-user-action"),
 ]

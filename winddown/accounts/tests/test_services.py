@@ -7,15 +7,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import given
 from hypothesis import strategies as st
 
 from winddown.accounts import selectors, services, throttle
 from winddown.accounts.audit_actions import AccountsAction
 from winddown.accounts.errors import AccountsErrorCode as E
-from winddown.accounts.models import ApiToken, User
+from winddown.accounts.models import ApiToken, EnrolmentLink, User
 from winddown.accounts.roles import Role
 from winddown.audit.models import AuditEntry
 from winddown.audit.services import Actor
@@ -41,36 +39,39 @@ def refused(call) -> E:
 # --- Creating staff accounts ---------------------------------------------------------------
 
 
-def test_an_operator_is_created_with_the_institution_and_audited(institution_a):
-    user = services.staff_create(
+def test_an_operator_is_created_with_the_institution_and_an_enrolment_link(institution_a, sysadmin):
+    issued = services.staff_create(
+        user=sysadmin,
         actor=ADMIN,
         username="  op_new ",
-        password="Long-enough-passw0rd",
         role=Role.OPERATOR,
         display_name="新经办人",
         institution=institution_a,
     )
-    assert user.username == "op_new" and user.check_password("Long-enough-passw0rd")
+    user = issued.account
+    assert user.username == "op_new" and not user.has_usable_password()
     assert Membership.objects.get(user=user).institution == institution_a
     created = AuditEntry.objects.get(action=AccountsAction.STAFF_CREATED)
     assert created.after == {"username": "op_new", "role": "operator"}
+    link = EnrolmentLink.objects.get(user=user)
+    assert link.token_hash == EnrolmentLink.hash_token(issued.token) != issued.token
+    assert link.created_by == sysadmin and link.purpose == "created"
+    assert AuditEntry.objects.filter(action=AccountsAction.ENROLMENT_LINK_ISSUED).count() == 1
 
 
-def test_bad_staff_accounts_are_refused_with_the_field_named(institution_a):
+def test_bad_staff_accounts_are_refused_with_the_field_named(institution_a, sysadmin):
     def create(**overrides):
         values = {
+            "user": sysadmin,
             "actor": ADMIN,
             "username": "someone",
-            "password": "Long-enough-passw0rd",
             "role": Role.WG_OFFICER,
         }
         return services.staff_create(**{**values, **overrides})
 
     assert refused(lambda: create(role=Role.LENDER)) is E.INVALID_ROLE
     assert refused(lambda: create(role=Role.OPERATOR)) is E.INSTITUTION_REQUIRED
-    with pytest.raises(DomainError) as weak:
-        create(password="123")
-    assert weak.value.error_code is E.PASSWORD_WEAK and weak.value.field == "password"
+    assert refused(lambda: create(username="  ")) is E.USERNAME_REQUIRED
     create()
     assert refused(lambda: create()) is E.USERNAME_TAKEN
     assert User.objects.filter(username="someone").count() == 1
@@ -159,19 +160,6 @@ def test_the_second_factor_is_the_current_code_of_a_confirmed_device(wg_officer)
     assert refused(lambda: services.totp_verify(user=fresh, code="123456", actor=ADMIN)) is (
         E.TOTP_NOT_ENROLLED
     )
-
-
-def test_enrolment_binds_one_authenticator(db):
-    user = User.objects.create_user("enrolling", "Long-enough-passw0rd", role=Role.WG_OFFICER)
-    device = services.totp_enrollment_start(user)
-    assert not device.confirmed
-    assert refused(
-        lambda: services.totp_enrollment_confirm(user=user, code="000000", actor=ADMIN)
-    ) in (E.TOTP_INVALID,)
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    services.totp_enrollment_confirm(user=user, code=f"{totp.token():06d}", actor=ADMIN)
-    assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
-    assert AuditEntry.objects.filter(action=AccountsAction.STAFF_TOTP_ENROLLED).count() == 1
 
 
 # --- API tokens ------------------------------------------------------------------------------

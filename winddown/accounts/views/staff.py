@@ -1,5 +1,6 @@
-"""Staff sign-in (password, then TOTP; enrolling an authenticator on first sign-in) and
-the system administrator's list of staff accounts."""
+"""Staff sign-in (password, then TOTP), the one-time enrolment link on which a staff member
+sets their password and binds their authenticator, and the system administrator's staff
+accounts page with its per-account actions (issue 15 item 9)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 
 import segno
 from django.contrib.auth import login, logout
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,11 +18,13 @@ from django_otp import login as otp_login
 from winddown.accounts import services as account_services
 from winddown.accounts.devices import COOKIE as DEVICE_COOKIE
 from winddown.accounts.devices import device_cookie_set, known_device
+from winddown.accounts.errors import AccountsErrorCode
 from winddown.accounts.models import User
 from winddown.accounts.permissions import staff_required
+from winddown.accounts.policies import ACTION_LABELS, staff_admin_refusal
 from winddown.accounts.ratelimits import check_staff_login_rate
 from winddown.accounts.roles import Role
-from winddown.accounts.selectors import staff_users, user_id_for_username
+from winddown.accounts.selectors import staff_user_by_id, staff_users, user_id_for_username
 from winddown.audit.services import actor_from_request
 from winddown.core.errors import DomainError
 from winddown.core.params import id_param
@@ -62,11 +66,14 @@ def login_page(request):
         except DomainError as exc:
             context["error"] = exc.message
         else:
+            if account_services.confirmed_totp_device(user) is None:
+                # The password alone never binds an authenticator: that takes the
+                # one-time link the administrator hands over.
+                context["error"] = DomainError(AccountsErrorCode.TOTP_NOT_ENROLLED).message
+                return render(request, "accounts/login.html", context)
             request.session.cycle_key()
             request.session["pending_staff_login"] = {"user_id": user.pk, "at": time.time()}
             step = "accounts:staff-login-otp"
-            if account_services.confirmed_totp_device(user) is None:
-                step = "accounts:staff-login-enroll"
             return redirect(f"{reverse(step)}?next={context['next']}")
     return render(request, "accounts/login.html", context)
 
@@ -98,28 +105,43 @@ def login_otp(request):
     return render(request, "accounts/login_otp.html", context)
 
 
-def login_enroll(request):
-    user = _pending_user(request)
-    if user is None or account_services.confirmed_totp_device(user) is not None:
-        return redirect("accounts:staff-login")
-    context = {"next": _next(request), "error": ""}
+def enrol_page(request, token: str):
+    """/staff/enrol/<token>/: the link's owner sets their password and binds (or, after a
+    password reset, proves) their authenticator, then is signed in. Works once."""
+    try:
+        link = account_services.enrolment_link_by_token(token)
+    except DomainError as exc:
+        response = render(
+            request, "accounts/enrol_invalid.html", {"error": exc.message}, status=404
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    context = {"errors": {}, "account": link.user, "purpose": link.purpose}
     if request.method == "POST":
         try:
-            device = account_services.totp_enrollment_confirm(
-                user=user, code=request.POST.get("otp", ""), actor=actor_from_request(request)
+            user, device = account_services.enrolment_complete(
+                token=token,
+                password=request.POST.get("password", ""),
+                password_again=request.POST.get("password_again", ""),
+                code=request.POST.get("otp", ""),
+                actor=actor_from_request(request),
             )
         except DomainError as exc:
-            context["error"] = exc.message
+            if exc.error_code is AccountsErrorCode.ENROLMENT_LINK_INVALID:
+                return render(
+                    request, "accounts/enrol_invalid.html", {"error": exc.message}, status=404
+                )
+            context["errors"] = {exc.field or "form": exc.message}
         else:
-            return _finish_login(request, user, device, context["next"])
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None or request.method == "GET":
-        device = account_services.totp_enrollment_start(user)
-    context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
-    context["secret"] = _base32_secret(device)
-    return render(request, "accounts/login_enroll.html", context)
+            request.session.cycle_key()
+            return _finish_login(request, user, device, reverse("web:staff-dashboard"))
+    device = account_services.enrolment_device(link, fresh=request.method == "GET")
+    if device is not None:
+        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
+        context["secret"] = _base32_secret(device)
+    response = render(request, "accounts/enrol.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _base32_secret(device) -> str:
@@ -134,6 +156,22 @@ def logout_view(request):
     return redirect("accounts:staff-login")
 
 
+def _link_context(request, issued) -> dict:
+    """The one-time link, shown to the administrator this once (never stored in clear)."""
+    return {
+        "link_url": request.build_absolute_uri(
+            reverse("accounts:staff-enrol", args=[issued.token])
+        ),
+        "link_account": issued.account,
+        "link_expires_at": issued.expires_at,
+    }
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @staff_required(Role.SYSADMIN)
 def user_list(request):
     context = {
@@ -146,7 +184,7 @@ def user_list(request):
     if request.method == "POST":
         values = {
             key: request.POST.get(key, "")
-            for key in ("username", "password", "role", "display_name", "institution")
+            for key in ("username", "role", "display_name", "institution")
         }
         context["values"] = values
         institution = None
@@ -154,10 +192,10 @@ def user_list(request):
         if institution_id is not None:
             institution = visible_institutions(request.user).filter(pk=institution_id).first()
         try:
-            account_services.staff_create(
+            issued = account_services.staff_create(
+                user=request.user,
                 actor=actor_from_request(request),
                 username=values["username"],
-                password=values["password"],
                 role=values["role"],
                 display_name=values["display_name"],
                 institution=institution if values["role"] == Role.OPERATOR else None,
@@ -165,5 +203,64 @@ def user_list(request):
         except DomainError as exc:
             context["errors"] = {exc.field or "form": exc.message}
         else:
-            return redirect("accounts:staff-users")
-    return render(request, "accounts/users.html", context)
+            context.update(_link_context(request, issued), values={}, users=staff_users())
+            context["done"] = f"已创建账户“{issued.account.username}”。"
+    return _no_store(render(request, "accounts/users.html", context))
+
+
+# action in the URL -> (service, confirmation question, what is done)
+USER_ACTIONS = {
+    "deactivate": (
+        account_services.staff_deactivate,
+        "停用后该账户无法登录，已登录的会话立即失效，全部接口令牌被吊销。",
+        "已停用",
+    ),
+    "reactivate": (account_services.staff_reactivate, "重新启用后该账户可再次登录。", "已重新启用"),
+    "password_reset": (
+        account_services.staff_password_reset,
+        "现有密码立即失效，已登录的会话结束；将生成一次性链接，由本人设置新密码（须输入现有身份验证器的口令）。",
+        "已重置密码",
+    ),
+    "totp_reset": (
+        account_services.staff_totp_reset,
+        "现有身份验证器立即失效，已登录的会话结束；将生成一次性链接，由本人重新设置密码并绑定新的身份验证器。",
+        "已重置动态口令",
+    ),
+    "tokens_revoke": (
+        account_services.api_tokens_revoke,
+        "该账户的全部接口令牌立即失效，使用令牌的程序须重新登录。",
+        "已吊销全部接口令牌",
+    ),
+}
+
+
+@staff_required(Role.SYSADMIN)
+def user_action(request, user_id: int, action: str):
+    """A confirmation page (GET) and the action itself (POST) on one staff account."""
+    if action not in USER_ACTIONS:
+        raise Http404
+    account = staff_user_by_id(user_id)
+    if account is None:
+        raise Http404
+    service, question, done = USER_ACTIONS[action]
+    context = {
+        "account": account,
+        "action": action,
+        "action_label": ACTION_LABELS[action],
+        "question": question,
+        "refusal": staff_admin_refusal(request.user, account, action),
+    }
+    if request.method == "POST":
+        try:
+            result = service(account=account, user=request.user, actor=actor_from_request(request))
+        except DomainError as exc:
+            context["refusal"] = exc
+            response = render(request, "accounts/user_action.html", context, status=exc.http_status)
+            return _no_store(response)
+        context["done"] = f"账户“{account.username}”{done}。"
+        if isinstance(result, account_services.EnrolmentIssued):
+            context.update(_link_context(request, result))
+        elif action == "tokens_revoke":
+            context["done"] += f"共 {result} 个。"
+        context["refusal"] = None
+    return _no_store(render(request, "accounts/user_action.html", context))

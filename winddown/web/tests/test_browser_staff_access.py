@@ -146,10 +146,11 @@ def totp_code(secret_b32: str, *, step: int | None = None) -> str:
     return f"{totp.token():06d}"
 
 
-def test_new_staff_account_enrols_authenticator_at_first_sign_in(
+def test_new_staff_account_enrols_authenticator_on_its_one_time_link(
     pages, shot, staff_sign_in, sysadmin, institution_a
 ):
-    # The system administrator creates an operator account in the console.
+    # The system administrator creates an operator account in the console: no initial
+    # password, a one-time link shown once.
     admin = pages.staff()
     staff_sign_in(admin, sysadmin)
     admin.get_by_role("link", name="账户").click()
@@ -158,33 +159,35 @@ def test_new_staff_account_enrols_authenticator_at_first_sign_in(
     admin.get_by_label("姓名").fill("孙经办")
     admin.get_by_label("角色").select_option(label="机构经办人")
     admin.get_by_label("所属机构（机构经办人必填）").select_option(label="网贷机构A")
-    admin.get_by_label("初始密码（至少10位）").fill("Kaiyuan-Ops-2026")
     admin.get_by_role("button", name="创建").click()
     expect(admin.locator("tbody tr").filter(has_text="operator_new")).to_contain_text("网贷机构A")
+    link = admin.locator("#link-url").inner_text()
+    assert "/staff/enrol/" in link
     user = User.objects.get(username="operator_new")
-    assert user.role == Role.OPERATOR
+    assert user.role == Role.OPERATOR and not user.has_usable_password()
     assert not TOTPDevice.objects.filter(user=user).exists()
 
-    # First sign-in: password, then the QR code and secret to enrol.
+    # The link: set a password, scan the QR code, confirm a code.
     page = pages.staff()
-    page.goto("/staff/login/")
-    page.fill("#username", "operator_new")
-    page.fill("#password", "Kaiyuan-Ops-2026")
-    page.get_by_role("button", name="下一步").click()
-    expect(page).to_have_url(re.compile(r"/staff/login/enroll/"))
-    expect(page.get_by_role("heading", name="绑定动态口令")).to_be_visible()
+    page.goto(link)
+    expect(page.get_by_role("heading", name="设置密码和动态口令")).to_be_visible()
     expect(page.locator(".qr svg")).to_be_visible()
     secret = page.locator("#totp-secret").inner_text()
     assert re.fullmatch(r"[A-Z2-7]{32}", secret), secret
     shot(page, "01-enrol")
 
     code = totp_code(secret)
+    page.get_by_label("新密码（至少10位，不能过于简单）").fill("Kaiyuan-Ops-2026")
+    page.get_by_label("再次输入新密码").fill("Kaiyuan-Ops-2026")
     page.get_by_label("验证器显示的6位口令").fill(f"{(int(code) + 1) % 1_000_000:06d}")
     page.get_by_role("button", name="完成绑定并登录").click()
     expect(page.get_by_role("alert")).to_have_text("动态口令不正确，请查看身份验证器中的最新口令")
     expect(page.locator("#totp-secret")).to_have_text(secret)  # the same secret, not a new one
     assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
+    page.wait_for_timeout(1100)  # django-otp makes one wait a second after a wrong code
+    page.get_by_label("新密码（至少10位，不能过于简单）").fill("Kaiyuan-Ops-2026")
+    page.get_by_label("再次输入新密码").fill("Kaiyuan-Ops-2026")
     page.get_by_label("验证器显示的6位口令").fill(totp_code(secret))
     page.get_by_role("button", name="完成绑定并登录").click()
     expect(page).to_have_url(re.compile(r"/staff/$"))

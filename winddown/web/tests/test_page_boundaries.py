@@ -139,45 +139,35 @@ def test_only_admins_manage_accounts_and_admin_site_needs_totp(client, sysadmin,
     staff_client(client, sysadmin)
     assert client.get("/admin/").status_code == 200
     response = client.post(
-        "/staff/users/",
-        {
-            "username": "op2",
-            "password": "short",
-            "role": "operator",
-            "institution": str(institution_a.pk),
-        },
+        "/staff/users/", {"username": "op2", "role": "operator", "institution": ""}
     )
-    assert "密码" in response.content.decode()
+    assert "机构经办人必须绑定一家机构" in response.content.decode()
     response = client.post(
         "/staff/users/",
-        {
-            "username": "op2",
-            "password": "Long-enough-pass-1",
-            "role": "operator",
-            "institution": str(institution_a.pk),
-        },
+        {"username": "op2", "role": "operator", "institution": str(institution_a.pk)},
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "一次性绑定链接" in page and "/staff/enrol/" in page
     assert AuditEntry.objects.filter(action=AccountsAction.STAFF_CREATED).exists()
 
 
-def test_first_sign_in_enrols_an_authenticator(client, db):
-    from django_otp.oath import TOTP
+def test_the_initial_password_alone_no_longer_binds_an_authenticator(client, db):
+    """Whoever first knew the initial password used to bind the authenticator at the first
+    sign-in; now the password step says to ask for an enrolment link, and nothing binds."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from winddown.accounts.models import User
 
     User.objects.create_user("newbie", STAFF_PASSWORD, role=Role.WG_OFFICER)
     response = client.post("/staff/login/", {"username": "newbie", "password": STAFF_PASSWORD})
-    assert "/staff/login/enroll/" in response["Location"]
-    page = client.get(response["Location"]).content.decode()
-    assert "<svg" in page and "密钥" in page
-    device = TOTPDevice.objects.get(user__username="newbie", confirmed=False)
-    code = TOTP(device.bin_key, device.step, device.t0, device.digits).token()
-    response = client.post("/staff/login/enroll/", {"otp": f"{code:06d}"})
-    assert response.status_code == 302
-    assert TOTPDevice.objects.get(user__username="newbie").confirmed
-    assert client.get("/staff/").status_code == 200
+    assert response.status_code == 200
+    assert "请向系统管理员索取一次性绑定链接" in response.content.decode()
+    assert client.get("/staff/login/enroll/").status_code == 404
+    assert client.post("/staff/login/enroll/", {"otp": "123456"}).status_code == 404
+    assert client.get("/staff/login/otp/").status_code == 302  # no half-signed-in session
+    assert not TOTPDevice.objects.filter(user__username="newbie").exists()
+    assert client.get("/staff/").status_code == 302
 
 
 def test_lender_sees_only_own_claims_and_disputes(client, registers, institution_a):

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from winddown.accounts import services as account_services
 from winddown.accounts.models import User
 from winddown.accounts.roles import Role
 from winddown.audit.services import Actor
@@ -85,6 +86,7 @@ class Command(BaseCommand):
                 if institution:
                     membership_set(actor=actor, user=user, institution=institutions[institution])
                 users[username] = user
+            enrolment = self._staff_administration(users["admin"])
             rows_a = self._register(
                 a, users["operator_a"], 1000, seed=7, extra=[READY_LENDER, NEW_LENDER]
             )
@@ -95,6 +97,27 @@ class Command(BaseCommand):
             load_demo_reporting(users=users, institutions=institutions)
             load_demo_cases(users=users, institutions=institutions, ready_lender=ready)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(
+            f"One-time enrolment link of new_officer (shown once, valid until "
+            f"{enrolment.expires_at:%Y-%m-%d %H:%M} UTC): "
+            f"http://127.0.0.1:8000/staff/enrol/{enrolment.token}/"
+        )
+
+    def _staff_administration(self, admin):
+        """A staff member not yet enrolled (their one-time link is printed) and a former
+        operator whose account is deactivated, as the administrator's page shows them."""
+        admin_actor = Actor(admin.pk, admin.audit_label, "")
+        former = User.objects.create_user(
+            "former_operator", DEMO_PASSWORD, role=Role.OPERATOR, display_name="离职经办人"
+        )
+        account_services.staff_deactivate(account=former, user=admin, actor=admin_actor)
+        return account_services.staff_create(
+            user=admin,
+            actor=admin_actor,
+            username="new_officer",
+            role=Role.WG_OFFICER,
+            display_name="专项工作组 新同事",
+        )
 
     def _register(self, institution, operator, count, *, seed, extra):
         rows = list(register_rows(count - len(extra), seed=seed))
