@@ -3,8 +3,27 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from winddown.core.errors import DomainError, ErrorCode
+from winddown.core.middleware import API_WRITE_METHODS
 
-api = NinjaAPI(
+
+class WinddownAPI(NinjaAPI):
+    """The API, whose schema also documents what the platform's middleware answers before
+    any operation runs: 415 for a write whose body is not JSON (or multipart)."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        refused = {
+            "description": "请求体不是 application/json（上传文件用 multipart/form-data）",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                if method.upper() in API_WRITE_METHODS:
+                    operation["responses"].setdefault(415, refused)
+        return schema
+
+
+api = WinddownAPI(
     title="网贷机构退出平台 API",
     version="1",
     description=(

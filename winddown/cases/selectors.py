@@ -7,8 +7,6 @@ audited)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,6 +23,7 @@ from winddown.cases.models import (
     ReportStatus,
 )
 from winddown.cases.policies import available_steps, is_handler  # noqa: F401 - re-exported
+from winddown.core.spreadsheets import csv_bytes
 from winddown.workdays.selectors import working_days_between
 
 QUEUE_PAGE = 50
@@ -138,48 +137,49 @@ QUEUE_COLUMNS = ["编号", "被举报机构", "举报方式", "类别", "状态"
 
 
 def queue_csv(reports: list[Report]) -> bytes:
-    """The staff queue as CSV (UTF-8 with BOM for Excel): the reporter as a pseudonym."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(QUEUE_COLUMNS)
-    for r in reports:
-        writer.writerow(
-            [
-                r.number,
-                r.institution.short_name,
-                r.get_channel_display(),
-                "、".join(r.categories),
-                r.get_status_display(),
-                DueKind(r.next_due_kind).label if r.next_due_kind else "",
-                r.next_due or "",
-                r.pseudonym,
-            ]
-        )
-    return out.getvalue().encode("utf-8")
+    """The staff queue as CSV (UTF-8 with BOM for Excel, core/spreadsheets: typed text never
+    becomes a formula): the reporter as a pseudonym."""
+    return csv_bytes(
+        [
+            QUEUE_COLUMNS,
+            *(
+                [
+                    r.number,
+                    r.institution.short_name,
+                    r.get_channel_display(),
+                    "、".join(r.categories),
+                    r.get_status_display(),
+                    DueKind(r.next_due_kind).label if r.next_due_kind else "",
+                    r.next_due or "",
+                    r.pseudonym,
+                ]
+                for r in reports
+            ),
+        ]
+    )
 
 
 INSTITUTION_COLUMNS = ["编号", "类别", "通知日期", "答复期限", "答复日期", "状态", "通知内容"]
 
 
 def institution_csv(views: list[InstitutionReport]) -> bytes:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(INSTITUTION_COLUMNS)
-    for v in views:
-        writer.writerow(
-            [
-                v.number,
-                "、".join(v.categories),
-                v.notified_on or "",
-                v.answer_due or "",
-                v.answered_on or "",
-                v.status_label,
-                v.notice_text,
-            ]
-        )
-    return out.getvalue().encode("utf-8")
+    return csv_bytes(
+        [
+            INSTITUTION_COLUMNS,
+            *(
+                [
+                    v.number,
+                    "、".join(v.categories),
+                    v.notified_on or "",
+                    v.answer_due or "",
+                    v.answered_on or "",
+                    v.status_label,
+                    v.notice_text,
+                ]
+                for v in views
+            ),
+        ]
+    )
 
 
 def open_statuses() -> tuple[str, ...]:

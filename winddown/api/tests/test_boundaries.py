@@ -128,6 +128,8 @@ def _valid_payload(method: str, path: str, world: World | None = None):
             "signatory": "张三",
             "items": [{"label": "电子邮箱", "value": "kf@example.cn"}],
         },
+        # Cases
+        ("POST", "/api/cases/reported/{report_id}/answer"): {"answer": "已整改，详见附件"},
     }
     return bodies.get((method, path))
 
@@ -347,10 +349,12 @@ def test_association_officer_is_read_only(world, association_officer, tmp_path):
     for ids in (_ids(world), _ids(world, b=True)):
         for path in READS:
             assert client.get(_fill(path, **ids)).status_code == 200, path
-    # Its one write: reviewing institutions' filings (报送办法 第八条(二)).
+    # Its writes: reviewing institutions' filings (报送办法 第八条(二)), and handling reports
+    # (监督举报反馈处置办法; revealing a reporter is for designated handlers, tested in cases).
     reviews = {
         ("POST", "/api/reporting/filings/{filing_id}/return"),
         ("POST", "/api/reporting/filings/{filing_id}/accept"),
+        ("POST", "/api/cases/reports/{report_id}/reporter"),
     }
     for method, path in STAFF_OPERATIONS:
         if method == "GET" or (method, path) in reviews:

@@ -19,7 +19,6 @@ ERRORS = {
     401: DetailOut,
     403: ErrorOut | DetailOut,  # not verified yet (a domain error) or not a lender
     409: ErrorOut,
-    415: ErrorOut,  # a write whose body is not JSON (core/middleware.py)
     422: ValidationErrorOut,
     423: ErrorOut,
     429: ErrorOut,

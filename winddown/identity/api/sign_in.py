@@ -14,7 +14,6 @@ ERRORS = {
     400: ErrorOut,
     401: ErrorOut,
     409: ErrorOut,
-    415: ErrorOut,  # a write whose body is not JSON (core/middleware.py)
     422: ValidationErrorOut,
     429: ErrorOut,
     502: ErrorOut,

@@ -56,7 +56,6 @@ ERRORS = {
     403: DetailOut,
     404: DetailOut,
     409: ErrorOut,
-    415: ErrorOut,  # a write whose body is not JSON (core/middleware.py)
     422: ValidationErrorOut,
 }
 

@@ -44,7 +44,6 @@ ERRORS = {
     404: DetailOut | ErrorOut,
     409: ErrorOut,
     413: ErrorOut,
-    415: ErrorOut,  # a write whose body is not JSON (core/middleware.py)
     422: ValidationErrorOut,
     423: ErrorOut,
 }
