@@ -18,6 +18,7 @@ from winddown.audit.chain import HASHED_FIELDS, entry_hash
 from winddown.audit.keys import chain_keys
 from winddown.audit.models import AuditChainHead, AuditCheckpoint, AuditEntry
 from winddown.audit.tests.test_chain import _write
+from winddown.audit.tests.tsa_chain import TSA_CHAIN_PEM
 from winddown.audit.verify import verify_chain
 
 pytestmark = pytest.mark.django_db
@@ -145,8 +146,10 @@ def test_a_checkpoint_whose_timestamp_was_replaced_is_refused():
     assert not report.ok and "its timestamp does not hold" in report.reason
 
 
-def test_an_rfc3161_token_of_a_real_authority_verifies_and_binds_its_message(settings):
-    settings.TSA_CERTIFICATES = str(FIXTURES / "tsa-chain.pem")
+def test_an_rfc3161_token_of_a_real_authority_verifies_and_binds_its_message(settings, tmp_path):
+    chain = tmp_path / "tsa-chain.pem"
+    chain.write_text(TSA_CHAIN_PEM)
+    settings.TSA_CERTIFICATES = str(chain)
     token = (FIXTURES / "tsa-response.tsr").read_bytes()
     stamper = timestamps.Rfc3161Timestamper()
     at = stamper.verify(token, b"hello")
